@@ -1,0 +1,1 @@
+"""The shared runtime every service imports: settings, database, outbox, inbox, transports, telemetry."""

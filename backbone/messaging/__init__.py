@@ -1,0 +1,1 @@
+"""Moving events between services: outbox, inbox, consumers and the two transports."""

@@ -1,0 +1,175 @@
+"""Idempotent consumers: parse the envelope, apply once (inbox in the same transaction), else dead-letter."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+
+from opentelemetry.trace import SpanKind, Status, StatusCode
+from pydantic import ValidationError
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+
+from backbone.messaging.tables import inbox
+from backbone.messaging.transport import IncomingMessage, OutgoingMessage, Transport
+from backbone.telemetry import context_from_headers, tracer
+from backbone.uow import UnitOfWork
+from contracts.catalogue import Catalogue, UnknownEventType, dead_letter_topic, family_of
+from contracts.envelope import CloudEvent, Event
+
+log = logging.getLogger(__name__)
+EventHandler = Callable[[Event, CloudEvent, UnitOfWork], Awaitable[None]]
+# Failures of the infrastructure, not of the message: never dead-letter for these, retry instead.
+TRANSIENT = (OperationalError, InterfaceError, ConnectionError, OSError, TimeoutError)
+
+
+class Unparseable(ValueError):
+    pass
+
+
+class EventConsumer:
+    def __init__(
+        self,
+        *,
+        service: str,
+        catalogue: Catalogue,
+        handlers: Mapping[str, EventHandler],
+        unit_of_work: Callable[[], UnitOfWork],
+        transport: Transport,
+        max_attempts: int = 3,
+    ) -> None:
+        self.service = service
+        self._catalogue = catalogue
+        self._handlers = dict(handlers)
+        self._unit_of_work = unit_of_work
+        self._transport = transport
+        self._max_attempts = max_attempts
+        self._tracer = tracer(service)
+
+    @property
+    def topics(self) -> list[str]:
+        """The topics carrying the families this service handles."""
+        return sorted({spec.topic for spec in self._catalogue.specs() if spec.family in self._handlers})
+
+    async def run(self) -> None:
+        """Consume forever as the service's consumer group."""
+        await self._transport.consume(group=self.service, topics=self.topics, handle=self.handle)
+
+    async def handle(self, message: IncomingMessage) -> None:
+        """Apply one message exactly once in effect; raise only when it should be redelivered."""
+        try:
+            envelope, event = self._parse(message)
+        except Unparseable as error:
+            await self._dead_letter(message, f"unparseable: {error}")
+            return
+        handler = self._handlers.get(family_of(envelope.type))
+        if handler is None:
+            return
+        trace_headers = {
+            k: v.decode() for k, v in message.headers.items() if k in ("traceparent", "tracestate")
+        }
+        with self._tracer.start_as_current_span(
+            f"{message.topic} process",
+            context=context_from_headers(trace_headers),
+            kind=SpanKind.CONSUMER,
+            attributes={
+                "messaging.system": "kafka",
+                "messaging.operation.type": "process",
+                "messaging.destination.name": message.topic,
+                "messaging.message.id": envelope.id,
+                "messaging.consumer.group.name": self.service,
+                "cloudevents.event_type": envelope.type,
+                "backbone.service": self.service,
+            },
+        ) as span:
+            for attempt in range(1, self._max_attempts + 1):
+                try:
+                    await self._apply(handler, event, envelope)
+                    return
+                except TRANSIENT:
+                    raise
+                except DBAPIError as error:
+                    if error.connection_invalidated:
+                        raise
+                    failure: Exception = error
+                except Exception as error:  # a handler's own failure: retried, then dead-lettered
+                    failure = error
+                log.warning(
+                    "handler failed",
+                    exc_info=failure,
+                    extra={"event_id": envelope.id, "event_type": envelope.type, "attempt": attempt},
+                )
+                await asyncio.sleep(0.05 * attempt)
+            span.set_status(Status(StatusCode.ERROR, type(failure).__name__))
+            await self._dead_letter(
+                message,
+                f"handler failed {self._max_attempts} times: {type(failure).__name__}: {failure}"[:1000],
+            )
+
+    def _parse(self, message: IncomingMessage) -> tuple[CloudEvent, Event]:
+        try:
+            envelope = CloudEvent.from_kafka(message.headers, message.value)
+            return envelope, self._catalogue.parse(envelope.type, envelope.data)
+        except UnknownEventType as error:
+            raise Unparseable(f"unknown event type {error}") from error
+        except ValidationError as error:
+            # Never echo the input: it may hold a child's personal data.
+            problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())
+            raise Unparseable(problems[:1000]) from error
+        except ValueError as error:  # malformed JSON or headers
+            raise Unparseable(type(error).__name__ + ": " + str(error)[:200]) from error
+
+    async def _apply(self, handler: EventHandler, event: Event, envelope: CloudEvent) -> None:
+        async with self._unit_of_work() as uow:
+            claimed = await uow.session.scalar(
+                pg_insert(inbox)
+                .values(consumer=self.service, event_id=envelope.id, event_type=envelope.type)
+                .on_conflict_do_nothing()
+                .returning(inbox.c.event_id)
+            )
+            if claimed is None:
+                log.info(
+                    "duplicate event ignored", extra={"event_id": envelope.id, "event_type": envelope.type}
+                )
+                return
+            await handler(event, envelope, uow)
+            await uow.commit()
+
+    async def _dead_letter(self, message: IncomingMessage, reason: str) -> None:
+        log.error(
+            "message dead-lettered",
+            extra={
+                "topic": message.topic,
+                "partition": message.partition,
+                "offset": message.offset,
+                "reason": reason,
+            },
+        )
+        headers = [(k, v) for k, v in message.headers.items()] + [
+            ("dlq_reason", reason.encode()),
+            ("dlq_consumer", self.service.encode()),
+            ("dlq_source_topic", message.topic.encode()),
+            ("dlq_source_partition", str(message.partition).encode()),
+            ("dlq_source_offset", str(message.offset).encode()),
+        ]
+        await self._transport.publish(
+            [
+                OutgoingMessage(
+                    topic=dead_letter_topic(self.service),
+                    key=message.key or b"",
+                    headers=headers,
+                    value=message.value,
+                )
+            ]
+        )
+
+
+async def was_applied(uow: UnitOfWork, *, consumer: str, event_id: str) -> bool:
+    """Whether a consumer has applied an event (for tests and operators)."""
+    return (
+        await uow.session.scalar(
+            select(inbox.c.event_id).where(inbox.c.consumer == consumer, inbox.c.event_id == event_id)
+        )
+    ) is not None

@@ -1,0 +1,153 @@
+"""The embedded transport: a durable, ordered log in PostgreSQL for the single-process default.
+
+It keeps Kafka's contract (ordered per topic, offsets committed only after a handler returned), so the
+same handlers, outbox and inbox run unchanged; nothing accepted is lost if the process dies.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+import logging
+from collections import defaultdict
+from collections.abc import Sequence
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from backbone.db import create_engine, ping
+from backbone.messaging.kafka import RETRY_BACKOFF_SECONDS
+from backbone.messaging.transport import IncomingMessage, MessageHandler, OutgoingMessage
+
+log = logging.getLogger(__name__)
+POLL_SECONDS = 1.0
+BATCH = 200
+
+_SCHEMA = """
+CREATE SCHEMA IF NOT EXISTS broker;
+CREATE TABLE IF NOT EXISTS broker.messages (
+    topic text NOT NULL, seq bigint NOT NULL, key bytea, headers jsonb NOT NULL, value bytea NOT NULL,
+    appended_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (topic, seq));
+CREATE TABLE IF NOT EXISTS broker.offsets (
+    consumer_group text NOT NULL, topic text NOT NULL, committed bigint NOT NULL,
+    PRIMARY KEY (consumer_group, topic));
+"""
+
+
+class EmbeddedTransport:
+    def __init__(self, database_url: str) -> None:
+        self._database_url = database_url
+        self._engine: AsyncEngine | None = None
+        self._appended: dict[str, asyncio.Event] = defaultdict(asyncio.Event)
+
+    async def start(self) -> None:
+        """Create the log's tables if this is a new database."""
+        self._engine = create_engine(self._database_url, schema="broker", pool_size=3)
+        async with self._engine.begin() as connection:
+            await connection.execute(text("SELECT pg_advisory_xact_lock(hashtext('broker:schema'))"))
+            for statement in filter(str.strip, _SCHEMA.split(";")):
+                await connection.execute(text(statement))
+
+    async def stop(self) -> None:
+        """Close the log's connections."""
+        if self._engine is not None:
+            await self._engine.dispose()
+
+    async def ensure_topics(self, topics: Sequence[str]) -> None:
+        """Topics need no creation in the embedded log."""
+
+    async def publish(self, messages: Sequence[OutgoingMessage]) -> None:
+        """Append messages; a per-topic lock keeps sequence numbers gapless in commit order."""
+        async with self._require_engine().begin() as connection:
+            for topic in sorted({m.topic for m in messages}):
+                await connection.execute(
+                    text("SELECT pg_advisory_xact_lock(hashtext(:t))"), {"t": f"broker:{topic}"}
+                )
+            for message in messages:
+                headers = {k: base64.b64encode(v).decode() for k, v in message.headers}
+                await connection.execute(
+                    text(
+                        "INSERT INTO broker.messages (topic, seq, key, headers, value) SELECT :topic, "
+                        "coalesce(max(seq), 0) + 1, :key, CAST(:headers AS jsonb), :value "
+                        "FROM broker.messages WHERE topic = :topic"
+                    ),
+                    {
+                        "topic": message.topic,
+                        "key": message.key,
+                        "headers": json.dumps(headers),
+                        "value": message.value,
+                    },
+                )
+        for topic in {m.topic for m in messages}:
+            self._appended[topic].set()
+
+    async def ping(self) -> None:
+        """Raise unless the log's database answers."""
+        await ping(self._require_engine())
+
+    async def consume(self, *, group: str, topics: Sequence[str], handle: MessageHandler) -> None:
+        """One ordered reader per topic for the group."""
+        async with asyncio.TaskGroup() as readers:
+            for topic in topics:
+                readers.create_task(self._consume_topic(group, topic, handle))
+
+    async def _consume_topic(self, group: str, topic: str, handle: MessageHandler) -> None:
+        engine = self._require_engine()
+        failures = 0
+        while True:
+            appended = self._appended[topic]
+            appended.clear()
+            async with engine.connect() as connection:
+                committed = await connection.scalar(
+                    text("SELECT committed FROM broker.offsets WHERE consumer_group = :g AND topic = :t"),
+                    {"g": group, "t": topic},
+                )
+                rows = (
+                    await connection.execute(
+                        text(
+                            "SELECT seq, key, headers, value FROM broker.messages "
+                            "WHERE topic = :t AND seq > :c ORDER BY seq LIMIT :n"
+                        ),
+                        {"t": topic, "c": committed or 0, "n": BATCH},
+                    )
+                ).all()
+            for seq, key, headers, value in rows:
+                message = IncomingMessage(
+                    topic=topic,
+                    partition=0,
+                    offset=seq,
+                    key=key,
+                    value=value,
+                    headers={k: base64.b64decode(v) for k, v in headers.items()},
+                )
+                try:
+                    await handle(message)
+                except Exception:
+                    log.exception("message not applied; will retry", extra={"topic": topic, "offset": seq})
+                    failures += 1
+                    await asyncio.sleep(RETRY_BACKOFF_SECONDS[min(failures, len(RETRY_BACKOFF_SECONDS)) - 1])
+                    break
+                failures = 0
+                await self._commit(group, topic, seq)
+            else:
+                if len(rows) < BATCH:
+                    try:
+                        await asyncio.wait_for(appended.wait(), timeout=POLL_SECONDS)
+                    except TimeoutError:
+                        pass
+
+    async def _commit(self, group: str, topic: str, seq: int) -> None:
+        async with self._require_engine().begin() as connection:
+            await connection.execute(
+                text(
+                    "INSERT INTO broker.offsets (consumer_group, topic, committed) VALUES (:g, :t, :s) "
+                    "ON CONFLICT (consumer_group, topic) DO UPDATE SET committed = excluded.committed"
+                ),
+                {"g": group, "t": topic, "s": seq},
+            )
+
+    def _require_engine(self) -> AsyncEngine:
+        if self._engine is None:
+            raise RuntimeError("transport not started")
+        return self._engine

@@ -1,0 +1,139 @@
+"""The Kafka transport: an idempotent producer with acks=all, consumers that commit after applying."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import CommitFailedError
+
+from backbone.messaging.transport import IncomingMessage, MessageHandler, OutgoingMessage
+
+log = logging.getLogger(__name__)
+RETRY_BACKOFF_SECONDS = (0.5, 1, 2, 5)
+
+
+class KafkaTransport:
+    def __init__(
+        self, bootstrap_servers: str, *, partitions: int = 3, replication_factor: int = 1, namespace: str = ""
+    ) -> None:
+        self._bootstrap = bootstrap_servers
+        # Prefixes topics and consumer groups, so several systems (cities, test runs) share one cluster.
+        self._namespace = namespace
+        self._partitions = partitions
+        self._replication_factor = replication_factor
+        self._producer: AIOKafkaProducer | None = None
+
+    async def start(self) -> None:
+        """Connect the producer."""
+        self._producer = AIOKafkaProducer(
+            bootstrap_servers=self._bootstrap, enable_idempotence=True, acks="all", linger_ms=2
+        )
+        await self._producer.start()
+
+    async def stop(self) -> None:
+        """Flush and close the producer."""
+        if self._producer is not None:
+            await self._producer.stop()
+            self._producer = None
+
+    async def ensure_topics(self, topics: Sequence[str]) -> None:
+        """Create missing topics with the configured partitions and replication."""
+        admin = AIOKafkaAdminClient(bootstrap_servers=self._bootstrap)
+        await admin.start()
+        try:
+            wanted = {self._namespace + t for t in topics}
+            missing = sorted(wanted - set(await admin.list_topics()))
+            if missing:
+                await admin.create_topics(
+                    [NewTopic(t, self._partitions, self._replication_factor) for t in missing]
+                )
+                log.info("created topics", extra={"topics": missing})
+        finally:
+            await admin.close()
+
+    async def publish(self, messages: Sequence[OutgoingMessage]) -> None:
+        """Send every message and wait until the broker acknowledged all of them."""
+        if self._producer is None:
+            raise RuntimeError("transport not started")
+        deliveries = [
+            await self._producer.send(self._namespace + m.topic, m.value, key=m.key, headers=m.headers)
+            for m in messages
+        ]
+        await asyncio.gather(*deliveries)
+
+    async def ping(self) -> None:
+        """Raise unless cluster metadata can be fetched."""
+        if self._producer is None:
+            raise RuntimeError("transport not started")
+        await asyncio.wait_for(self._producer.client.fetch_all_metadata(), timeout=5)
+
+    async def consume(self, *, group: str, topics: Sequence[str], handle: MessageHandler) -> None:
+        """Apply messages in offset order per partition; commit only what has been applied."""
+        consumer = AIOKafkaConsumer(
+            *[self._namespace + t for t in topics],
+            bootstrap_servers=self._bootstrap,
+            group_id=self._namespace + group,
+            enable_auto_commit=False,
+            auto_offset_reset="earliest",
+            max_poll_records=200,
+        )
+        await consumer.start()
+        failures = 0
+        try:
+            while True:
+                batches = await consumer.getmany(timeout_ms=500)
+                for partition, records in batches.items():
+                    applied = await _apply_in_order(partition, records, handle, len(self._namespace))
+                    if applied is not None:
+                        await _commit(consumer, partition, applied + 1)
+                    if applied is None or applied != records[-1].offset:
+                        # A handler failed (e.g. database down): replay from the failed record later.
+                        failed_at = records[0].offset if applied is None else applied + 1
+                        consumer.seek(partition, failed_at)
+                        failures += 1
+                        await asyncio.sleep(
+                            RETRY_BACKOFF_SECONDS[min(failures, len(RETRY_BACKOFF_SECONDS)) - 1]
+                        )
+                    else:
+                        failures = 0
+        finally:
+            await consumer.stop()
+
+
+async def _apply_in_order(
+    partition: TopicPartition, records: list, handle: MessageHandler, namespace_length: int
+) -> int | None:
+    """Return the offset of the last record applied, or None if the first one failed."""
+    applied: int | None = None
+    for record in records:
+        message = IncomingMessage(
+            topic=record.topic[namespace_length:],
+            partition=record.partition,
+            offset=record.offset,
+            key=record.key,
+            value=record.value,
+            headers=dict(record.headers or ()),
+        )
+        try:
+            await handle(message)
+        except Exception:
+            log.exception(
+                "message not applied; will retry",
+                extra={"topic": record.topic, "partition": record.partition, "offset": record.offset},
+            )
+            return applied
+        applied = record.offset
+    return applied
+
+
+async def _commit(consumer: AIOKafkaConsumer, partition: TopicPartition, next_offset: int) -> None:
+    try:
+        await consumer.commit({partition: next_offset})
+    except CommitFailedError:
+        # The partition moved to another member during a rebalance; it will redeliver, and the
+        # inbox makes that redelivery a no-op.
+        log.warning("offset commit lost to a rebalance", extra={"partition": partition.partition})

@@ -1,0 +1,106 @@
+"""Transactional outbox: events are rows written with the state change, published by a relay.
+
+A crash between commit and publish loses nothing (the row waits); a crash between publish and
+marking the row sent publishes it again, and the consumers' inbox makes that a no-op.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from opentelemetry.trace import SpanKind
+from sqlalchemy import func, select, text, update
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from backbone.messaging.tables import outbox
+from backbone.messaging.transport import OutgoingMessage, Transport
+from backbone.telemetry import context_from_headers, current_trace_headers, tracer
+from contracts.envelope import CloudEvent
+
+log = logging.getLogger(__name__)
+IDLE_POLL_SECONDS = 1.0
+
+
+def outbox_row(envelope: CloudEvent, *, topic: str) -> dict:
+    """The row recording one event, with the trace context it was emitted in."""
+    return {
+        "event_id": envelope.id,
+        "topic": topic,
+        "message_key": envelope.subject,
+        "event_type": envelope.type,
+        "headers": current_trace_headers(),
+        "payload": envelope.model_dump(mode="json"),
+    }
+
+
+class OutboxRelay:
+    """Publishes a service's unsent outbox rows in order; one replica at a time holds the lock."""
+
+    def __init__(
+        self, *, service: str, engine: AsyncEngine, transport: Transport, batch_size: int = 200
+    ) -> None:
+        self.service = service
+        self._engine = engine
+        self._transport = transport
+        self._batch_size = batch_size
+        self._wakeup = asyncio.Event()
+        self._tracer = tracer(service)
+
+    def wake(self) -> None:
+        """Called after a commit that wrote outbox rows, so they go out without waiting for a poll."""
+        self._wakeup.set()
+
+    async def run(self) -> None:
+        """Relay forever; poll as well, for rows written by other replicas of the service."""
+        while True:
+            self._wakeup.clear()
+            if await self.relay_once() == self._batch_size:
+                continue
+            try:
+                await asyncio.wait_for(self._wakeup.wait(), timeout=IDLE_POLL_SECONDS)
+            except TimeoutError:
+                pass
+
+    async def relay_once(self) -> int:
+        """Publish one batch and mark it sent in the same transaction; return how many went out."""
+        async with self._engine.begin() as connection:
+            locked = await connection.scalar(
+                text("SELECT pg_try_advisory_xact_lock(hashtext(:key))"), {"key": f"relay:{self.service}"}
+            )
+            if not locked:
+                return 0
+            rows = (
+                await connection.execute(
+                    select(outbox.c.id, outbox.c.topic, outbox.c.headers, outbox.c.payload)
+                    .where(outbox.c.sent_at.is_(None))
+                    .order_by(outbox.c.id)
+                    .limit(self._batch_size)
+                )
+            ).all()
+            if not rows:
+                return 0
+            await self._transport.publish([self._message(row) for row in rows])
+            await connection.execute(
+                update(outbox).where(outbox.c.id.in_([row.id for row in rows])).values(sent_at=func.now())
+            )
+        return len(rows)
+
+    def _message(self, row: object) -> OutgoingMessage:
+        envelope = CloudEvent.model_validate(row.payload)
+        with self._tracer.start_as_current_span(
+            f"{row.topic} publish",
+            context=context_from_headers(row.headers),
+            kind=SpanKind.PRODUCER,
+            attributes={
+                "messaging.system": "kafka",
+                "messaging.operation.type": "publish",
+                "messaging.destination.name": row.topic,
+                "messaging.message.id": envelope.id,
+                "cloudevents.event_type": envelope.type,
+                "backbone.service": self.service,
+            },
+        ):
+            key, headers, value = envelope.to_kafka()
+            headers += [(k, v.encode()) for k, v in current_trace_headers().items()]
+        return OutgoingMessage(topic=row.topic, key=key, headers=headers, value=value)

@@ -1,0 +1,64 @@
+"""One interface, two transports: Kafka (aiokafka) and embedded (PostgreSQL-backed, in-process)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class OutgoingMessage:
+    topic: str
+    key: bytes
+    headers: list[tuple[str, bytes]]
+    value: bytes
+
+
+@dataclass(frozen=True)
+class IncomingMessage:
+    topic: str
+    partition: int
+    offset: int
+    key: bytes | None
+    value: bytes
+    headers: dict[str, bytes] = field(default_factory=dict)
+
+
+# Raising from a handler means "not applied": the transport keeps the offset and redelivers later.
+MessageHandler = Callable[[IncomingMessage], Awaitable[None]]
+
+
+class Transport(Protocol):
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+    async def ensure_topics(self, topics: Sequence[str]) -> None: ...
+
+    async def publish(self, messages: Sequence[OutgoingMessage]) -> None:
+        """Return only once every message is durably stored by the broker."""
+        ...
+
+    async def ping(self) -> None:
+        """Raise unless the broker answers."""
+        ...
+
+    async def consume(self, *, group: str, topics: Sequence[str], handle: MessageHandler) -> None:
+        """Deliver messages to `handle` forever; commit an offset only after `handle` returned."""
+        ...
+
+
+def create_transport(
+    kind: str, *, kafka_bootstrap_servers: str | None, database_url: str, **kafka_options: int | str
+) -> Transport:
+    """Build the configured transport."""
+    if kind == "kafka":
+        from backbone.messaging.kafka import KafkaTransport
+
+        if not kafka_bootstrap_servers:
+            raise ValueError("BACKBONE_TRANSPORT=kafka needs KAFKA_BOOTSTRAP_SERVERS")
+        return KafkaTransport(kafka_bootstrap_servers, **kafka_options)
+    from backbone.messaging.embedded import EmbeddedTransport
+
+    return EmbeddedTransport(database_url)

@@ -1,0 +1,83 @@
+"""What a service declares (routes, handlers, migrations) and what it gets at run time."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from fastapi import APIRouter, Request
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from backbone.messaging.consumer import EventConsumer, EventHandler
+from backbone.messaging.outbox import OutboxRelay
+from backbone.messaging.transport import Transport
+from backbone.uow import UnitOfWork
+from contracts.catalogue import Catalogue
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ServiceDefinition:
+    """A service as its package declares it; the runtime does the rest."""
+
+    name: str
+    title: str
+    routers: tuple[APIRouter, ...] = ()
+    # event family (type name without version) -> handler; the newest version is what handlers receive
+    handlers: Mapping[str, EventHandler] = field(default_factory=dict)
+    migrations: Path | None = None
+    # long-running loops (timers, projections) started with the service and restarted if they fail
+    background: tuple[Callable[[ServiceRuntime], Awaitable[None]], ...] = ()
+
+
+@dataclass
+class ServiceRuntime:
+    """A running service: its database, transport, relay and consumer."""
+
+    definition: ServiceDefinition
+    engine: AsyncEngine
+    sessionmaker: async_sessionmaker[AsyncSession]
+    transport: Transport
+    catalogue: Catalogue
+    relay: OutboxRelay
+    consumer: EventConsumer | None = None
+
+    @property
+    def name(self) -> str:
+        return self.definition.name
+
+    def unit_of_work(self) -> UnitOfWork:
+        """A fresh unit of work; committing it wakes the outbox relay."""
+        return UnitOfWork(
+            service=self.name,
+            sessionmaker=self.sessionmaker,
+            catalogue=self.catalogue,
+            on_commit=self.relay.wake,
+        )
+
+
+def get_runtime(request: Request) -> ServiceRuntime:
+    """FastAPI dependency: the runtime of the service whose sub-application serves the request."""
+    return request.app.state.system.runtime(request.app.state.service_name)
+
+
+def get_uow(request: Request) -> UnitOfWork:
+    """FastAPI dependency: a unit of work for the service serving the request."""
+    return get_runtime(request).unit_of_work()
+
+
+async def supervise(name: str, loop: Callable[[], Awaitable[None]], *, backoff_seconds: float = 1.0) -> None:
+    """Run a loop forever; when it fails, log why and start it again rather than die silently."""
+    while True:
+        try:
+            await loop()
+            log.warning("background loop returned; restarting", extra={"loop": name})
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("background loop failed; restarting", extra={"loop": name})
+        await asyncio.sleep(backoff_seconds)

@@ -1,0 +1,60 @@
+"""Settings from environment variables; the README's configuration table documents each one."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from contracts.catalogue import SERVICES
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="", extra="ignore", populate_by_name=True)
+
+    services: str = Field(
+        default=",".join(SERVICES),
+        validation_alias="BACKBONE_SERVICES",
+        description="Comma-separated services this process runs",
+    )
+    transport: Literal["kafka", "embedded"] | None = Field(
+        default=None, validation_alias="BACKBONE_TRANSPORT"
+    )
+    kafka_bootstrap_servers: str | None = Field(default=None, validation_alias="KAFKA_BOOTSTRAP_SERVERS")
+    kafka_namespace: str = Field(default="", validation_alias="KAFKA_NAMESPACE")
+    kafka_topic_partitions: int = Field(default=3, validation_alias="KAFKA_TOPIC_PARTITIONS")
+    kafka_replication_factor: int = Field(default=1, validation_alias="KAFKA_REPLICATION_FACTOR")
+    database_url: str | None = Field(default=None, validation_alias="DATABASE_URL")
+    data_dir: Path = Field(default=REPO_ROOT / ".data", validation_alias="BACKBONE_DATA_DIR")
+    host: str = Field(default="127.0.0.1", validation_alias="BACKBONE_HOST")
+    port: int = Field(default=8000, validation_alias="BACKBONE_PORT")
+    log_level: str = Field(default="INFO", validation_alias="LOG_LEVEL")
+    otlp_endpoint: str | None = Field(default=None, validation_alias="OTEL_EXPORTER_OTLP_ENDPOINT")
+    consumer_max_attempts: int = Field(default=3, validation_alias="CONSUMER_MAX_ATTEMPTS")
+    relay_batch_size: int = Field(default=200, validation_alias="OUTBOX_RELAY_BATCH_SIZE")
+    db_pool_size: int = Field(default=5, validation_alias="DB_POOL_SIZE")
+
+    @property
+    def service_names(self) -> list[str]:
+        names = [s.strip() for s in self.services.split(",") if s.strip()]
+        unknown = set(names) - set(SERVICES)
+        if unknown:
+            raise ValueError(f"BACKBONE_SERVICES names unknown services: {sorted(unknown)}")
+        return names
+
+    @property
+    def resolved_transport(self) -> Literal["kafka", "embedded"]:
+        """Kafka when a broker is configured, the in-process transport otherwise."""
+        if self.transport:
+            return self.transport
+        return "kafka" if self.kafka_bootstrap_servers else "embedded"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

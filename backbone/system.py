@@ -1,0 +1,138 @@
+"""Starting and stopping the services one process runs: all six embedded, or one when distributed."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import logging
+
+from backbone.db import create_engine, ping, session_factory, start_embedded_postgres
+from backbone.logging import configure_logging
+from backbone.messaging.consumer import EventConsumer
+from backbone.messaging.outbox import OutboxRelay
+from backbone.messaging.transport import Transport, create_transport
+from backbone.migrations import upgrade_service_schema
+from backbone.service import ServiceDefinition, ServiceRuntime, supervise
+from backbone.settings import Settings
+from backbone.telemetry import configure_tracing
+from contracts.catalogue import Catalogue, dead_letter_topic, load_catalogue
+
+log = logging.getLogger(__name__)
+
+
+def load_definition(name: str) -> ServiceDefinition:
+    """A service's definition, from `services/<name>/service.py`."""
+    return importlib.import_module(f"services.{name}.service").definition
+
+
+class System:
+    def __init__(
+        self,
+        settings: Settings,
+        definitions: list[ServiceDefinition] | None = None,
+        *,
+        catalogue: Catalogue | None = None,
+        transport: Transport | None = None,
+    ) -> None:
+        self.settings = settings
+        self.definitions = definitions or [load_definition(n) for n in settings.service_names]
+        self.catalogue = catalogue or load_catalogue()
+        self.transport = transport
+        self.database_url: str | None = None
+        self.runtimes: dict[str, ServiceRuntime] = {}
+        self._tasks: list[asyncio.Task] = []
+
+    def runtime(self, name: str) -> ServiceRuntime:
+        try:
+            return self.runtimes[name]
+        except KeyError:
+            raise RuntimeError(f"service {name} is not running in this process") from None
+
+    async def start(self) -> None:
+        """Migrate every service's schema, connect the transport, start relays, consumers and timers."""
+        configure_logging(self.settings.log_level)
+        names = "+".join(d.name for d in self.definitions)
+        configure_tracing(service_name=f"backbone:{names}", otlp_endpoint=self.settings.otlp_endpoint)
+        self.database_url = self.settings.database_url or await asyncio.to_thread(
+            start_embedded_postgres, self.settings.data_dir
+        )
+        if self.transport is None:
+            self.transport = create_transport(
+                self.settings.resolved_transport,
+                kafka_bootstrap_servers=self.settings.kafka_bootstrap_servers,
+                database_url=self.database_url,
+                partitions=self.settings.kafka_topic_partitions,
+                replication_factor=self.settings.kafka_replication_factor,
+                namespace=self.settings.kafka_namespace,
+            )
+        await self.transport.start()
+        topics = self.catalogue.topics() + [dead_letter_topic(d.name) for d in self.definitions]
+        await self.transport.ensure_topics(topics)
+        for definition in self.definitions:
+            self.runtimes[definition.name] = await self._start_service(definition)
+        log.info("services started", extra={"services": names, "transport": self.settings.resolved_transport})
+
+    async def _start_service(self, definition: ServiceDefinition) -> ServiceRuntime:
+        engine = create_engine(
+            self.database_url, schema=definition.name, pool_size=self.settings.db_pool_size
+        )
+        await upgrade_service_schema(engine, schema=definition.name, service_migrations=definition.migrations)
+        relay = OutboxRelay(
+            service=definition.name,
+            engine=engine,
+            transport=self.transport,
+            batch_size=self.settings.relay_batch_size,
+        )
+        runtime = ServiceRuntime(
+            definition=definition,
+            engine=engine,
+            sessionmaker=session_factory(engine),
+            transport=self.transport,
+            catalogue=self.catalogue,
+            relay=relay,
+        )
+        self._spawn(f"{definition.name}.relay", relay.run)
+        if definition.handlers:
+            runtime.consumer = EventConsumer(
+                service=definition.name,
+                catalogue=self.catalogue,
+                handlers=definition.handlers,
+                unit_of_work=runtime.unit_of_work,
+                transport=self.transport,
+                max_attempts=self.settings.consumer_max_attempts,
+            )
+            self._spawn(f"{definition.name}.consumer", runtime.consumer.run)
+        for index, loop in enumerate(definition.background):
+            self._spawn(f"{definition.name}.background.{index}", lambda loop=loop: loop(runtime))
+        return runtime
+
+    def _spawn(self, name: str, loop) -> None:
+        self._tasks.append(asyncio.create_task(supervise(name, loop), name=name))
+
+    async def ready(self) -> dict[str, str]:
+        """Each dependency's state: `ok` or why not."""
+        checks: dict[str, str] = {}
+        for name, runtime in self.runtimes.items():
+            checks[f"{name}.database"] = await _check(ping(runtime.engine))
+        checks["broker"] = await _check(self.transport.ping()) if self.transport else "not started"
+        return checks
+
+    async def stop(self) -> None:
+        """Cancel every loop, then close the transport and the databases."""
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        self._tasks.clear()
+        if self.transport is not None:
+            await self.transport.stop()
+        for runtime in self.runtimes.values():
+            await runtime.engine.dispose()
+        self.runtimes.clear()
+
+
+async def _check(probe) -> str:
+    try:
+        await asyncio.wait_for(probe, timeout=5)
+        return "ok"
+    except Exception as error:
+        return f"failing: {type(error).__name__}"

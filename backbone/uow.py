@@ -1,0 +1,81 @@
+"""The unit of work: one database transaction holding a service's state changes and its events."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from types import TracebackType
+
+from sqlalchemy import insert
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from backbone.messaging.outbox import outbox_row
+from backbone.messaging.tables import outbox
+from contracts.catalogue import Catalogue, topic_of
+from contracts.envelope import CloudEvent, Event, SlaClockRef
+
+
+class UnitOfWork:
+    """`async with uow:` opens a transaction; `await uow.commit()` writes state and events together."""
+
+    def __init__(
+        self,
+        *,
+        service: str,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        catalogue: Catalogue,
+        on_commit: Callable[[], None] = lambda: None,
+    ) -> None:
+        self.service = service
+        self._sessionmaker = sessionmaker
+        self._catalogue = catalogue
+        self._on_commit = on_commit
+        self._pending: list[CloudEvent] = []
+        self._session: AsyncSession | None = None
+
+    @property
+    def session(self) -> AsyncSession:
+        if self._session is None:
+            raise RuntimeError("unit of work used outside `async with`")
+        return self._session
+
+    async def __aenter__(self) -> UnitOfWork:
+        self._session = self._sessionmaker()
+        self._pending = []
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.session.rollback()
+        await self.session.close()
+        self._session = None
+
+    def emit(self, event: Event, *, subject: str, sla: Sequence[SlaClockRef] = ()) -> CloudEvent:
+        """Record an event for the outbox; it is written only if the transaction commits."""
+        spec = self._catalogue.spec(event.TYPE)
+        if spec.publisher != self.service:
+            raise ValueError(
+                f"{self.service} may not publish {event.TYPE}; the catalogue says {spec.publisher}"
+            )
+        envelope = CloudEvent(
+            source=f"/{self.service}",
+            type=event.TYPE,
+            subject=subject,
+            sla=list(sla),
+            data=event.model_dump(mode="json"),
+        )
+        self._pending.append(envelope)
+        return envelope
+
+    @property
+    def emitted(self) -> list[CloudEvent]:
+        return list(self._pending)
+
+    async def commit(self) -> None:
+        """Write pending events to the outbox and commit everything at once."""
+        if self._pending:
+            topic = topic_of(self.service)
+            await self.session.execute(insert(outbox), [outbox_row(e, topic=topic) for e in self._pending])
+        await self.session.commit()
+        self._pending = []
+        self._on_commit()

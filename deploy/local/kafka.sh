@@ -1,0 +1,337 @@
+#!/usr/bin/env bash
+# Single-node Apache Kafka broker (KRaft combined mode) on loopback, for local
+# development, the distributed mode and the integration tests.
+#
+#   deploy/local/kafka.sh start           # idempotent; waits until the broker serves metadata
+#   deploy/local/kafka.sh status          # exit 0 if running and answering, 1 otherwise
+#   deploy/local/kafka.sh stop [--purge]  # TERM, then KILL after a bounded wait; --purge deletes data
+#   deploy/local/kafka.sh clean           # stop and delete the data (jars are kept)
+#
+# Jars come from Maven Central through deploy/local/kafka-pom.xml
+# (org.apache.kafka:kafka_2.13 3.9.1 + org.slf4j:slf4j-reload4j 1.7.36) and run on Java 17.
+#
+# Environment:
+#   LOCAL_INFRA_DIR        state root (default: <repo>/.local-infra); Kafka uses $LOCAL_INFRA_DIR/kafka
+#   KAFKA_PORT             PLAINTEXT listener on 127.0.0.1 (default 9092)
+#   KAFKA_CONTROLLER_PORT  KRaft controller listener on 127.0.0.1 (default 9093)
+#   KAFKA_PARTITIONS       num.partitions for auto-created topics (default 3)
+#   KAFKA_START_TIMEOUT    seconds to wait for readiness (default 90)
+#   KAFKA_STOP_TIMEOUT     seconds to wait after SIGTERM before SIGKILL (default 30)
+#   KAFKA_HEAP_OPTS        JVM heap options (default "-Xms256m -Xmx512m")
+set -euo pipefail
+
+SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO_ROOT="$(cd "${SCRIPT_DIR}/../.." && pwd)"
+INFRA_DIR="${LOCAL_INFRA_DIR:-${REPO_ROOT}/.local-infra}"
+KAFKA_HOME="${INFRA_DIR}/kafka"
+LIBS_DIR="${KAFKA_HOME}/libs"
+DATA_DIR="${KAFKA_HOME}/data"
+CONFIG_FILE="${KAFKA_HOME}/server.properties"
+LOG4J_FILE="${KAFKA_HOME}/log4j.properties"
+TOOLS_LOG4J_FILE="${KAFKA_HOME}/tools-log4j.properties"
+PID_FILE="${KAFKA_HOME}/kafka.pid"
+LOG_FILE="${KAFKA_HOME}/kafka.log"
+LOCK_FILE="${KAFKA_HOME}/.lock"
+POM_FILE="${SCRIPT_DIR}/kafka-pom.xml"
+
+HOST="127.0.0.1"
+PORT="${KAFKA_PORT:-9092}"
+CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-9093}"
+PARTITIONS="${KAFKA_PARTITIONS:-3}"
+START_TIMEOUT="${KAFKA_START_TIMEOUT:-90}"
+STOP_TIMEOUT="${KAFKA_STOP_TIMEOUT:-30}"
+HEAP_OPTS="${KAFKA_HEAP_OPTS:--Xms256m -Xmx512m}"
+
+log() { printf '[kafka] %s\n' "$*" >&2; }
+die() {
+  log "ERROR: $*"
+  exit 1
+}
+
+show_log_tail() {
+  if [[ -f "${LOG_FILE}" ]]; then
+    log "last 50 lines of ${LOG_FILE}:"
+    tail -n 50 "${LOG_FILE}" >&2 || true
+  else
+    log "no log file at ${LOG_FILE}"
+  fi
+}
+
+# Prints the pid of our broker if it is alive (and really is a Kafka JVM), else nothing.
+running_pid() {
+  local pid
+  [[ -f "${PID_FILE}" ]] || return 0
+  pid="$(cat "${PID_FILE}" 2>/dev/null || true)"
+  [[ "${pid}" =~ ^[0-9]+$ ]] || return 0
+  kill -0 "${pid}" 2>/dev/null || return 0
+  if [[ -r "/proc/${pid}/cmdline" ]] && ! tr '\0' ' ' <"/proc/${pid}/cmdline" | grep -q 'kafka\.Kafka'; then
+    return 0 # pid recycled by an unrelated process
+  fi
+  printf '%s\n' "${pid}"
+}
+
+port_open() {
+  (exec 3<>"/dev/tcp/${HOST}/$1") 2>/dev/null
+}
+
+# A Python interpreter that can import aiokafka, if there is one.
+find_python() {
+  local candidate
+  for candidate in "${REPO_ROOT}/.venv/bin/python" python3; do
+    if command -v "${candidate}" >/dev/null 2>&1 && "${candidate}" -c 'import aiokafka' >/dev/null 2>&1; then
+      printf '%s\n' "${candidate}"
+      return 0
+    fi
+  done
+  return 0
+}
+
+# Succeeds when the broker accepts connections and serves metadata listing itself.
+broker_ready() {
+  local python
+  port_open "${PORT}" || return 1
+  python="$(find_python)"
+  if [[ -n "${python}" ]]; then
+    "${python}" - "${HOST}:${PORT}" <<'PY' >/dev/null 2>&1
+import asyncio
+import sys
+
+from aiokafka.admin import AIOKafkaAdminClient
+
+
+async def main(bootstrap: str) -> None:
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=5000)
+    await asyncio.wait_for(admin.start(), 10)
+    try:
+        cluster = await asyncio.wait_for(admin.describe_cluster(), 10)
+        if not cluster.get("brokers"):
+            raise SystemExit(1)
+    finally:
+        await admin.close()
+
+
+asyncio.run(main(sys.argv[1]))
+PY
+  else
+    # No aiokafka available: the TCP listener plus the startup log line.
+    grep -q 'Kafka Server started' "${LOG_FILE}" 2>/dev/null
+  fi
+}
+
+fetch_jars() {
+  local stamp pom_sum tmp
+  stamp="${LIBS_DIR}/.complete"
+  pom_sum="$(sha256sum "${POM_FILE}" | cut -d' ' -f1)"
+  if [[ -f "${stamp}" && "$(cat "${stamp}")" == "${pom_sum}" ]]; then
+    return 0
+  fi
+  command -v mvn >/dev/null 2>&1 || die "mvn not found; Maven is needed to fetch the Kafka jars"
+  log "fetching Kafka jars from Maven Central into ${LIBS_DIR}"
+  tmp="${KAFKA_HOME}/libs.tmp"
+  rm -rf "${tmp}"
+  if ! mvn -q -B -f "${POM_FILE}" dependency:copy-dependencies \
+    -DincludeScope=runtime -DoutputDirectory="${tmp}" >"${KAFKA_HOME}/mvn.log" 2>&1; then
+    tail -n 50 "${KAFKA_HOME}/mvn.log" >&2 || true
+    die "maven could not fetch the Kafka jars (see ${KAFKA_HOME}/mvn.log)"
+  fi
+  printf '%s\n' "${pom_sum}" >"${tmp}/.complete"
+  rm -rf "${LIBS_DIR}"
+  mv "${tmp}" "${LIBS_DIR}"
+}
+
+write_config() {
+  cat >"${CONFIG_FILE}" <<EOF
+# Generated by deploy/local/kafka.sh on every start; edit the script, not this file.
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@${HOST}:${CONTROLLER_PORT}
+listeners=PLAINTEXT://${HOST}:${PORT},CONTROLLER://${HOST}:${CONTROLLER_PORT}
+advertised.listeners=PLAINTEXT://${HOST}:${PORT}
+controller.listener.names=CONTROLLER
+inter.broker.listener.name=PLAINTEXT
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+log.dirs=${DATA_DIR}
+num.partitions=${PARTITIONS}
+default.replication.factor=1
+min.insync.replicas=1
+auto.create.topics.enable=true
+offsets.topic.replication.factor=1
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+group.initial.rebalance.delay.ms=0
+EOF
+  cat >"${LOG4J_FILE}" <<'EOF'
+log4j.rootLogger=INFO, stdout
+log4j.appender.stdout=org.apache.log4j.ConsoleAppender
+log4j.appender.stdout.layout=org.apache.log4j.PatternLayout
+log4j.appender.stdout.layout.ConversionPattern=[%d] %p %m (%c)%n
+log4j.logger.org.apache.kafka=INFO
+log4j.logger.kafka=INFO
+log4j.logger.state.change.logger=WARN
+log4j.logger.kafka.request.logger=WARN
+EOF
+  # Command-line tools (StorageTool) log to stderr so their stdout stays clean.
+  cat >"${TOOLS_LOG4J_FILE}" <<'EOF'
+log4j.rootLogger=WARN, stderr
+log4j.appender.stderr=org.apache.log4j.ConsoleAppender
+log4j.appender.stderr.Target=System.err
+log4j.appender.stderr.layout=org.apache.log4j.PatternLayout
+log4j.appender.stderr.layout.ConversionPattern=[%d] %p %m (%c)%n
+EOF
+}
+
+# java_cmd LOG4J_PROPERTIES: prints the java command line, NUL-separated.
+java_cmd() {
+  local -a heap
+  read -r -a heap <<<"${HEAP_OPTS}"
+  printf '%s\0' java "${heap[@]}" -XX:+UseG1GC -Djava.awt.headless=true \
+    "-Dlog4j.configuration=file:$1" "-Dkafka.logs.dir=${KAFKA_HOME}" \
+    -cp "${LIBS_DIR}/*"
+}
+
+format_storage() {
+  local cluster_id
+  local -a java
+  [[ -f "${DATA_DIR}/meta.properties" ]] && return 0
+  mapfile -d '' -t java < <(java_cmd "${TOOLS_LOG4J_FILE}")
+  log "formatting KRaft storage in ${DATA_DIR}"
+  mkdir -p "${DATA_DIR}"
+  if ! cluster_id="$("${java[@]}" kafka.tools.StorageTool random-uuid 2>>"${LOG_FILE}")"; then
+    show_log_tail
+    die "kafka.tools.StorageTool random-uuid failed: ${cluster_id}"
+  fi
+  [[ "${cluster_id}" =~ ^[A-Za-z0-9_-]{22}$ ]] ||
+    die "StorageTool random-uuid gave an unexpected cluster id: ${cluster_id}"
+  if ! "${java[@]}" kafka.tools.StorageTool format -t "${cluster_id}" -c "${CONFIG_FILE}" >>"${LOG_FILE}" 2>&1; then
+    show_log_tail
+    die "formatting the storage failed"
+  fi
+}
+
+do_start() {
+  local pid deadline
+  local -a java
+  command -v java >/dev/null 2>&1 || die "java not found (Java 17 is needed)"
+  pid="$(running_pid)"
+  if [[ -n "${pid}" ]]; then
+    if broker_ready; then
+      log "already running (pid ${pid}) on ${HOST}:${PORT}"
+      return 0
+    fi
+    log "process ${pid} is alive but not answering yet; waiting"
+  else
+    rm -f "${PID_FILE}"
+    if port_open "${PORT}"; then
+      die "port ${HOST}:${PORT} is taken by another process; stop it or set KAFKA_PORT"
+    fi
+    if port_open "${CONTROLLER_PORT}"; then
+      die "port ${HOST}:${CONTROLLER_PORT} is taken by another process; stop it or set KAFKA_CONTROLLER_PORT"
+    fi
+    fetch_jars
+    write_config
+    format_storage
+    mapfile -d '' -t java < <(java_cmd "${LOG4J_FILE}")
+    log "starting broker on ${HOST}:${PORT} (controller ${CONTROLLER_PORT}); log: ${LOG_FILE}"
+    printf '\n===== start %s =====\n' "$(date -Is)" >>"${LOG_FILE}"
+    # setsid: own session, so the broker outlives this script and its terminal.
+    # The inner shell writes its own pid and then execs (nohup execs java), so the
+    # pid file holds the JVM's pid.
+    # shellcheck disable=SC2016
+    setsid bash -c 'echo $$ >"$1"; shift; exec nohup "$@"' _ "${PID_FILE}" \
+      "${java[@]}" kafka.Kafka "${CONFIG_FILE}" </dev/null >>"${LOG_FILE}" 2>&1 9>&- &
+    for _ in $(seq 50); do
+      [[ -s "${PID_FILE}" ]] && break
+      sleep 0.1
+    done
+    pid="$(cat "${PID_FILE}" 2>/dev/null || true)"
+  fi
+
+  deadline=$((SECONDS + START_TIMEOUT))
+  until broker_ready; do
+    if [[ -z "$(running_pid)" ]]; then
+      show_log_tail
+      die "the broker process exited during startup"
+    fi
+    if ((SECONDS >= deadline)); then
+      show_log_tail
+      die "the broker did not become ready within ${START_TIMEOUT}s (pid ${pid}); it is left running for inspection, stop it with: $0 stop"
+    fi
+    sleep 0.5
+  done
+  log "ready: KAFKA_BOOTSTRAP_SERVERS=${HOST}:${PORT} (pid ${pid})"
+}
+
+do_stop() {
+  local pid deadline
+  pid="$(running_pid)"
+  if [[ -z "${pid}" ]]; then
+    log "not running"
+    rm -f "${PID_FILE}"
+    return 0
+  fi
+  log "stopping broker (pid ${pid})"
+  kill -TERM "${pid}" 2>/dev/null || true
+  deadline=$((SECONDS + STOP_TIMEOUT))
+  while kill -0 "${pid}" 2>/dev/null; do
+    if ((SECONDS >= deadline)); then
+      log "still alive after ${STOP_TIMEOUT}s; sending SIGKILL"
+      kill -KILL "${pid}" 2>/dev/null || true
+      sleep 0.5
+      break
+    fi
+    sleep 0.2
+  done
+  rm -f "${PID_FILE}"
+  log "stopped"
+}
+
+do_purge() {
+  log "deleting data in ${DATA_DIR}"
+  rm -rf "${DATA_DIR}" "${CONFIG_FILE}" "${LOG4J_FILE}" "${TOOLS_LOG4J_FILE}" "${LOG_FILE}"
+}
+
+do_status() {
+  local pid
+  pid="$(running_pid)"
+  if [[ -z "${pid}" ]]; then
+    echo "kafka: stopped"
+    return 3
+  fi
+  if broker_ready; then
+    echo "kafka: running (pid ${pid}) on ${HOST}:${PORT}"
+    return 0
+  fi
+  echo "kafka: process ${pid} alive but not answering on ${HOST}:${PORT}"
+  return 1
+}
+
+usage() {
+  echo "usage: $0 start|stop [--purge]|status|clean" >&2
+  exit 2
+}
+
+main() {
+  local cmd="${1:-}"
+  [[ -n "${cmd}" ]] || usage
+  shift
+  mkdir -p "${KAFKA_HOME}"
+  # Serialise concurrent invocations (e.g. a developer and the test command).
+  # The broker itself is started with fd 9 closed, so it does not hold the lock.
+  exec 9>"${LOCK_FILE}"
+  flock -w $((START_TIMEOUT + STOP_TIMEOUT + 120)) 9 || die "timed out waiting for ${LOCK_FILE}"
+  case "${cmd}" in
+    start) do_start ;;
+    stop)
+      do_stop
+      if [[ "${1:-}" == "--purge" ]]; then do_purge; fi
+      ;;
+    clean)
+      do_stop
+      do_purge
+      ;;
+    status) do_status ;;
+    *) usage ;;
+  esac
+}
+
+main "$@"

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Starts the real local infrastructure (Kafka broker + PostgreSQL) idempotently and
+# prints the environment variables to export, e.g.:
+#
+#   eval "$(deploy/local/up.sh)"
+#
+# Progress goes to stderr; only the export lines go to stdout.
+set -euo pipefail
+
+SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+
+"${SCRIPT_DIR}/postgres.sh" start
+"${SCRIPT_DIR}/kafka.sh" start
+
+printf 'export KAFKA_BOOTSTRAP_SERVERS=%s\n' "127.0.0.1:${KAFKA_PORT:-9092}"
+printf 'export DATABASE_URL=%s\n' "$("${SCRIPT_DIR}/postgres.sh" url)"

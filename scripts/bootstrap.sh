@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Creates .venv with Python 3.11 and installs the pinned dependencies when pyproject.toml changed.
+# Sourced by ./run.sh and ./test.sh; safe to run again.
+set -euo pipefail
+
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+VENV="${REPO_ROOT}/.venv"
+PYTHON="${PYTHON:-python3.11}"
+command -v "${PYTHON}" >/dev/null || PYTHON=python3
+
+if [ ! -x "${VENV}/bin/python" ]; then
+    echo "bootstrap: creating ${VENV}" >&2
+    "${PYTHON}" -m venv "${VENV}"
+fi
+stamp="${VENV}/.installed-$(sha256sum "${REPO_ROOT}/pyproject.toml" | cut -c1-16)"
+if [ ! -f "${stamp}" ]; then
+    echo "bootstrap: installing dependencies (pinned in pyproject.toml)" >&2
+    "${VENV}/bin/python" -m pip install --quiet --upgrade pip >&2
+    "${VENV}/bin/python" -m pip install --quiet -e "${REPO_ROOT}[dev]" >&2
+    rm -f "${VENV}"/.installed-*
+    touch "${stamp}"
+fi

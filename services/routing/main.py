@@ -1,0 +1,5 @@
+"""`uvicorn services.routing.main:app`: the routing service alone (distributed mode)."""
+
+from backbone.app import create_service_app
+
+app = create_service_app("routing")
