@@ -29,7 +29,9 @@ class ServiceDefinition:
     routers: tuple[APIRouter, ...] = ()
     # event family (type name without version) -> handler; the newest version is what handlers receive
     handlers: Mapping[str, EventHandler] = field(default_factory=dict)
-    migrations: Path | None = None
+    # Alembic script directories applied in order inside the service's schema, each with its own version
+    # table (`alembic_version_<directory's parent>`), so a shared feature can bring its own migrations.
+    migrations: tuple[Path, ...] = ()
     # long-running loops (timers, projections) started with the service and restarted if they fail
     background: tuple[Callable[[ServiceRuntime], Awaitable[None]], ...] = ()
 
@@ -45,6 +47,7 @@ class ServiceRuntime:
     catalogue: Catalogue
     relay: OutboxRelay
     consumer: EventConsumer | None = None
+    sla_policy_path: str | None = None
 
     @property
     def name(self) -> str:
@@ -57,6 +60,7 @@ class ServiceRuntime:
             sessionmaker=self.sessionmaker,
             catalogue=self.catalogue,
             on_commit=self.relay.wake,
+            sla_policy_path=self.sla_policy_path,
         )
 
 

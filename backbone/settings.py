@@ -35,6 +35,7 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, validation_alias="BACKBONE_PORT")
     log_level: str = Field(default="INFO", validation_alias="LOG_LEVEL")
     otlp_endpoint: str | None = Field(default=None, validation_alias="OTEL_EXPORTER_OTLP_ENDPOINT")
+    sla_policy_path: str | None = Field(default=None, validation_alias="SLA_POLICY_PATH")
     consumer_max_attempts: int = Field(default=3, validation_alias="CONSUMER_MAX_ATTEMPTS")
     relay_batch_size: int = Field(default=200, validation_alias="OUTBOX_RELAY_BATCH_SIZE")
     db_pool_size: int = Field(default=5, validation_alias="DB_POOL_SIZE")

@@ -90,6 +90,7 @@ class System:
             transport=self.transport,
             catalogue=self.catalogue,
             relay=relay,
+            sla_policy_path=self.settings.sla_policy_path,
         )
         self._spawn(f"{definition.name}.relay", relay.run)
         if definition.handlers:

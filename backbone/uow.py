@@ -8,7 +8,9 @@ from types import TracebackType
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from backbone.clock import utcnow
 from backbone.messaging.outbox import outbox_row
+from backbone.sla.stamping import active_policy, sla_stamps
 from backbone.messaging.tables import outbox
 from contracts.catalogue import Catalogue, topic_of
 from contracts.envelope import CloudEvent, Event, SlaClockRef
@@ -24,7 +26,9 @@ class UnitOfWork:
         sessionmaker: async_sessionmaker[AsyncSession],
         catalogue: Catalogue,
         on_commit: Callable[[], None] = lambda: None,
+        sla_policy_path: str | None = None,
     ) -> None:
+        self._sla_policy_path = sla_policy_path
         self.service = service
         self._sessionmaker = sessionmaker
         self._catalogue = catalogue
@@ -53,15 +57,18 @@ class UnitOfWork:
     def emit(self, event: Event, *, subject: str, sla: Sequence[SlaClockRef] = ()) -> CloudEvent:
         """Record an event for the outbox; it is written only if the transaction commits."""
         spec = self._catalogue.spec(event.TYPE)
-        if spec.publisher != self.service:
+        if self.service not in spec.publishers:
             raise ValueError(
-                f"{self.service} may not publish {event.TYPE}; the catalogue says {spec.publisher}"
+                f"{self.service} may not publish {event.TYPE}; the catalogue says {spec.publishers}"
             )
+        now = utcnow()
+        stamps = list(sla) or sla_stamps(event, policy=active_policy(self._sla_policy_path), default_at=now)
         envelope = CloudEvent(
             source=f"/{self.service}",
             type=event.TYPE,
+            time=now,
             subject=subject,
-            sla=list(sla),
+            sla=stamps,
             data=event.model_dump(mode="json"),
         )
         self._pending.append(envelope)

@@ -27,7 +27,7 @@ def dead_letter_topic(service: str) -> str:
 @dataclass(frozen=True)
 class EventSpec:
     model: type[Event]
-    publisher: str
+    publishers: tuple[str, ...]
     consumers: tuple[str, ...]
     summary: str
 
@@ -44,8 +44,9 @@ class EventSpec:
         return version_of(self.type)
 
     @property
-    def topic(self) -> str:
-        return topic_of(self.publisher)
+    def topics(self) -> tuple[str, ...]:
+        """Each publisher's own topic: an event type shared by agencies travels on each agency's topic."""
+        return tuple(topic_of(p) for p in self.publishers)
 
 
 def family_of(type_name: str) -> str:
@@ -74,16 +75,21 @@ class Catalogue:
         self._services = services
 
     def register(
-        self, model: type[Event], *, publisher: str, consumers: tuple[str, ...] = (), summary: str = ""
+        self,
+        model: type[Event],
+        *,
+        publishers: tuple[str, ...],
+        consumers: tuple[str, ...] = (),
+        summary: str = "",
     ) -> type[Event]:
         """Add an event type; the same type name twice is a programming error."""
         if model.TYPE in self._specs:
             raise ValueError(f"event type {model.TYPE} registered twice")
-        unknown = {publisher, *consumers} - set(self._services)
-        if unknown:
-            raise ValueError(f"{model.TYPE}: unknown services {sorted(unknown)}")
+        unknown = {*publishers, *consumers} - set(self._services)
+        if unknown or not publishers:
+            raise ValueError(f"{model.TYPE}: unknown services {sorted(unknown)} or no publisher")
         version_of(model.TYPE)
-        self._specs[model.TYPE] = EventSpec(model, publisher, consumers, summary or (model.__doc__ or ""))
+        self._specs[model.TYPE] = EventSpec(model, publishers, consumers, summary or (model.__doc__ or ""))
         return model
 
     def spec(self, type_name: str) -> EventSpec:
@@ -118,7 +124,7 @@ class Catalogue:
 
     def topics(self) -> list[str]:
         """Every topic that carries catalogued events."""
-        return sorted({s.topic for s in self._specs.values()})
+        return sorted({t for s in self._specs.values() for t in s.topics})
 
 
 CATALOGUE = Catalogue()

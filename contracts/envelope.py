@@ -17,7 +17,11 @@ _CE_ATTRIBUTES = ("id", "source", "type", "specversion", "time", "subject", "dat
 
 
 class Event(BaseModel):
-    """Base of every event payload; `TYPE` names it with its version, e.g. `report.received.v1`."""
+    """Base of every event payload; `TYPE` names it with its version, e.g. `report.received.v1`.
+
+    By contract the last `*_at` field of an event is when it happened in the world (a dispatch's time as
+    the police system reports it); deadlines start and stop at that moment.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     TYPE: ClassVar[str]
@@ -30,10 +34,11 @@ class SlaClockRef(BaseModel):
 
     clock: str
     agency: str
-    action: Literal["start", "stop", "pause", "resume", "recompute"] = "start"
+    action: Literal["start", "stop"]
     subject_id: str = Field(description="What the clock is about: a referral or case id")
-    started_at: AwareDatetime
+    started_at: AwareDatetime | None = Field(default=None, description="Set when the event starts the clock")
     due_at: AwareDatetime | None = None
+    stopped_at: AwareDatetime | None = Field(default=None, description="Set when the event stops the clock")
     policy_version: str
 
 

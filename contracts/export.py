@@ -61,14 +61,15 @@ def render_asyncapi(catalogue: Catalogue) -> str:
             "headers": {"$ref": "#/components/schemas/cloudevents_binary_headers"},
             "payload": {"$ref": f"./schemas/{spec.type}.json"},
         }
-        channel = channels.setdefault(
-            spec.topic.replace(".", "_"),
-            {"address": spec.topic, "description": f"Events published by {spec.publisher}", "messages": {}},
-        )
-        channel["messages"][message_id] = {"$ref": f"#/components/messages/{message_id}"}
-        _operation(operations, spec.publisher, "send", spec, message_id)
-        for consumer in spec.consumers:
-            _operation(operations, consumer, "receive", spec, message_id)
+        for publisher, topic in zip(spec.publishers, spec.topics, strict=True):
+            channel = channels.setdefault(
+                topic.replace(".", "_"),
+                {"address": topic, "description": f"Events published by {publisher}", "messages": {}},
+            )
+            channel["messages"][message_id] = {"$ref": f"#/components/messages/{message_id}"}
+            _operation(operations, publisher, "send", topic, message_id)
+            for consumer in spec.consumers:
+                _operation(operations, consumer, "receive", topic, message_id)
     for service in SERVICES:
         channels[f"{service}_dlq"] = {
             "address": dead_letter_topic(service),
@@ -92,19 +93,20 @@ def render_asyncapi(catalogue: Catalogue) -> str:
     return yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=110)
 
 
-def _operation(operations: dict, service: str, action: str, spec: EventSpec, message_id: str) -> None:
-    key = f"{service}_{action}_{spec.topic.replace('.', '_')}"
+def _operation(operations: dict, service: str, action: str, topic: str, message_id: str) -> None:
+    channel = topic.replace(".", "_")
+    key = f"{service}_{action}_{channel}"
     operation = operations.setdefault(
         key,
         {
             "action": action,
-            "channel": {"$ref": f"#/channels/{spec.topic.replace('.', '_')}"},
-            "summary": f"{service} {'publishes to' if action == 'send' else 'consumes from'} {spec.topic}",
+            "channel": {"$ref": f"#/channels/{channel}"},
+            "summary": f"{service} {'publishes to' if action == 'send' else 'consumes from'} {topic}",
             "x-service": service,
             "messages": [],
         },
     )
-    operation["messages"].append({"$ref": f"#/channels/{spec.topic.replace('.', '_')}/messages/{message_id}"})
+    operation["messages"].append({"$ref": f"#/channels/{channel}/messages/{message_id}"})
 
 
 def _binary_headers() -> dict:

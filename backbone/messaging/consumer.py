@@ -51,7 +51,9 @@ class EventConsumer:
     @property
     def topics(self) -> list[str]:
         """The topics carrying the families this service handles."""
-        return sorted({spec.topic for spec in self._catalogue.specs() if spec.family in self._handlers})
+        return sorted(
+            {t for spec in self._catalogue.specs() if spec.family in self._handlers for t in spec.topics}
+        )
 
     async def run(self) -> None:
         """Consume forever as the service's consumer group."""

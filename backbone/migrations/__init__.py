@@ -43,7 +43,7 @@ def _upgrade(connection: Connection, script_location: Path, schema: str, version
 
 
 async def upgrade_service_schema(
-    engine: AsyncEngine, *, schema: str, service_migrations: Path | None
+    engine: AsyncEngine, *, schema: str, service_migrations: tuple[Path, ...]
 ) -> None:
     """Bring a service's schema to head; replicas starting together wait on one advisory lock."""
     async with engine.begin() as connection:
@@ -52,5 +52,5 @@ async def upgrade_service_schema(
         )
         await connection.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
         await connection.run_sync(_upgrade, BACKBONE_MIGRATIONS, schema, "backbone_alembic_version")
-        if service_migrations is not None:
-            await connection.run_sync(_upgrade, service_migrations, schema, "alembic_version")
+        for location in service_migrations:
+            await connection.run_sync(_upgrade, location, schema, f"alembic_version_{location.parent.name}")

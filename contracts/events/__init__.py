@@ -1,3 +1,3 @@
-"""Every event type, one module per publishing service; importing this package registers them all."""
+"""Every event type, one module per publisher; importing this package registers them all."""
 
-from contracts.events import intake  # noqa: F401
+from contracts.events import agencies, civil_affairs, education, health, intake, police, routing  # noqa: F401

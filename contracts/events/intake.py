@@ -1,4 +1,4 @@
-"""Events published by intake (the 12355 hotline and mandatory reporters' window)."""
+"""Events published by intake (the 12355 hotline and the mandatory reporters' window)."""
 
 from __future__ import annotations
 
@@ -6,29 +6,43 @@ from pydantic import AwareDatetime, Field
 
 from contracts.catalogue import CATALOGUE
 from contracts.envelope import Event
+from contracts.events.common import Area, Category, DistrictCode, Gender
 
 
 class ReportReceived(Event):
-    """A mandatory report or hotline call was accepted; it carries what triage needs, no identities."""
+    """A report was accepted. It carries what triage and the case view need; identities stay in intake."""
 
     TYPE = "report.received.v1"
 
     report_id: str
     case_id: str
     child_id: str = Field(description="Intake's pseudonymous id of the child's file (一人一档)")
+    child_display_name: str = Field(description="Masked name for case views, e.g. 张**")
+    child_gender: Gender
+    child_age_years: int | None = Field(default=None, ge=0, le=17)
     source: str
-    categories: list[str]
+    categories: list[Category] = Field(min_length=1)
     immediate_danger: bool
     injured: bool
     occurred_at: AwareDatetime
     received_at: AwareDatetime
-    district: str = Field(pattern=r"^\d{6}$", description="Administrative code of the incident's location")
-    area: str
-    child_age_years: int | None = None
-    child_birth_year: int | None = None
+    district: DistrictCode
+    area: Area
     corroborates_report_id: str | None = Field(
-        default=None, description="Set when this report is a second report of an incident already open"
+        default=None, description="Set when this is a second report of an incident whose case is open"
     )
+    new_case: bool = Field(description="False when the report joined an open case")
 
 
-CATALOGUE.register(ReportReceived, publisher="intake", consumers=("routing",))
+class ReporterFeedbackRecorded(Event):
+    """Intake told the reporter the outcome (it alone holds the reporter's contact)."""
+
+    TYPE = "intake.reporter_feedback_recorded.v1"
+
+    case_id: str
+    report_ids: list[str]
+    recorded_at: AwareDatetime
+
+
+CATALOGUE.register(ReportReceived, publishers=("intake",), consumers=("routing",))
+CATALOGUE.register(ReporterFeedbackRecorded, publishers=("intake",), consumers=("routing",))

@@ -29,7 +29,7 @@ class NoteWritten(Event):
     text: str
 
 
-catalogue.register(NoteWritten, publisher="sender", consumers=("receiver",))
+catalogue.register(NoteWritten, publishers=("sender",), consumers=("receiver",))
 
 router = APIRouter(prefix="/v1")
 

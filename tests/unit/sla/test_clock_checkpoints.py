@@ -4,9 +4,9 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from services.routing.sla.calendar import SHANGHAI
-from services.routing.sla.clock import Checkpoint, Clock
-from services.routing.sla.policy import SlaPolicy
+from backbone.sla.calendar import SHANGHAI
+from backbone.sla.clock import Checkpoint, Clock
+from backbone.sla.policy import SlaPolicy
 
 POLICY = SlaPolicy.load()
 

@@ -4,9 +4,9 @@ from datetime import datetime
 
 import pytest
 
-from services.routing.sla.calendar import SHANGHAI
-from services.routing.sla.clock import Clock, ClockState, IllegalClockTransition, Pause
-from services.routing.sla.policy import SlaPolicy
+from backbone.sla.calendar import SHANGHAI
+from backbone.sla.clock import Clock, ClockState, IllegalClockTransition, Pause
+from backbone.sla.policy import SlaPolicy
 
 POLICY = SlaPolicy.load()
 

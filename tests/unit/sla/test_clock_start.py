@@ -4,9 +4,9 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from services.routing.sla.calendar import SHANGHAI
-from services.routing.sla.clock import Clock, ClockState
-from services.routing.sla.policy import SlaPolicy, TargetNotDefined
+from backbone.sla.calendar import SHANGHAI
+from backbone.sla.clock import Clock, ClockState
+from backbone.sla.policy import SlaPolicy, TargetNotDefined
 
 POLICY = SlaPolicy.load()
 

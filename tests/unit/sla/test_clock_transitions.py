@@ -5,15 +5,15 @@ from datetime import datetime
 
 import pytest
 
-from services.routing.sla.calendar import SHANGHAI
-from services.routing.sla.clock import (
+from backbone.sla.calendar import SHANGHAI
+from backbone.sla.clock import (
     Clock,
     ClockError,
     ClockState,
     ClockTimeError,
     IllegalClockTransition,
 )
-from services.routing.sla.policy import SlaPolicy
+from backbone.sla.policy import SlaPolicy
 
 POLICY = SlaPolicy.load()
 

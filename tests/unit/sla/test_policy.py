@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from services.routing.sla.calendar import CalendarKind, Target
-from services.routing.sla.policy import (
+from backbone.sla.calendar import CalendarKind, Target
+from backbone.sla.policy import (
     DEFAULT_POLICY_PATH,
     EVENT_TYPE,
     PolicyError,
@@ -126,12 +126,14 @@ def test_unknown_clock() -> None:
         ("police.dispatched.v1", {}, {"police.arrival"}),
         ("police.resolved.v1", {"outcome": "escorted_to_temporary_care"}, {"civil_affairs.placement"}),
         ("police.resolved.v1", {"outcome": "no_further_action"}, set()),
-        ("referral.accepted.v1", {"agency": "civil_affairs", "role": "lead"}, {"assessment"}),
+        ("referral.accepted.v1", {"agency": "civil_affairs", "task": "assessment_and_assistance"}, {"assessment"}),
+        ("referral.accepted.v1", {"agency": "civil_affairs", "task": "rescue_and_protection"}, set()),
         (
             "referral.accepted.v1",
-            {"agency": "education", "role": "responsible"},
+            {"agency": "education", "task": "education_support"},
             {"education.follow_up", "education.return_plan"},
         ),
+        ("referral.accepted.v1", {"agency": "education", "task": "psychological_care"}, {"education.follow_up"}),
         ("civil_affairs.assessment_completed.v1", {"guardianship_failure": True}, {"guardianship.decision"}),
         ("civil_affairs.assessment_completed.v1", {"guardianship_failure": False}, set()),
         ("report.received.v1", {}, {"reporter.feedback"}),

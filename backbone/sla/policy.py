@@ -8,14 +8,14 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Self
+from typing import Any, Self, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .calendar import CalendarKind, Target, parse_iso_duration
 
-DEFAULT_POLICY_PATH = Path(__file__).resolve().parents[3] / "contracts" / "policies" / "sla.v1.json"
+DEFAULT_POLICY_PATH = Path(__file__).resolve().parents[2] / "contracts" / "policies" / "sla.v1.json"
 # A clock whose agency is this word belongs to whichever agency the referral was sent to.
 REFERRAL_AGENCY = "referral"
 EVENT_TYPE = r"^[a-z][a-z_]*(\.[a-z][a-z_]*)+\.v[0-9]+$"
@@ -85,6 +85,8 @@ class ClockSpec(_Frozen):
     policy_version: str
     timezone: str
     agency: str = Field(pattern=r"^[a-z_]+$")
+    # What one running clock is about: a referral (keyed by referral_id) or the whole case (case_id).
+    subject: Literal["referral", "case"]
     description: str = ""
     grounds: str = Field(min_length=1)
     notes: str = ""

@@ -1,0 +1,57 @@
+"""Events every agency publishes about the referrals in its inbox (受理, decline, completion)."""
+
+from __future__ import annotations
+
+from pydantic import AwareDatetime, Field
+
+from contracts.catalogue import CATALOGUE
+from contracts.envelope import Event
+from contracts.events.common import Agency, Priority, Role
+
+
+class ReferralAccepted(Event):
+    """The agency accepted the referral (受理)."""
+
+    TYPE = "referral.accepted.v1"
+
+    referral_id: str
+    case_id: str
+    agency: Agency
+    task: str
+    role: Role
+    priority: Priority
+    accepted_at: AwareDatetime
+    officer: str | None = Field(default=None, description="Staff id (not a name) of who accepted")
+
+
+class ReferralDeclined(Event):
+    """The agency declined the referral; routing re-routes or escalates it."""
+
+    TYPE = "referral.declined.v1"
+
+    referral_id: str
+    case_id: str
+    agency: Agency
+    task: str
+    role: Role
+    reason: str = Field(min_length=1, max_length=500)
+    declined_at: AwareDatetime
+
+
+class ReferralCompleted(Event):
+    """The agency finished its task for the case."""
+
+    TYPE = "referral.completed.v1"
+
+    referral_id: str
+    case_id: str
+    agency: Agency
+    task: str
+    role: Role
+    outcome: str = Field(min_length=1, max_length=500)
+    completed_at: AwareDatetime
+
+
+AGENCIES = ("police", "health", "education", "civil_affairs")
+for _model in (ReferralAccepted, ReferralDeclined, ReferralCompleted):
+    CATALOGUE.register(_model, publishers=AGENCIES, consumers=("routing",))

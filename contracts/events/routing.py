@@ -1,0 +1,120 @@
+"""Events published by routing: triage, referrals, priority changes and deadlines."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import AwareDatetime, Field
+
+from contracts.catalogue import CATALOGUE
+from contracts.envelope import Event
+from contracts.events.common import Agency, Area, Category, DistrictCode, Priority, Role
+
+
+class CaseOpened(Event):
+    """Triage opened a case for a new report."""
+
+    TYPE = "case.opened.v1"
+
+    case_id: str
+    child_id: str
+    priority: Priority
+    priority_reasons: list[str]
+    rule_version: str
+    opened_at: AwareDatetime
+
+
+class ReferralCreated(Event):
+    """A task was handed to an agency (转介); the agency's inbox holds it as pending until accepted."""
+
+    TYPE = "referral.created.v1"
+
+    referral_id: str
+    case_id: str
+    child_id: str
+    agency: Agency
+    task: str
+    role: Role
+    priority: Priority
+    emergency: bool
+    categories: list[Category]
+    district: DistrictCode
+    area: Area
+    rule_version: str
+    reason: Literal["triage", "rerouted", "escalated", "police_outcome", "health_finding", "new_report"]
+    replaces_referral_id: str | None = None
+    created_at: AwareDatetime
+
+
+class CasePriorityRaised(Event):
+    """New information raised the case's priority; running deadlines are recomputed."""
+
+    TYPE = "case.priority_raised.v1"
+
+    case_id: str
+    previous_priority: Priority
+    priority: Priority
+    reason: str
+    raised_at: AwareDatetime
+
+
+class ReferralEscalated(Event):
+    """A referral no agency would take went to the joint meeting office (联席会议办公室)."""
+
+    TYPE = "referral.escalated.v1"
+
+    referral_id: str
+    case_id: str
+    agency: Agency
+    to: Literal["joint_meeting_office"] = "joint_meeting_office"
+    reason: str
+    escalated_at: AwareDatetime
+
+
+class _SlaAlert(Event):
+    case_id: str
+    agency: str
+    clock: str
+    subject_id: str = Field(description="The referral or case the clock is about")
+    started_at: AwareDatetime
+    due_at: AwareDatetime
+    policy_version: str
+
+
+class SlaWarning(_SlaAlert):
+    """A deadline is close: 50% or 75% of its time has passed."""
+
+    TYPE = "sla.warning.v1"
+
+    threshold: float = Field(gt=0, lt=1)
+    fired_at: AwareDatetime
+
+
+class SlaBreached(_SlaAlert):
+    """A deadline passed without its stop event; the agency's supervisor is alerted."""
+
+    TYPE = "sla.breached.v1"
+
+    late_by_seconds: float = Field(ge=0)
+    notify: str = Field(description="Who is alerted, e.g. police.supervisor")
+    fired_at: AwareDatetime
+
+
+class SlaEscalated(_SlaAlert):
+    """A breach stayed open as long again: it goes up the escalation chain."""
+
+    TYPE = "sla.escalated.v1"
+
+    late_by_seconds: float = Field(ge=0)
+    level: str = Field(description="e.g. joint_meeting_office")
+    fired_at: AwareDatetime
+
+
+AGENCIES = ("police", "health", "education", "civil_affairs")
+CATALOGUE.register(CaseOpened, publishers=("routing",), consumers=())
+CATALOGUE.register(ReferralCreated, publishers=("routing",), consumers=AGENCIES)
+CATALOGUE.register(CasePriorityRaised, publishers=("routing",), consumers=AGENCIES)
+CATALOGUE.register(ReferralEscalated, publishers=("routing",), consumers=("civil_affairs",))
+CATALOGUE.register(SlaWarning, publishers=("routing",), consumers=())
+CATALOGUE.register(SlaBreached, publishers=("routing",), consumers=AGENCIES)
+CATALOGUE.register(SlaEscalated, publishers=("routing",), consumers=AGENCIES)
