@@ -16,8 +16,10 @@ from backbone.messaging.outbox import OutboxRelay
 from backbone.messaging.transport import Transport
 from backbone.uow import UnitOfWork
 from contracts.catalogue import Catalogue
+from contracts.envelope import CloudEvent
 
 log = logging.getLogger(__name__)
+EnvelopeObserver = Callable[[CloudEvent, UnitOfWork], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,9 @@ class ServiceDefinition:
     # Alembic script directories applied in order inside the service's schema, each with its own version
     # table (`alembic_version_<directory's parent>`), so a shared feature can bring its own migrations.
     migrations: tuple[Path, ...] = ()
+    # called with every envelope the service emits (at commit) or applies (when consumed), inside the
+    # same transaction: cross-cutting projections such as the SLA clocks observe events this way
+    envelope_observers: tuple[EnvelopeObserver, ...] = ()
     # long-running loops (timers, projections) started with the service and restarted if they fail
     background: tuple[Callable[[ServiceRuntime], Awaitable[None]], ...] = ()
 
@@ -61,6 +66,7 @@ class ServiceRuntime:
             catalogue=self.catalogue,
             on_commit=self.relay.wake,
             sla_policy_path=self.sla_policy_path,
+            observers=self.definition.envelope_observers,
         )
 
 

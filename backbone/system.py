@@ -93,7 +93,7 @@ class System:
             sla_policy_path=self.settings.sla_policy_path,
         )
         self._spawn(f"{definition.name}.relay", relay.run)
-        if definition.handlers:
+        if definition.handlers or definition.envelope_observers:
             runtime.consumer = EventConsumer(
                 service=definition.name,
                 catalogue=self.catalogue,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from types import TracebackType
 
 from sqlalchemy import insert
@@ -10,8 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from backbone.clock import utcnow
 from backbone.messaging.outbox import outbox_row
-from backbone.sla.stamping import active_policy, sla_stamps
 from backbone.messaging.tables import outbox
+from backbone.sla.stamping import active_policy, sla_stamps
 from contracts.catalogue import Catalogue, topic_of
 from contracts.envelope import CloudEvent, Event, SlaClockRef
 
@@ -27,8 +27,10 @@ class UnitOfWork:
         catalogue: Catalogue,
         on_commit: Callable[[], None] = lambda: None,
         sla_policy_path: str | None = None,
+        observers: Sequence[Callable[[CloudEvent, UnitOfWork], Awaitable[None]]] = (),
     ) -> None:
-        self._sla_policy_path = sla_policy_path
+        self.observers = tuple(observers)
+        self.sla_policy_path = sla_policy_path
         self.service = service
         self._sessionmaker = sessionmaker
         self._catalogue = catalogue
@@ -62,7 +64,7 @@ class UnitOfWork:
                 f"{self.service} may not publish {event.TYPE}; the catalogue says {spec.publishers}"
             )
         now = utcnow()
-        stamps = list(sla) or sla_stamps(event, policy=active_policy(self._sla_policy_path), default_at=now)
+        stamps = list(sla) or sla_stamps(event, policy=active_policy(self.sla_policy_path), default_at=now)
         envelope = CloudEvent(
             source=f"/{self.service}",
             type=event.TYPE,
@@ -80,6 +82,13 @@ class UnitOfWork:
 
     async def commit(self) -> None:
         """Write pending events to the outbox and commit everything at once."""
+        # Observers may emit in turn (a clock regraded by a priority change); drain until quiet.
+        observed = 0
+        while observed < len(self._pending):
+            envelope = self._pending[observed]
+            observed += 1
+            for observer in self.observers:
+                await observer(envelope, self)
         if self._pending:
             topic = topic_of(self.service)
             await self.session.execute(insert(outbox), [outbox_row(e, topic=topic) for e in self._pending])

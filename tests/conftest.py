@@ -11,6 +11,8 @@ import pytest
 
 from backbone.db import asyncpg_url
 
+pytest_plugins = ["tests.support.fake_clock"]
+
 
 def _required_env(name: str) -> str:
     value = os.environ.get(name)

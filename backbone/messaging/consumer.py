@@ -46,14 +46,18 @@ class EventConsumer:
         self._unit_of_work = unit_of_work
         self._transport = transport
         self._max_attempts = max_attempts
+        self._observes = bool(unit_of_work().observers)
         self._tracer = tracer(service)
 
     @property
     def topics(self) -> list[str]:
-        """The topics carrying the families this service handles."""
-        return sorted(
-            {t for spec in self._catalogue.specs() if spec.family in self._handlers for t in spec.topics}
-        )
+        """The topics carrying what this service handles, or observes as a catalogued consumer."""
+        wanted = [
+            spec
+            for spec in self._catalogue.specs()
+            if spec.family in self._handlers or (self._observes and self.service in spec.consumers)
+        ]
+        return sorted({topic for spec in wanted for topic in spec.topics})
 
     async def run(self) -> None:
         """Consume forever as the service's consumer group."""
@@ -67,7 +71,9 @@ class EventConsumer:
             await self._dead_letter(message, f"unparseable: {error}")
             return
         handler = self._handlers.get(family_of(envelope.type))
-        if handler is None:
+        if handler is None and not (
+            self._observes and self.service in self._catalogue.spec(envelope.type).consumers
+        ):
             return
         trace_headers = {
             k: v.decode() for k, v in message.headers.items() if k in ("traceparent", "tracestate")
@@ -123,7 +129,7 @@ class EventConsumer:
         except ValueError as error:  # malformed JSON or headers
             raise Unparseable(type(error).__name__ + ": " + str(error)[:200]) from error
 
-    async def _apply(self, handler: EventHandler, event: Event, envelope: CloudEvent) -> None:
+    async def _apply(self, handler: EventHandler | None, event: Event, envelope: CloudEvent) -> None:
         async with self._unit_of_work() as uow:
             claimed = await uow.session.scalar(
                 pg_insert(inbox)
@@ -136,7 +142,10 @@ class EventConsumer:
                     "duplicate event ignored", extra={"event_id": envelope.id, "event_type": envelope.type}
                 )
                 return
-            await handler(event, envelope, uow)
+            for observer in uow.observers:
+                await observer(envelope, uow)
+            if handler is not None:
+                await handler(event, envelope, uow)
             await uow.commit()
 
     async def _dead_letter(self, message: IncomingMessage, reason: str) -> None:

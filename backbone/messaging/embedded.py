@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import json
 import logging
 from collections import defaultdict
@@ -132,10 +133,10 @@ class EmbeddedTransport:
                 await self._commit(group, topic, seq)
             else:
                 if len(rows) < BATCH:
-                    try:
-                        await asyncio.wait_for(appended.wait(), timeout=POLL_SECONDS)
-                    except TimeoutError:
-                        pass
+                    # asyncio.timeout, not wait_for (see OutboxRelay.run).
+                    with contextlib.suppress(TimeoutError):
+                        async with asyncio.timeout(POLL_SECONDS):
+                            await appended.wait()
 
     async def _commit(self, group: str, topic: str, seq: int) -> None:
         async with self._require_engine().begin() as connection:

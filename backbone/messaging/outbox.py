@@ -7,6 +7,7 @@ marking the row sent publishes it again, and the consumers' inbox makes that a n
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 
 from opentelemetry.trace import SpanKind
@@ -57,10 +58,11 @@ class OutboxRelay:
             self._wakeup.clear()
             if await self.relay_once() == self._batch_size:
                 continue
-            try:
-                await asyncio.wait_for(self._wakeup.wait(), timeout=IDLE_POLL_SECONDS)
-            except TimeoutError:
-                pass
+            # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancellation that arrives as
+            # the event is set, and shutdown then hangs.
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(IDLE_POLL_SECONDS):
+                    await self._wakeup.wait()
 
     async def relay_once(self) -> int:
         """Publish one batch and mark it sent in the same transaction; return how many went out."""

@@ -35,6 +35,7 @@ class ReferralDeclined(Event):
     task: str
     role: Role
     reason: str = Field(min_length=1, max_length=500)
+    priority: Priority | None = Field(default=None, description="The referral's priority when declined")
     declined_at: AwareDatetime
 
 
@@ -49,6 +50,7 @@ class ReferralCompleted(Event):
     task: str
     role: Role
     outcome: str = Field(min_length=1, max_length=500)
+    priority: Priority | None = Field(default=None, description="The referral's priority when completed")
     completed_at: AwareDatetime
 
 

@@ -39,7 +39,7 @@ class Intervention(StrEnum):
 
 
 class AssessmentCompleted(Event):
-    """The assessment (评估) of safety, guardianship and needs; a guardianship failure starts a decision clock."""
+    """The assessment (评估) of safety, guardianship and needs; a guardianship failure starts a clock."""
 
     TYPE = "civil_affairs.assessment_completed.v1"
 

@@ -1,8 +1,24 @@
-"""The civil_affairs service as the runtime sees it."""
+"""The civil_affairs service as the runtime sees it: shared inbox, casework, joint meeting office."""
+
+from pathlib import Path
 
 from backbone.service import ServiceDefinition
+from contracts.events.common import Agency
+from services.agency import AGENCY_MIGRATIONS
+from services.agency.referrals import referral_handlers, referrals_router
+from services.civil_affairs.casework.service import check_file_complete
+from services.civil_affairs.casework.views import router as casework_router
+from services.civil_affairs.escalations.handlers import handle_referral_escalated
+from services.civil_affairs.escalations.views import router as escalations_router
 
 definition = ServiceDefinition(
     name="civil_affairs",
     title="Civil affairs — assessment, assistance and guardianship (评估帮扶, 监护干预)",
+    routers=(
+        referrals_router(Agency.CIVIL_AFFAIRS, completion_guard=check_file_complete),
+        casework_router,
+        escalations_router,
+    ),
+    handlers={**referral_handlers(Agency.CIVIL_AFFAIRS), "referral.escalated": handle_referral_escalated},
+    migrations=(AGENCY_MIGRATIONS, Path(__file__).resolve().parent / "migrations"),
 )

@@ -1,8 +1,17 @@
-"""The education service as the runtime sees it."""
+"""The education service as the runtime sees it: the shared referral inbox plus schooling support."""
+
+from pathlib import Path
 
 from backbone.service import ServiceDefinition
+from contracts.events.common import Agency
+from services.agency import AGENCY_MIGRATIONS
+from services.agency.referrals import referral_handlers, referrals_router
+from services.education.schooling.views import router as schooling_router
 
 definition = ServiceDefinition(
     name="education",
     title="Education — schooling support (教育帮扶)",
+    routers=(referrals_router(Agency.EDUCATION), schooling_router),
+    handlers=referral_handlers(Agency.EDUCATION),
+    migrations=(AGENCY_MIGRATIONS, Path(__file__).resolve().parent / "migrations"),
 )

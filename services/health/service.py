@@ -1,8 +1,17 @@
-"""The health service as the runtime sees it."""
+"""The health service as the runtime sees it: the shared referral inbox plus medical protection."""
+
+from pathlib import Path
 
 from backbone.service import ServiceDefinition
+from contracts.events.common import Agency
+from services.agency import AGENCY_MIGRATIONS
+from services.agency.referrals import referral_handlers, referrals_router
+from services.health.treatment.views import router as treatment_router
 
 definition = ServiceDefinition(
     name="health",
     title="Health — medical protection (医疗保护)",
+    routers=(referrals_router(Agency.HEALTH), treatment_router),
+    handlers=referral_handlers(Agency.HEALTH),
+    migrations=(AGENCY_MIGRATIONS, Path(__file__).resolve().parent / "migrations"),
 )

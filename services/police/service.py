@@ -1,8 +1,23 @@
-"""The police service as the runtime sees it."""
+"""The police service as the runtime sees it: the shared referral inbox plus emergency response."""
+
+from pathlib import Path
 
 from backbone.service import ServiceDefinition
+from contracts.events.common import Agency
+from services.agency import AGENCY_MIGRATIONS
+from services.agency.referrals import referral_handlers, referrals_router
+from services.police.detentions.views import router as detentions_router
+from services.police.response.service import check_response_resolved
+from services.police.response.views import router as response_router
 
 definition = ServiceDefinition(
     name="police",
     title="Police — emergency response (应急处置)",
+    routers=(
+        referrals_router(Agency.POLICE, completion_guard=check_response_resolved),
+        response_router,
+        detentions_router,
+    ),
+    handlers=referral_handlers(Agency.POLICE),
+    migrations=(AGENCY_MIGRATIONS, Path(__file__).resolve().parent / "migrations"),
 )

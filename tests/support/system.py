@@ -36,7 +36,9 @@ async def running_system(
     await system.start()
     try:
         app = create_app(system, manage_lifespan=False)
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://backbone") as client:
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://backbone"
+        ) as client:
             yield system, client
     finally:
         await system.stop()

@@ -1,0 +1,39 @@
+"""Domain refusals shared by the agencies, and how a view turns them into specific HTTP answers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from fastapi import HTTPException
+
+
+class ReferralNotFound(LookupError):
+    """No referral with that id in this agency's inbox: 404."""
+
+
+class StepRefused(Exception):
+    """The step is illegal in the referral's current state: 409, and nothing changes."""
+
+
+class InvalidInput(ValueError):
+    """A well-formed body that contradicts what is recorded (e.g. arrival before dispatch): 422."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+@contextmanager
+def http_errors() -> Iterator[None]:
+    """Turn domain refusals raised inside the block into 404, 409 or 422 answers."""
+    try:
+        yield
+    except ReferralNotFound as error:
+        raise HTTPException(status_code=404, detail=str(error)) from error
+    except StepRefused as error:
+        raise HTTPException(status_code=409, detail=str(error)) from error
+    except InvalidInput as error:
+        detail = [{"type": "value_error", "loc": ["body", error.field], "msg": error.message}]
+        raise HTTPException(status_code=422, detail=detail) from error

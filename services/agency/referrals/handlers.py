@@ -1,0 +1,27 @@
+"""Event handlers of the inbox, built for one agency: `referral_handlers(Agency.POLICE)`."""
+
+from __future__ import annotations
+
+from backbone.messaging.consumer import EventHandler
+from backbone.uow import UnitOfWork
+from contracts.envelope import CloudEvent
+from contracts.events.common import Agency
+from contracts.events.routing import CasePriorityRaised, ReferralCreated
+from services.agency.referrals.service import raise_priority, store_referral
+
+
+def referral_handlers(agency: Agency) -> dict[str, EventHandler]:
+    """The handlers by event family for one agency's inbox."""
+
+    async def handle_referral_created(event: ReferralCreated, envelope: CloudEvent, uow: UnitOfWork) -> None:
+        await store_referral(uow=uow, agency=agency, event=event)
+
+    async def handle_case_priority_raised(
+        event: CasePriorityRaised, envelope: CloudEvent, uow: UnitOfWork
+    ) -> None:
+        await raise_priority(uow=uow, event=event)
+
+    return {
+        "referral.created": handle_referral_created,
+        "case.priority_raised": handle_case_priority_raised,
+    }

@@ -1,0 +1,82 @@
+"""The inbox's REST API, built for one agency: `referrals_router(Agency.POLICE)` under `/v1/referrals`."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends
+
+from backbone.service import get_uow
+from backbone.uow import UnitOfWork
+from contracts.events.common import Agency
+from services.agency.errors import http_errors
+from services.agency.referrals.rules import ReferralStatus
+from services.agency.referrals.schemas import AcceptBody, CompleteBody, DeclineBody, ReferralView
+from services.agency.referrals.service import (
+    CompletionGuard,
+    accept_referral,
+    complete_referral,
+    decline_referral,
+    get_referral,
+    list_referrals,
+)
+
+
+def referrals_router(agency: Agency, *, completion_guard: CompletionGuard | None = None) -> APIRouter:
+    """The inbox routes of one agency; `completion_guard` adds the agency's own condition to complete."""
+    router = APIRouter(prefix="/v1/referrals", tags=["referrals"])
+
+    @router.get("")
+    async def list_inbox(
+        status: ReferralStatus | None = None, uow: UnitOfWork = Depends(get_uow)
+    ) -> list[ReferralView]:
+        async with uow:
+            referrals = await list_referrals(session=uow.session, status=status)
+            return [ReferralView.model_validate(r) for r in referrals]
+
+    @router.get("/{referral_id}")
+    async def show(referral_id: str, uow: UnitOfWork = Depends(get_uow)) -> ReferralView:
+        async with uow:
+            with http_errors():
+                referral = await get_referral(session=uow.session, referral_id=referral_id)
+            return ReferralView.model_validate(referral)
+
+    @router.post("/{referral_id}/accept")
+    async def accept(
+        referral_id: str, body: AcceptBody | None = None, uow: UnitOfWork = Depends(get_uow)
+    ) -> ReferralView:
+        async with uow:
+            with http_errors():
+                referral = await accept_referral(
+                    uow=uow, agency=agency, referral_id=referral_id, officer=body.officer if body else None
+                )
+            await uow.commit()
+            return ReferralView.model_validate(referral)
+
+    @router.post("/{referral_id}/decline")
+    async def decline(
+        referral_id: str, body: DeclineBody, uow: UnitOfWork = Depends(get_uow)
+    ) -> ReferralView:
+        async with uow:
+            with http_errors():
+                referral = await decline_referral(
+                    uow=uow, agency=agency, referral_id=referral_id, reason=body.reason
+                )
+            await uow.commit()
+            return ReferralView.model_validate(referral)
+
+    @router.post("/{referral_id}/complete")
+    async def complete(
+        referral_id: str, body: CompleteBody, uow: UnitOfWork = Depends(get_uow)
+    ) -> ReferralView:
+        async with uow:
+            with http_errors():
+                referral = await complete_referral(
+                    uow=uow,
+                    agency=agency,
+                    referral_id=referral_id,
+                    outcome=body.outcome,
+                    guard=completion_guard,
+                )
+            await uow.commit()
+            return ReferralView.model_validate(referral)
+
+    return router

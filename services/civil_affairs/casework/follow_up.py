@@ -1,0 +1,98 @@
+"""Civil affairs follow-up steps: monitoring and visits, telling the reporter, closing the case."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import datetime
+
+from backbone.clock import utcnow
+from backbone.uow import UnitOfWork
+from contracts.events.civil_affairs import CaseClosed, MonitoringStarted, ReporterInformed, VisitLogged
+from contracts.events.common import Agency
+from services.agency.referrals.service import complete_referral
+from services.agency.timing import happened_at
+from services.civil_affairs.casework.models import CivilAffairsCaseFile, CivilAffairsVisit
+from services.civil_affairs.casework.rules import CaseworkStep
+from services.civil_affairs.casework.service import open_step
+
+log = logging.getLogger(__name__)
+
+
+async def start_monitoring(
+    *, uow: UnitOfWork, referral_id: str, started_at: datetime | None = None
+) -> CivilAffairsCaseFile:
+    """Put the case under monitoring: the child director visits monthly from now."""
+    referral, case_file = await open_step(uow, referral_id, CaseworkStep.MONITORING)
+    at = happened_at(
+        started_at, field="started_at", not_before=case_file.assessed_at, previous_step="assessment"
+    )
+    case_file.monitoring_started_at = at
+    uow.emit(
+        MonitoringStarted(referral_id=referral_id, case_id=referral.case_id, started_at=at),
+        subject=referral.case_id,
+    )
+    log.info("monitoring started", extra={"referral_id": referral_id})
+    return case_file
+
+
+async def log_visit(
+    *,
+    uow: UnitOfWork,
+    referral_id: str,
+    child_safe: bool,
+    child_director: str | None = None,
+    visited_at: datetime | None = None,
+) -> CivilAffairsVisit:
+    """Log a child director's (儿童主任) home visit; stops this month's visit clock and starts the next."""
+    referral, case_file = await open_step(uow, referral_id, CaseworkStep.VISIT)
+    at = happened_at(
+        visited_at,
+        field="visited_at",
+        not_before=case_file.monitoring_started_at,
+        previous_step="start of monitoring",
+    )
+    visit = CivilAffairsVisit(
+        visit_id=str(uuid.uuid4()),
+        referral_id=referral_id,
+        case_id=referral.case_id,
+        child_director=child_director,
+        child_safe=child_safe,
+        visited_at=at,
+        logged_at=utcnow(),
+    )
+    uow.session.add(visit)
+    case_file.last_visit_at = max(at, case_file.last_visit_at or at)
+    uow.emit(
+        VisitLogged(referral_id=referral_id, case_id=referral.case_id, child_safe=child_safe, visited_at=at),
+        subject=referral.case_id,
+    )
+    log.info("visit logged", extra={"referral_id": referral_id})
+    return visit
+
+
+async def inform_reporter(*, uow: UnitOfWork, referral_id: str, message: str) -> CivilAffairsCaseFile:
+    """Decide what the reporter is told of the outcome (Minors Protection Law art. 11)."""
+    referral, case_file = await open_step(uow, referral_id, CaseworkStep.INFORM_REPORTER)
+    now = utcnow()
+    case_file.reporter_message, case_file.reporter_informed_at = message, now
+    uow.emit(
+        ReporterInformed(referral_id=referral_id, case_id=referral.case_id, message=message, informed_at=now),
+        subject=referral.case_id,
+    )
+    log.info("reporter informed", extra={"referral_id": referral_id})
+    return case_file
+
+
+async def close_case(*, uow: UnitOfWork, referral_id: str, outcome: str) -> CivilAffairsCaseFile:
+    """Close the case from its lead referral, which is completed with the same outcome."""
+    referral, case_file = await open_step(uow, referral_id, CaseworkStep.CLOSE_CASE)
+    now = utcnow()
+    case_file.close_outcome, case_file.closed_at = outcome, now
+    uow.emit(
+        CaseClosed(referral_id=referral_id, case_id=referral.case_id, outcome=outcome, closed_at=now),
+        subject=referral.case_id,
+    )
+    await complete_referral(uow=uow, agency=Agency.CIVIL_AFFAIRS, referral_id=referral_id, outcome=outcome)
+    log.info("case closed", extra={"referral_id": referral_id})
+    return case_file

@@ -1,0 +1,169 @@
+"""Civil affairs casework: assessment (评估), assistance (帮扶), guardianship intervention (监护干预)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from backbone.clock import utcnow
+from backbone.uow import UnitOfWork
+from contracts.events.civil_affairs import (
+    AssessmentCompleted,
+    AssistanceMeasure,
+    AssistancePlanned,
+    Intervention,
+    InterventionDecided,
+    Placement,
+    PlacementRecorded,
+)
+from contracts.events.common import Agency, Role
+from services.agency.errors import ReferralNotFound
+from services.agency.referrals.models import AgencyReferral
+from services.agency.referrals.service import get_referral, require_accepted
+from services.agency.timing import happened_at
+from services.civil_affairs.casework.models import CivilAffairsCaseFile
+from services.civil_affairs.casework.rules import (
+    CaseworkStep,
+    FileState,
+    check_casework_step,
+    check_completion,
+    check_placement,
+    guardianship_failure,
+)
+
+log = logging.getLogger(__name__)
+
+
+async def get_case_file(*, uow: UnitOfWork, referral_id: str) -> CivilAffairsCaseFile:
+    """The case file of a referral in the inbox (404 while nothing is recorded on it)."""
+    await get_referral(session=uow.session, referral_id=referral_id)
+    case_file = await uow.session.get(CivilAffairsCaseFile, referral_id)
+    if case_file is None:
+        raise ReferralNotFound(f"nothing is recorded yet on referral {referral_id}")
+    return case_file
+
+
+def _state(case_file: CivilAffairsCaseFile | None) -> FileState:
+    if case_file is None:
+        return FileState()
+    return FileState(
+        assessed=case_file.assessed_at is not None,
+        guardianship_failure=bool(case_file.guardianship_failure),
+        intervention_decided=case_file.intervention_decided_at is not None,
+        monitoring=case_file.monitoring_started_at is not None,
+    )
+
+
+async def check_file_complete(uow: UnitOfWork, referral: AgencyReferral) -> None:
+    """Completion guard of the civil-affairs inbox: a guardianship failure needs its intervention first."""
+    check_completion(_state(await uow.session.get(CivilAffairsCaseFile, referral.referral_id)))
+
+
+async def open_step(
+    uow: UnitOfWork, referral_id: str, step: CaseworkStep
+) -> tuple[AgencyReferral, CivilAffairsCaseFile]:
+    """The accepted referral and its case file (created on first use), once the step is allowed."""
+    referral = await require_accepted(uow=uow, agency=Agency.CIVIL_AFFAIRS, referral_id=referral_id)
+    case_file = await uow.session.get(CivilAffairsCaseFile, referral_id)
+    check_casework_step(step, _state(case_file), role=Role(referral.role))
+    if case_file is None:
+        case_file = CivilAffairsCaseFile(
+            referral_id=referral_id, case_id=referral.case_id, updated_at=utcnow()
+        )
+        uow.session.add(case_file)
+    case_file.updated_at = utcnow()
+    return referral, case_file
+
+
+async def assess(
+    *,
+    uow: UnitOfWork,
+    referral_id: str,
+    safety: str,
+    guardianship: str,
+    needs: list[AssistanceMeasure],
+    completed_at: datetime | None = None,
+) -> CivilAffairsCaseFile:
+    """Complete the assessment of safety, guardianship and needs (guardianship failure derived)."""
+    referral, case_file = await open_step(uow, referral_id, CaseworkStep.ASSESSMENT)
+    at = happened_at(completed_at, field="completed_at")
+    failure = guardianship_failure(guardianship)
+    case_file.safety, case_file.guardianship, case_file.guardianship_failure = safety, guardianship, failure
+    case_file.needs, case_file.assessed_at = [n.value for n in needs], at
+    uow.emit(
+        AssessmentCompleted(
+            referral_id=referral_id,
+            case_id=referral.case_id,
+            safety=safety,
+            guardianship=guardianship,
+            guardianship_failure=failure,
+            needs=needs,
+            completed_at=at,
+        ),
+        subject=referral.case_id,
+    )
+    log.info("assessment completed", extra={"referral_id": referral_id})
+    return case_file
+
+
+async def plan_assistance(
+    *, uow: UnitOfWork, referral_id: str, measures: list[AssistanceMeasure]
+) -> CivilAffairsCaseFile:
+    """Enrol child and family in support (帮扶); a later plan replaces the earlier one."""
+    referral, case_file = await open_step(uow, referral_id, CaseworkStep.ASSISTANCE_PLAN)
+    now = utcnow()
+    case_file.measures, case_file.planned_at = [m.value for m in measures], now
+    uow.emit(
+        AssistancePlanned(
+            referral_id=referral_id, case_id=referral.case_id, measures=measures, planned_at=now
+        ),
+        subject=referral.case_id,
+    )
+    log.info("assistance planned", extra={"referral_id": referral_id})
+    return case_file
+
+
+async def decide_intervention(
+    *, uow: UnitOfWork, referral_id: str, intervention: Intervention, decided_at: datetime | None = None
+) -> CivilAffairsCaseFile:
+    """Decide the guardianship intervention (监护干预); stops guardianship.decision."""
+    referral, case_file = await open_step(uow, referral_id, CaseworkStep.INTERVENTION)
+    at = happened_at(
+        decided_at, field="decided_at", not_before=case_file.assessed_at, previous_step="assessment"
+    )
+    case_file.intervention, case_file.intervention_decided_at = intervention.value, at
+    uow.emit(
+        InterventionDecided(
+            referral_id=referral_id, case_id=referral.case_id, intervention=intervention, decided_at=at
+        ),
+        subject=referral.case_id,
+    )
+    log.info("intervention decided", extra={"referral_id": referral_id})
+    return case_file
+
+
+async def record_placement(
+    *,
+    uow: UnitOfWork,
+    referral_id: str,
+    placement: Placement,
+    institution: str | None = None,
+    placed_at: datetime | None = None,
+) -> CivilAffairsCaseFile:
+    """Record where the child is placed (临时监护, kinship, foster); a move replaces the earlier placement."""
+    check_placement(placement, institution)
+    referral, case_file = await open_step(uow, referral_id, CaseworkStep.PLACEMENT)
+    at = happened_at(placed_at, field="placed_at")
+    case_file.placement, case_file.institution, case_file.placed_at = placement.value, institution, at
+    uow.emit(
+        PlacementRecorded(
+            referral_id=referral_id,
+            case_id=referral.case_id,
+            placement=placement,
+            institution=institution,
+            placed_at=at,
+        ),
+        subject=referral.case_id,
+    )
+    log.info("placement recorded", extra={"referral_id": referral_id})
+    return case_file

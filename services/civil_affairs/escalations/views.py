@@ -1,0 +1,36 @@
+"""`GET /v1/escalations`: the joint meeting office's queue."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel, ConfigDict
+
+from backbone.service import get_uow
+from backbone.uow import UnitOfWork
+from contracts.events.common import Agency
+from services.civil_affairs.escalations.service import list_escalations
+
+router = APIRouter(prefix="/v1/escalations", tags=["joint meeting office"])
+
+
+class EscalationView(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    escalation_id: str
+    referral_id: str
+    case_id: str
+    agency: Agency
+    reason: str
+    escalated_at: datetime
+    received_at: datetime
+
+
+@router.get("")
+async def escalations(
+    agency: Agency | None = None, uow: UnitOfWork = Depends(get_uow)
+) -> list[EscalationView]:
+    async with uow:
+        queue = await list_escalations(session=uow.session, agency=agency)
+        return [EscalationView.model_validate(e) for e in queue]

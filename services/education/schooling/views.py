@@ -1,0 +1,104 @@
+"""REST steps of education support under `/v1/referrals/{id}/...`."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from fastapi import APIRouter, Depends
+from pydantic import AwareDatetime, BaseModel, ConfigDict
+
+from backbone.service import get_uow
+from backbone.uow import UnitOfWork
+from services.agency.errors import http_errors
+from services.agency.referrals.schemas import Body, Label
+from services.education.schooling import service
+from services.education.schooling.service import Programme
+
+router = APIRouter(prefix="/v1/referrals", tags=["education support"])
+
+
+class SchoolContactBody(Body):
+    school: Label
+    contacted_at: AwareDatetime | None = None
+
+
+class ReturnPlanBody(Body):
+    school: Label
+    planned_return_date: date
+
+
+class AidBody(Body):
+    programme: Programme
+
+
+class PsychologicalSupportBody(Body):
+    started_at: AwareDatetime | None = None
+
+
+class FollowUpView(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    referral_id: str
+    case_id: str
+    school: str | None
+    contacted_at: datetime | None
+    return_school: str | None
+    planned_return_date: date | None
+    plan_made_at: datetime | None
+    psychological_support_started_at: datetime | None
+
+
+class AidView(BaseModel):
+    referral_id: str
+    programmes: list[Programme]
+
+
+@router.post("/{referral_id}/school-contact")
+async def school_contact(
+    referral_id: str, body: SchoolContactBody, uow: UnitOfWork = Depends(get_uow)
+) -> FollowUpView:
+    async with uow:
+        with http_errors():
+            follow_up = await service.contact_school(
+                uow=uow, referral_id=referral_id, school=body.school, contacted_at=body.contacted_at
+            )
+        await uow.commit()
+        return FollowUpView.model_validate(follow_up)
+
+
+@router.post("/{referral_id}/return-plan")
+async def return_plan(
+    referral_id: str, body: ReturnPlanBody, uow: UnitOfWork = Depends(get_uow)
+) -> FollowUpView:
+    async with uow:
+        with http_errors():
+            follow_up = await service.plan_return(
+                uow=uow,
+                referral_id=referral_id,
+                school=body.school,
+                planned_return_date=body.planned_return_date,
+            )
+        await uow.commit()
+        return FollowUpView.model_validate(follow_up)
+
+
+@router.post("/{referral_id}/aid")
+async def aid(referral_id: str, body: AidBody, uow: UnitOfWork = Depends(get_uow)) -> AidView:
+    async with uow:
+        with http_errors():
+            programmes = await service.enrol_aid(uow=uow, referral_id=referral_id, programme=body.programme)
+        await uow.commit()
+        return AidView(referral_id=referral_id, programmes=programmes)
+
+
+@router.post("/{referral_id}/psychological-support")
+async def psychological_support(
+    referral_id: str, body: PsychologicalSupportBody | None = None, uow: UnitOfWork = Depends(get_uow)
+) -> FollowUpView:
+    async with uow:
+        with http_errors():
+            follow_up = await service.start_psychological_support(
+                uow=uow, referral_id=referral_id, started_at=body.started_at if body else None
+            )
+        await uow.commit()
+        return FollowUpView.model_validate(follow_up)

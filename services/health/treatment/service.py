@@ -1,0 +1,147 @@
+"""Medical protection steps (医疗保护): admission, findings, mental-health assessment, discharge."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import datetime
+from typing import Literal
+
+from backbone.clock import utcnow
+from backbone.uow import UnitOfWork
+from contracts.events.common import Agency
+from contracts.events.health import (
+    HealthAdmitted,
+    HealthDischarged,
+    MedicalFindingsRecorded,
+    MentalHealthAssessed,
+)
+from services.agency.referrals.service import require_accepted
+from services.agency.timing import happened_at
+from services.health.treatment.models import HealthMentalHealthAssessment, HealthTreatment
+from services.health.treatment.rules import TreatmentStep, check_treatment_step
+
+log = logging.getLogger(__name__)
+Severity = Literal["none", "minor", "serious", "critical"]
+Risk = Literal["low", "moderate", "high"]
+DischargedTo = Literal["guardian", "relatives", "temporary_care", "welfare_institution", "other"]
+
+
+async def _treatment(uow: UnitOfWork, referral_id: str, step: TreatmentStep) -> HealthTreatment | None:
+    treatment = await uow.session.get(HealthTreatment, referral_id)
+    check_treatment_step(
+        step, admitted=treatment is not None, discharged=bool(treatment and treatment.discharged_at)
+    )
+    return treatment
+
+
+async def admit(
+    *, uow: UnitOfWork, referral_id: str, hospital: str, admitted_at: datetime | None = None
+) -> HealthTreatment:
+    """Receive the child for treatment; a pending emergency referral is accepted at once (先救治后结算)."""
+    at = happened_at(admitted_at, field="admitted_at")
+    referral = await require_accepted(
+        uow=uow, agency=Agency.HEALTH, referral_id=referral_id, accept_emergency_at=at
+    )
+    await _treatment(uow, referral_id, TreatmentStep.ADMISSION)
+    treatment = HealthTreatment(
+        referral_id=referral_id,
+        case_id=referral.case_id,
+        hospital=hospital,
+        admitted_at=at,
+        updated_at=utcnow(),
+    )
+    uow.session.add(treatment)
+    uow.emit(
+        HealthAdmitted(referral_id=referral_id, case_id=referral.case_id, hospital=hospital, admitted_at=at),
+        subject=referral.case_id,
+    )
+    log.info("child admitted", extra={"referral_id": referral_id})
+    return treatment
+
+
+async def record_findings(
+    *,
+    uow: UnitOfWork,
+    referral_id: str,
+    injury_evidence: bool,
+    severity: Severity,
+    recorded_at: datetime | None = None,
+) -> HealthTreatment:
+    """Record medical findings (the latest replace earlier ones); injury evidence may raise the priority."""
+    referral = await require_accepted(uow=uow, agency=Agency.HEALTH, referral_id=referral_id)
+    treatment = await _treatment(uow, referral_id, TreatmentStep.FINDINGS)
+    assert treatment is not None
+    at = happened_at(
+        recorded_at, field="recorded_at", not_before=treatment.admitted_at, previous_step="admission"
+    )
+    treatment.injury_evidence, treatment.severity, treatment.findings_at = injury_evidence, severity, at
+    treatment.updated_at = utcnow()
+    uow.emit(
+        MedicalFindingsRecorded(
+            referral_id=referral_id,
+            case_id=referral.case_id,
+            injury_evidence=injury_evidence,
+            severity=severity,
+            recorded_at=at,
+        ),
+        subject=referral.case_id,
+    )
+    log.info("medical findings recorded", extra={"referral_id": referral_id})
+    return treatment
+
+
+async def assess_mental_health(
+    *,
+    uow: UnitOfWork,
+    referral_id: str,
+    risk: Risk,
+    follow_up_needed: bool,
+    assessed_at: datetime | None = None,
+) -> HealthMentalHealthAssessment:
+    """Record a mental-health assessment (心理评估), with follow-up (转诊) when needed."""
+    referral = await require_accepted(uow=uow, agency=Agency.HEALTH, referral_id=referral_id)
+    at = happened_at(assessed_at, field="assessed_at")
+    assessment = HealthMentalHealthAssessment(
+        assessment_id=str(uuid.uuid4()),
+        referral_id=referral_id,
+        case_id=referral.case_id,
+        risk=risk,
+        follow_up_needed=follow_up_needed,
+        assessed_at=at,
+        recorded_at=utcnow(),
+    )
+    uow.session.add(assessment)
+    uow.emit(
+        MentalHealthAssessed(
+            referral_id=referral_id,
+            case_id=referral.case_id,
+            risk=risk,
+            follow_up_needed=follow_up_needed,
+            assessed_at=at,
+        ),
+        subject=referral.case_id,
+    )
+    log.info("mental health assessed", extra={"referral_id": referral_id})
+    return assessment
+
+
+async def discharge(
+    *, uow: UnitOfWork, referral_id: str, discharged_to: DischargedTo, discharged_at: datetime | None = None
+) -> HealthTreatment:
+    """Record that the child left hospital, and to whom."""
+    referral = await require_accepted(uow=uow, agency=Agency.HEALTH, referral_id=referral_id)
+    treatment = await _treatment(uow, referral_id, TreatmentStep.DISCHARGE)
+    assert treatment is not None
+    at = happened_at(
+        discharged_at, field="discharged_at", not_before=treatment.admitted_at, previous_step="admission"
+    )
+    treatment.discharged_to, treatment.discharged_at, treatment.updated_at = discharged_to, at, utcnow()
+    uow.emit(
+        HealthDischarged(
+            referral_id=referral_id, case_id=referral.case_id, discharged_to=discharged_to, discharged_at=at
+        ),
+        subject=referral.case_id,
+    )
+    log.info("child discharged", extra={"referral_id": referral_id})
+    return treatment

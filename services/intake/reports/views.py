@@ -1,0 +1,119 @@
+"""`/intake/v1/reports`: submit a report (202) and read one back with personal data masked."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi import APIRouter, Depends, Header, HTTPException, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+
+from backbone.service import get_uow
+from backbone.uow import UnitOfWork
+from services.intake.reports.idempotency import IdempotencyKeyReused
+from services.intake.reports.reading import ReportView, report_view
+from services.intake.reports.schemas import ReportSubmission
+from services.intake.reports.service import InvalidReport, submit_report
+
+router = APIRouter(prefix="/v1", tags=["reports"])
+REPLAYED_HEADER = "Idempotent-Replayed"
+
+
+class ReportAccepted(BaseModel):
+    report_id: str
+    case_id: str
+    child_id: str
+    corroborates_report_id: str | None
+    new_case: bool
+
+
+class Problem(BaseModel):
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class Refusal(BaseModel):
+    detail: list[Problem]
+
+
+def inline_schema(model: type[BaseModel]) -> dict[str, Any]:
+    """A model's JSON Schema with its `$defs` inlined, for an OpenAPI body the route validates itself."""
+    schema = model.model_json_schema()
+    defs = schema.pop("$defs", {})
+
+    def inline(node: Any) -> Any:
+        if isinstance(node, dict):
+            ref = node.get("$ref", "")
+            if ref.startswith("#/$defs/"):
+                return inline(defs[ref.removeprefix("#/$defs/")])
+            return {k: inline(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [inline(v) for v in node]
+        return node
+
+    return inline(schema)
+
+
+@router.post(
+    "/reports",
+    status_code=202,
+    response_model=ReportAccepted,
+    responses={422: {"model": Refusal, "description": "Bad fields, named without their values"}},
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": inline_schema(ReportSubmission)}},
+        }
+    },
+)
+async def post_report(
+    request: Request,
+    uow: UnitOfWork = Depends(get_uow),
+    idempotency_key: str | None = Header(default=None, alias="Idempotency-Key", min_length=1, max_length=200),
+) -> JSONResponse:
+    """Accept a report (`ReportSubmission`); a retry with the same `Idempotency-Key` gets the first answer."""
+    body = _json_body(await request.body())
+    try:
+        async with uow:
+            answer, replayed = await submit_report(uow=uow, body=body, idempotency_key=idempotency_key)
+            await uow.commit()
+    except InvalidReport as refused:
+        raise HTTPException(422, detail=_in_body(refused.problems)) from None
+    except IdempotencyKeyReused:
+        raise HTTPException(
+            422,
+            detail=[
+                {
+                    "loc": ["header", "Idempotency-Key"],
+                    "msg": "this Idempotency-Key was already used with a different request body",
+                    "type": "idempotency_key_reused",
+                }
+            ],
+        ) from None
+    headers = {REPLAYED_HEADER: "true"} if replayed else {}
+    return JSONResponse(answer.body, status_code=answer.status_code, headers=headers)
+
+
+@router.get("/reports/{report_id}", response_model=ReportView, responses={404: {"description": "Unknown"}})
+async def get_report(report_id: str, uow: UnitOfWork = Depends(get_uow)) -> ReportView:
+    """The report as intake holds it, with the child's and the reporter's personal data masked."""
+    async with uow:
+        view = await report_view(session=uow.session, report_id=report_id)
+    if view is None:
+        raise HTTPException(404, detail="no report with this id")
+    return view
+
+
+def _json_body(raw: bytes) -> Any:
+    try:
+        return json.loads(raw)
+    except ValueError:
+        raise HTTPException(
+            422, detail=[{"loc": ["body"], "msg": "the body is not valid JSON", "type": "json_invalid"}]
+        ) from None
+
+
+def _in_body(problems: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{**p, "loc": ["body", *p["loc"]]} for p in problems]

@@ -1,0 +1,131 @@
+"""Emergency response steps (应急处置): dispatch at the first moment, arrive, resolve."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from backbone.clock import utcnow
+from backbone.uow import UnitOfWork
+from contracts.events.common import Agency, Area
+from contracts.events.police import PoliceArrived, PoliceDispatched, PoliceOutcome, PoliceResolved
+from services.agency.errors import InvalidInput, ReferralNotFound
+from services.agency.referrals.models import AgencyReferral
+from services.agency.referrals.service import get_referral, require_accepted
+from services.agency.timing import happened_at
+from services.police.response.models import PoliceResponse
+from services.police.response.rules import Stage, Step, check_completion, check_step, stage_of
+
+log = logging.getLogger(__name__)
+
+
+def _stage(response: PoliceResponse | None) -> Stage:
+    if response is None:
+        return Stage.NOT_DISPATCHED
+    return stage_of(
+        dispatched_at=response.dispatched_at, arrived_at=response.arrived_at, resolved_at=response.resolved_at
+    )
+
+
+async def check_response_resolved(uow: UnitOfWork, referral: AgencyReferral) -> None:
+    """Completion guard of the police inbox: no referral completes while its unit is still out."""
+    check_completion(_stage(await uow.session.get(PoliceResponse, referral.referral_id)))
+
+
+async def get_response(*, uow: UnitOfWork, referral_id: str) -> PoliceResponse:
+    """The response recorded for a referral of the inbox (404 when there is none yet)."""
+    await get_referral(session=uow.session, referral_id=referral_id)
+    response = await uow.session.get(PoliceResponse, referral_id)
+    if response is None:
+        raise ReferralNotFound(f"no unit has been dispatched to referral {referral_id}")
+    return response
+
+
+async def dispatch(
+    *,
+    uow: UnitOfWork,
+    referral_id: str,
+    unit: str,
+    dispatched_at: datetime | None = None,
+    officer: str | None = None,
+) -> PoliceResponse:
+    """Dispatch a unit (第一时间出警); a pending emergency referral is accepted on the spot first."""
+    at = happened_at(dispatched_at, field="dispatched_at")
+    referral = await require_accepted(
+        uow=uow, agency=Agency.POLICE, referral_id=referral_id, accept_emergency_at=at, officer=officer
+    )
+    check_step(_stage(await uow.session.get(PoliceResponse, referral_id)), Step.DISPATCH)
+    response = PoliceResponse(
+        referral_id=referral_id, case_id=referral.case_id, unit=unit, dispatched_at=at, updated_at=utcnow()
+    )
+    uow.session.add(response)
+    uow.emit(
+        PoliceDispatched(
+            referral_id=referral_id,
+            case_id=referral.case_id,
+            unit=unit,
+            area=Area(referral.area),
+            dispatched_at=at,
+        ),
+        subject=referral.case_id,
+    )
+    log.info("police dispatched", extra={"referral_id": referral_id})
+    return response
+
+
+async def arrive(*, uow: UnitOfWork, referral_id: str, arrived_at: datetime | None = None) -> PoliceResponse:
+    """Record the dispatched unit on scene."""
+    referral = await require_accepted(uow=uow, agency=Agency.POLICE, referral_id=referral_id)
+    response = await uow.session.get(PoliceResponse, referral_id)
+    check_step(_stage(response), Step.ARRIVE)
+    assert response is not None
+    at = happened_at(
+        arrived_at, field="arrived_at", not_before=response.dispatched_at, previous_step="dispatch"
+    )
+    response.arrived_at, response.updated_at = at, utcnow()
+    uow.emit(
+        PoliceArrived(referral_id=referral_id, case_id=referral.case_id, arrived_at=at),
+        subject=referral.case_id,
+    )
+    log.info("police arrived", extra={"referral_id": referral_id})
+    return response
+
+
+async def resolve(
+    *,
+    uow: UnitOfWork,
+    referral_id: str,
+    outcome: PoliceOutcome,
+    injury_found: bool,
+    criminal_case_number: str | None = None,
+    resolved_at: datetime | None = None,
+) -> PoliceResponse:
+    """Record how the incident was handled; routing refers the child on (temporary care, hospital)."""
+    if outcome is PoliceOutcome.CRIMINAL_CASE_OPENED and not criminal_case_number:
+        raise InvalidInput("criminal_case_number", "is required when the outcome is criminal_case_opened")
+    referral = await require_accepted(uow=uow, agency=Agency.POLICE, referral_id=referral_id)
+    response = await uow.session.get(PoliceResponse, referral_id)
+    check_step(_stage(response), Step.RESOLVE)
+    assert response is not None and response.arrived_at is not None
+    at = happened_at(
+        resolved_at, field="resolved_at", not_before=response.arrived_at, previous_step="arrival"
+    )
+    response.outcome, response.injury_found = outcome.value, injury_found
+    response.criminal_case_number, response.resolved_at, response.updated_at = (
+        criminal_case_number,
+        at,
+        utcnow(),
+    )
+    uow.emit(
+        PoliceResolved(
+            referral_id=referral_id,
+            case_id=referral.case_id,
+            outcome=outcome,
+            injury_found=injury_found,
+            criminal_case_number=criminal_case_number,
+            resolved_at=at,
+        ),
+        subject=referral.case_id,
+    )
+    log.info("police resolved", extra={"referral_id": referral_id})
+    return response

@@ -1,0 +1,169 @@
+"""Reading cases for the API: one case in full, or a filtered page of them."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.routing.cases.models import (
+    OPEN_REFERRAL_STATUSES,
+    CaseStatus,
+    RoutingCase,
+    RoutingCaseReport,
+    RoutingPriorityChange,
+    RoutingReferral,
+    RoutingTimelineEntry,
+)
+from services.routing.cases.schemas import (
+    CasePage,
+    CaseSummary,
+    CaseView,
+    ChildView,
+    PriorityChangeView,
+    ReferralView,
+    ReportView,
+    TimelineEntryView,
+)
+from services.routing.cases.store import UnknownCase
+from services.routing.deadlines.queries import list_clocks
+from services.routing.triage import Agency, Priority
+
+
+async def snapshot(*, session: AsyncSession) -> None:
+    """Read every table from one snapshot, so a view never shows half of a handler's commit."""
+    await session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+
+
+async def get_case_view(*, session: AsyncSession, case_id: str) -> CaseView:
+    """The case with its priority history, referrals and timeline in order; UnknownCase if none."""
+    await snapshot(session=session)
+    case = await session.get(RoutingCase, case_id)
+    if case is None:
+        raise UnknownCase(f"case {case_id} not found")
+    history = await session.scalars(
+        select(RoutingPriorityChange)
+        .where(RoutingPriorityChange.case_id == case_id)
+        .order_by(RoutingPriorityChange.id)
+    )
+    reports = await session.scalars(  # in the order routing applied them
+        select(RoutingCaseReport)
+        .join(
+            RoutingTimelineEntry,
+            (RoutingTimelineEntry.case_id == RoutingCaseReport.case_id)
+            & (RoutingTimelineEntry.event_id == RoutingCaseReport.event_id),
+        )
+        .where(RoutingCaseReport.case_id == case_id)
+        .order_by(RoutingTimelineEntry.seq)
+    )
+    referrals = await session.scalars(
+        select(RoutingReferral).where(RoutingReferral.case_id == case_id).order_by(RoutingReferral.seq)
+    )
+    timeline = await session.scalars(
+        select(RoutingTimelineEntry)
+        .where(RoutingTimelineEntry.case_id == case_id)
+        .order_by(RoutingTimelineEntry.seq)
+    )
+    clocks = await list_clocks(session=session, case_id=case_id, limit=1000)
+    return CaseView(
+        sla_clocks=clocks,
+        case_id=case.case_id,
+        status=case.status,
+        priority=case.priority,
+        priority_reasons=case.priority_reasons,
+        priority_history=[PriorityChangeView.model_validate(h, from_attributes=True) for h in history],
+        rule_version=case.rule_version,
+        child=ChildView(
+            child_id=case.child_id,
+            display_name=case.child_display_name,
+            gender=case.child_gender,
+            age_years=case.child_age_years,
+        ),
+        categories=case.categories,
+        district=case.district,
+        area=case.area,
+        opened_at=case.opened_at,
+        updated_at=case.updated_at,
+        reports=[ReportView.model_validate(r, from_attributes=True) for r in reports],
+        referrals=[ReferralView.model_validate(r, from_attributes=True) for r in referrals],
+        timeline=[
+            TimelineEntryView(
+                event_id=t.event_id,
+                type=t.event_type,
+                time=t.time,
+                occurred_at=t.occurred_at,
+                source=t.source,
+                referral_id=t.referral_id,
+                summary=t.summary,
+            )
+            for t in timeline
+        ],
+    )
+
+
+async def list_cases(
+    *,
+    session: AsyncSession,
+    status: CaseStatus | None,
+    agency: Agency | None,
+    priority: Priority | None,
+    limit: int,
+    offset: int,
+) -> CasePage:
+    """Cases matching every filter given, most urgent and oldest first."""
+    await snapshot(session=session)
+    where = []
+    if status is not None:
+        where.append(RoutingCase.status == status.value)
+    if priority is not None:
+        where.append(RoutingCase.priority == priority.value)
+    if agency is not None:
+        where.append(
+            RoutingCase.case_id.in_(
+                select(RoutingReferral.case_id).where(RoutingReferral.agency == agency.value)
+            )
+        )
+    total = await session.scalar(select(func.count()).select_from(RoutingCase).where(*where))
+    cases = list(
+        await session.scalars(
+            select(RoutingCase)
+            .where(*where)
+            .order_by(RoutingCase.priority, RoutingCase.opened_at, RoutingCase.case_id)
+            .limit(limit)
+            .offset(offset)
+        )
+    )
+    referrals = await session.execute(
+        select(
+            RoutingReferral.case_id,
+            RoutingReferral.agency,
+            RoutingReferral.status,
+            RoutingReferral.escalated_at,
+        ).where(RoutingReferral.case_id.in_([c.case_id for c in cases]))
+    )
+    by_case: dict[str, list] = {c.case_id: [] for c in cases}
+    for row in referrals:
+        by_case[row.case_id].append(row)
+    open_statuses = {s.value for s in OPEN_REFERRAL_STATUSES}
+    agencies = list(Agency)
+    return CasePage(
+        items=[
+            CaseSummary(
+                case_id=c.case_id,
+                status=c.status,
+                priority=c.priority,
+                child_display_name=c.child_display_name,
+                categories=c.categories,
+                district=c.district,
+                area=c.area,
+                agencies=sorted({Agency(r.agency) for r in by_case[c.case_id]}, key=agencies.index),
+                open_referrals=sum(r.status in open_statuses for r in by_case[c.case_id]),
+                escalated_referrals=sum(r.escalated_at is not None for r in by_case[c.case_id]),
+                opened_at=c.opened_at,
+                updated_at=c.updated_at,
+            )
+            for c in cases
+        ],
+        total=total or 0,
+        limit=limit,
+        offset=offset,
+    )

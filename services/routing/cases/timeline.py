@@ -1,0 +1,91 @@
+"""Short timeline summaries of the events about a case: codes and ids only, never personal data.
+
+Free-text fields (decline reasons, outcomes, messages) and places (hospital, school, institution) are
+left out on purpose: they may name or locate the child.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from contracts.catalogue import family_of
+from contracts.envelope import Event
+
+
+def _yes(flag: bool) -> str:
+    return "yes" if flag else "no"
+
+
+def _codes(values: Any) -> str:
+    return ", ".join(str(getattr(v, "value", v)) for v in values) or "none"
+
+
+def _referral(verb: str) -> Callable[[Any], str]:
+    return lambda e: f"{e.agency} {verb} referral {e.referral_id} ({e.task}, {e.role})"
+
+
+SUMMARIES: dict[str, Callable[[Any], str]] = {
+    # intake
+    "report.received": lambda e: (
+        f"report {e.report_id} {'opened the case' if e.new_case else 'joined the case'}: "
+        f"categories {_codes(e.categories)}; immediate danger {_yes(e.immediate_danger)}; "
+        f"injured {_yes(e.injured)}; source {e.source}"
+    ),
+    "intake.reporter_feedback_recorded": lambda e: f"reporter told the outcome ({len(e.report_ids)} reports)",
+    # agencies on referrals
+    "referral.accepted": _referral("accepted"),
+    "referral.declined": _referral("declined"),
+    "referral.completed": _referral("completed"),
+    # police
+    "police.dispatched": lambda e: f"police unit {e.unit} dispatched ({e.area})",
+    "police.arrived": lambda e: "police on scene",
+    "police.resolved": lambda e: f"police resolved: {e.outcome}; injury found {_yes(e.injury_found)}",
+    # health
+    "health.admitted": lambda e: "child received for treatment",
+    "health.findings_recorded": lambda e: (
+        f"medical findings: injury evidence {_yes(e.injury_evidence)}, severity {e.severity}"
+    ),
+    "health.mental_health_assessed": lambda e: (
+        f"mental health assessed: risk {e.risk}; follow-up needed {_yes(e.follow_up_needed)}"
+    ),
+    "health.discharged": lambda e: f"discharged to {e.discharged_to}",
+    # education
+    "education.school_contacted": lambda e: "school contacted child and family",
+    "education.return_plan_made": lambda e: f"return-to-school plan made for {e.planned_return_date}",
+    "education.aid_enrolled": lambda e: f"enrolled in {e.programme}",
+    "education.psychological_support_started": lambda e: "school psychological support started",
+    # civil affairs
+    "civil_affairs.assessment_completed": lambda e: (
+        f"assessment completed: safety {e.safety}, guardianship {e.guardianship}; needs {_codes(e.needs)}"
+    ),
+    "civil_affairs.assistance_planned": lambda e: f"assistance planned: {_codes(e.measures)}",
+    "civil_affairs.placement_recorded": lambda e: f"placement recorded: {e.placement}",
+    "civil_affairs.intervention_decided": lambda e: f"guardianship intervention decided: {e.intervention}",
+    "civil_affairs.monitoring_started": lambda e: "case under monitoring",
+    "civil_affairs.visit_logged": lambda e: f"home visit logged: child safe {_yes(e.child_safe)}",
+    "civil_affairs.reporter_informed": lambda e: "outcome for the reporter decided",
+    "civil_affairs.case_closed": lambda e: "case closed",
+    # routing's own
+    "case.opened": lambda e: (
+        f"case opened at {e.priority} ({_codes(e.priority_reasons)}) under {e.rule_version}"
+    ),
+    "referral.created": lambda e: (
+        f"referral {e.referral_id} to {e.agency}: {e.task} ({e.role}, {e.priority}"
+        f"{', emergency' if e.emergency else ''}); reason {e.reason}"
+        + (f", replaces {e.replaces_referral_id}" if e.replaces_referral_id else "")
+    ),
+    "case.priority_raised": lambda e: f"priority raised {e.previous_priority} -> {e.priority}: {e.reason}",
+    # deadlines (emitted by services/routing/deadlines; it records them with `store.append_timeline`)
+    "sla.warning": lambda e: f"{e.clock} of {e.agency} at {round(e.threshold * 100)}% of its time",
+    "sla.breached": lambda e: f"{e.clock} of {e.agency} breached; {e.notify} alerted",
+    "sla.escalated": lambda e: f"{e.clock} of {e.agency} breach escalated to {e.level}",
+    "referral.escalated": lambda e: (
+        f"referral {e.referral_id} ({e.agency}) escalated to the {e.to}: {e.reason}"
+    ),
+}
+
+
+def summarize(event: Event) -> str:
+    """The timeline line for an event."""
+    return SUMMARIES[family_of(event.TYPE)](event)[:500]

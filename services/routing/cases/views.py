@@ -1,0 +1,41 @@
+"""The case API: `/routing/v1/cases/{case_id}` for agencies, `/routing/v1/cases` for the joint meeting."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, HTTPException, Query
+
+from backbone.service import get_uow
+from backbone.uow import UnitOfWork
+from services.routing.cases import queries
+from services.routing.cases.models import CaseStatus
+from services.routing.cases.schemas import CasePage, CaseView
+from services.routing.cases.store import UnknownCase
+from services.routing.triage import Agency, Priority
+
+router = APIRouter(prefix="/v1", tags=["cases"])
+
+
+@router.get("/cases/{case_id}", response_model=CaseView)
+async def get_case(case_id: str, uow: UnitOfWork = Depends(get_uow)) -> CaseView:
+    """One case: priority and its history, status, child (masked), referrals and timeline."""
+    async with uow:
+        try:
+            return await queries.get_case_view(session=uow.session, case_id=case_id)
+        except UnknownCase as error:
+            raise HTTPException(status_code=404, detail=str(error)) from None
+
+
+@router.get("/cases", response_model=CasePage)
+async def list_cases(
+    status: CaseStatus | None = Query(default=None, description="open, under_monitoring or closed"),
+    agency: Agency | None = Query(default=None, description="Cases with a referral to this agency"),
+    priority: Priority | None = Query(default=None, description="P1, P2 or P3"),
+    limit: int = Query(default=50, ge=1, le=200),
+    offset: int = Query(default=0, ge=0),
+    uow: UnitOfWork = Depends(get_uow),
+) -> CasePage:
+    """Cases for the joint meeting office, filtered, most urgent first."""
+    async with uow:
+        return await queries.list_cases(
+            session=uow.session, status=status, agency=agency, priority=priority, limit=limit, offset=offset
+        )

@@ -1,0 +1,54 @@
+"""The clock table: queryable columns beside the whole domain clock, serialised."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import TypeAdapter
+from sqlalchemy import ARRAY, Column, DateTime, Text
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlmodel import Field, SQLModel
+
+from backbone.sla.clock import Clock
+
+CLOCK_ADAPTER: TypeAdapter[Clock] = TypeAdapter(Clock)
+
+
+class SlaClockRow(SQLModel, table=True):
+    __tablename__ = "routing_sla_clocks"
+
+    id: str = Field(primary_key=True)
+    clock: str
+    agency: str
+    case_id: str
+    subject_id: str
+    policy_version: str
+    state: str
+    warned: bool = False
+    started_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    due_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+    stopped_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+    next_fire_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+    fired: list[str] = Field(default_factory=list, sa_column=Column(ARRAY(Text), nullable=False))
+    clock_state: dict[str, Any] = Field(sa_column=Column(JSONB, nullable=False))
+    updated_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+
+    def domain(self) -> Clock:
+        """The domain clock this row holds."""
+        return CLOCK_ADAPTER.validate_python(self.clock_state)
+
+    def hold(self, clock: Clock, *, now: datetime) -> None:
+        """Store a clock's new state and the columns derived from it."""
+        self.state = clock.state.value
+        self.due_at = clock.due_at
+        self.stopped_at = clock.stopped_at
+        self.clock_state = CLOCK_ADAPTER.dump_python(clock, mode="json")
+        # A settled clock keeps only the breach or escalation it may still owe; warnings are moot.
+        pending = [
+            cp.fire_at
+            for cp in clock.checkpoints()
+            if cp.kind not in self.fired and (clock.is_open or not cp.is_warning)
+        ]
+        self.next_fire_at = min(pending, default=None)
+        self.updated_at = now

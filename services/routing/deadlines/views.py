@@ -1,0 +1,92 @@
+"""`/routing/v1/sla`: every deadline, filtered; pause and resume; compliance per agency."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Query
+from pydantic import AwareDatetime, BaseModel, Field
+
+from backbone.clock import utcnow
+from backbone.service import get_uow
+from backbone.sla.clock import ClockError
+from backbone.uow import UnitOfWork
+from contracts.events.common import Agency
+from services.routing.deadlines import service
+from services.routing.deadlines.queries import (
+    AgencyCompliance,
+    ClockFilterState,
+    ClockView,
+    clock_view,
+    compliance,
+    list_clocks,
+)
+
+router = APIRouter(prefix="/v1/sla", tags=["deadlines"])
+
+
+class PauseClock(BaseModel):
+    reason: str = Field(
+        min_length=1, max_length=300, description="Why the clock waits, e.g. waiting on a court"
+    )
+
+
+@router.get("", response_model=list[ClockView])
+async def get_clocks(
+    uow: Annotated[UnitOfWork, Depends(get_uow)],
+    agency: Agency | None = None,
+    state: ClockFilterState | None = None,
+    due_before: AwareDatetime | None = None,
+    case_id: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> list[ClockView]:
+    """Deadlines, soonest due first."""
+    async with uow:
+        return await list_clocks(
+            session=uow.session,
+            agency=agency,
+            state=state,
+            due_before=due_before,
+            case_id=case_id,
+            limit=limit,
+            offset=offset,
+        )
+
+
+@router.get("/compliance", response_model=list[AgencyCompliance])
+async def get_compliance(
+    uow: Annotated[UnitOfWork, Depends(get_uow)],
+    agency: Agency | None = None,
+    since: AwareDatetime | None = None,
+) -> list[AgencyCompliance]:
+    """Per-agency figures for supervision: on time, late, breached, median and p90 time to stop."""
+    async with uow:
+        return await compliance(session=uow.session, agency=agency, since=since)
+
+
+@router.post("/clocks/{clock_id}/pause", response_model=ClockView)
+async def pause(clock_id: str, body: PauseClock, uow: Annotated[UnitOfWork, Depends(get_uow)]) -> ClockView:
+    """Pause a running clock with a reason."""
+    return await _change(uow, lambda: service.pause_clock(uow=uow, clock_id=clock_id, reason=body.reason))
+
+
+@router.post("/clocks/{clock_id}/resume", response_model=ClockView)
+async def resume(clock_id: str, uow: Annotated[UnitOfWork, Depends(get_uow)]) -> ClockView:
+    """Resume a paused clock."""
+    return await _change(uow, lambda: service.resume_clock(uow=uow, clock_id=clock_id))
+
+
+async def _change(uow: UnitOfWork, change) -> ClockView:
+    async with uow:
+        try:
+            row = await change()
+        except service.ClockNotFound:
+            raise HTTPException(404, "no such clock") from None
+        except ClockError as error:
+            raise HTTPException(409, str(error)) from None
+        except ValueError as error:
+            raise HTTPException(422, str(error)) from None
+        view = clock_view(row, now=utcnow())
+        await uow.commit()
+    return view

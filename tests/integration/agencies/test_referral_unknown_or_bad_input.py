@@ -1,0 +1,40 @@
+"""Unknown referrals answer 404; bad bodies and queries answer 422 naming the field, and change nothing."""
+
+from tests.integration.agencies.agency_support import RunningAgency, error_fields, referral_created
+
+
+async def test_unknown_referral_is_404_for_every_route(police: RunningAgency) -> None:
+    assert (await police.client.get("/police/v1/referrals/nope")).status_code == 404
+    for path, body in (
+        ("referrals/nope/accept", None),
+        ("referrals/nope/decline", {"reason": "r"}),
+        ("referrals/nope/complete", {"outcome": "o"}),
+        ("referrals/nope/dispatch", {"unit": "u-1"}),
+        ("referrals/nope/arrive", {}),
+        ("referrals/nope/resolve", {"outcome": "child_not_found", "injury_found": False}),
+    ):
+        response = await police.post(path, body)
+        assert response.status_code == 404, path
+        assert "nope" in response.json()["detail"]
+
+
+async def test_bad_bodies_and_queries_name_the_field(police: RunningAgency) -> None:
+    referral = referral_created("police", task="judicial_protection")
+    await police.receive(referral)
+    rid = referral.referral_id
+
+    bad_status = await police.client.get("/police/v1/referrals", params={"status": "lost"})
+    assert error_fields(bad_status) == ["status"]
+    assert error_fields(await police.post(f"referrals/{rid}/decline", {})) == ["reason"]
+    assert error_fields(await police.post(f"referrals/{rid}/decline", {"reason": "   "})) == ["reason"]
+    assert error_fields(await police.post(f"referrals/{rid}/decline", {"reason": "x" * 501})) == ["reason"]
+    # An officer is a staff id, never a person's name.
+    assert error_fields(await police.post(f"referrals/{rid}/accept", {"officer": "王警官"})) == ["officer"]
+    assert error_fields(await police.post(f"referrals/{rid}/accept", {"oficer": "o-1"})) == ["oficer"]
+
+    assert (await police.referral(rid))["status"] == "pending"
+    assert await police.emitted_types() == []
+
+    await police.step(f"referrals/{rid}/accept")
+    assert error_fields(await police.post(f"referrals/{rid}/complete", {"outcome": ""})) == ["outcome"]
+    assert (await police.referral(rid))["status"] == "accepted"
