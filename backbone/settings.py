@@ -38,6 +38,10 @@ class Settings(BaseSettings):
     sla_policy_path: str | None = Field(default=None, validation_alias="SLA_POLICY_PATH")
     consumer_max_attempts: int = Field(default=3, validation_alias="CONSUMER_MAX_ATTEMPTS")
     relay_batch_size: int = Field(default=200, validation_alias="OUTBOX_RELAY_BATCH_SIZE")
+    outbox_retention_seconds: float = Field(default=3600, validation_alias="OUTBOX_RETENTION_SECONDS")
+    embedded_retention_seconds: float = Field(
+        default=86400, validation_alias="EMBEDDED_LOG_RETENTION_SECONDS"
+    )
     db_pool_size: int = Field(default=5, validation_alias="DB_POOL_SIZE")
 
     @property

@@ -64,6 +64,7 @@ class System:
                 partitions=self.settings.kafka_topic_partitions,
                 replication_factor=self.settings.kafka_replication_factor,
                 namespace=self.settings.kafka_namespace,
+                retention_seconds=self.settings.embedded_retention_seconds,
             )
         await self.transport.start()
         topics = self.catalogue.topics() + [dead_letter_topic(d.name) for d in self.definitions]
@@ -82,6 +83,7 @@ class System:
             engine=engine,
             transport=self.transport,
             batch_size=self.settings.relay_batch_size,
+            retention_seconds=self.settings.outbox_retention_seconds,
         )
         runtime = ServiceRuntime(
             definition=definition,

@@ -23,6 +23,7 @@ from backbone.messaging.transport import IncomingMessage, MessageHandler, Outgoi
 
 log = logging.getLogger(__name__)
 POLL_SECONDS = 1.0
+PURGE_EVERY_SECONDS = 60.0
 BATCH = 200
 
 _SCHEMA = """
@@ -37,8 +38,10 @@ CREATE TABLE IF NOT EXISTS broker.offsets (
 
 
 class EmbeddedTransport:
-    def __init__(self, database_url: str) -> None:
+    def __init__(self, database_url: str, *, retention_seconds: float = 86400) -> None:
         self._database_url = database_url
+        self._retention_seconds = retention_seconds
+        self._purger: asyncio.Task | None = None
         self._engine: AsyncEngine | None = None
         self._appended: dict[str, asyncio.Event] = defaultdict(asyncio.Event)
 
@@ -49,9 +52,36 @@ class EmbeddedTransport:
             await connection.execute(text("SELECT pg_advisory_xact_lock(hashtext('broker:schema'))"))
             for statement in filter(str.strip, _SCHEMA.split(";")):
                 await connection.execute(text(statement))
+        self._purger = asyncio.create_task(self._purge_forever(), name="embedded-log-purge")
+
+    async def purge(self) -> int:
+        """Delete messages past retention that every consumer group has committed past."""
+        async with self._require_engine().begin() as connection:
+            result = await connection.execute(
+                text(
+                    "DELETE FROM broker.messages m WHERE m.appended_at < now() - make_interval(secs => :r) "
+                    "AND m.seq <= coalesce((SELECT min(o.committed) FROM broker.offsets o "
+                    "WHERE o.topic = m.topic), m.seq)"
+                ),
+                {"r": self._retention_seconds},
+            )
+        return result.rowcount
+
+    async def _purge_forever(self) -> None:
+        # Like Kafka's retention: the log must not keep events (some carry a child's data) forever.
+        while True:
+            await asyncio.sleep(PURGE_EVERY_SECONDS)
+            try:
+                await self.purge()
+            except Exception:
+                log.exception("embedded log purge failed; will retry")
 
     async def stop(self) -> None:
         """Close the log's connections."""
+        if self._purger is not None:
+            self._purger.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._purger
         if self._engine is not None:
             await self._engine.dispose()
 

@@ -14,6 +14,7 @@ from backbone.messaging.transport import IncomingMessage, MessageHandler, Outgoi
 
 log = logging.getLogger(__name__)
 RETRY_BACKOFF_SECONDS = (0.5, 1, 2, 5)
+TOPIC_ALREADY_EXISTS = 36
 
 
 class KafkaTransport:
@@ -48,9 +49,17 @@ class KafkaTransport:
             wanted = {self._namespace + t for t in topics}
             missing = sorted(wanted - set(await admin.list_topics()))
             if missing:
-                await admin.create_topics(
+                response = await admin.create_topics(
                     [NewTopic(t, self._partitions, self._replication_factor) for t in missing]
                 )
+                # aiokafka reports per-topic failures in the response instead of raising them.
+                failed = [
+                    f"{error[0]}: error code {error[1]} {error[2] if len(error) > 2 else ''}"
+                    for error in response.topic_errors
+                    if error[1] not in (0, TOPIC_ALREADY_EXISTS)
+                ]
+                if failed:
+                    raise RuntimeError(f"could not create Kafka topics: {failed}")
                 log.info("created topics", extra={"topics": missing})
         finally:
             await admin.close()

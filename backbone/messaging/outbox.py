@@ -9,9 +9,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 
 from opentelemetry.trace import SpanKind
-from sqlalchemy import func, select, text, update
+from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from backbone.messaging.tables import outbox
@@ -21,6 +22,7 @@ from contracts.envelope import CloudEvent
 
 log = logging.getLogger(__name__)
 IDLE_POLL_SECONDS = 1.0
+PURGE_EVERY_SECONDS = 60.0
 
 
 def outbox_row(envelope: CloudEvent, *, topic: str) -> dict:
@@ -39,7 +41,13 @@ class OutboxRelay:
     """Publishes a service's unsent outbox rows in order; one replica at a time holds the lock."""
 
     def __init__(
-        self, *, service: str, engine: AsyncEngine, transport: Transport, batch_size: int = 200
+        self,
+        *,
+        service: str,
+        engine: AsyncEngine,
+        transport: Transport,
+        batch_size: int = 200,
+        retention_seconds: float = 3600,
     ) -> None:
         self.service = service
         self._engine = engine
@@ -47,6 +55,10 @@ class OutboxRelay:
         self._batch_size = batch_size
         self._wakeup = asyncio.Event()
         self._tracer = tracer(service)
+        # Sent rows are deleted after this long: an event may carry a child's data to the one service
+        # that owns it (police -> intake), and the outbox must not become a second copy of it.
+        self._retention_seconds = retention_seconds
+        self._last_purge = 0.0
 
     def wake(self) -> None:
         """Called after a commit that wrote outbox rows, so they go out without waiting for a poll."""
@@ -58,11 +70,25 @@ class OutboxRelay:
             self._wakeup.clear()
             if await self.relay_once() == self._batch_size:
                 continue
+            if time.monotonic() - self._last_purge > PURGE_EVERY_SECONDS:
+                await self.purge_sent()
             # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancellation that arrives as
             # the event is set, and shutdown then hangs.
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(IDLE_POLL_SECONDS):
                     await self._wakeup.wait()
+
+    async def purge_sent(self) -> int:
+        """Delete rows sent longer ago than the retention; return how many."""
+        self._last_purge = time.monotonic()
+        async with self._engine.begin() as connection:
+            result = await connection.execute(
+                delete(outbox).where(
+                    outbox.c.sent_at
+                    < func.now() - func.make_interval(0, 0, 0, 0, 0, 0, self._retention_seconds)
+                )
+            )
+        return result.rowcount
 
     async def relay_once(self) -> int:
         """Publish one batch and mark it sent in the same transaction; return how many went out."""

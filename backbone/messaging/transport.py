@@ -58,7 +58,10 @@ def create_transport(
 
         if not kafka_bootstrap_servers:
             raise ValueError("BACKBONE_TRANSPORT=kafka needs KAFKA_BOOTSTRAP_SERVERS")
-        return KafkaTransport(kafka_bootstrap_servers, **kafka_options)
+        options = {k: v for k, v in kafka_options.items() if k != "retention_seconds"}
+        return KafkaTransport(kafka_bootstrap_servers, **options)
     from backbone.messaging.embedded import EmbeddedTransport
 
-    return EmbeddedTransport(database_url)
+    return EmbeddedTransport(
+        database_url, retention_seconds=float(kafka_options.get("retention_seconds", 86400))
+    )

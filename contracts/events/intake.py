@@ -44,5 +44,6 @@ class ReporterFeedbackRecorded(Event):
     recorded_at: AwareDatetime
 
 
-CATALOGUE.register(ReportReceived, publishers=("intake",), consumers=("routing",))
+# Civil affairs observes reports for the reporter-feedback deadline it owns.
+CATALOGUE.register(ReportReceived, publishers=("intake",), consumers=("routing", "civil_affairs"))
 CATALOGUE.register(ReporterFeedbackRecorded, publishers=("intake",), consumers=("routing",))

@@ -83,5 +83,6 @@ class ChildrenWithoutCareFound(Event):
 
 CATALOGUE.register(PoliceDispatched, publishers=("police",), consumers=("routing",))
 CATALOGUE.register(PoliceArrived, publishers=("police",), consumers=("routing",))
-CATALOGUE.register(PoliceResolved, publishers=("police",), consumers=("routing",))
+# Civil affairs observes outcomes for the temporary-care placement deadline it owns.
+CATALOGUE.register(PoliceResolved, publishers=("police",), consumers=("routing", "civil_affairs"))
 CATALOGUE.register(ChildrenWithoutCareFound, publishers=("police",), consumers=("intake",))

@@ -5,6 +5,8 @@ from pathlib import Path
 from backbone.service import ServiceDefinition
 from contracts.events.common import Agency
 from services.agency import AGENCY_MIGRATIONS
+from services.agency.deadlines.service import alert_handlers, deadline_observer
+from services.agency.deadlines.views import deadlines_router
 from services.agency.referrals import referral_handlers, referrals_router
 from services.civil_affairs.casework.service import check_file_complete
 from services.civil_affairs.casework.views import router as casework_router
@@ -15,10 +17,16 @@ definition = ServiceDefinition(
     name="civil_affairs",
     title="Civil affairs — assessment, assistance and guardianship (评估帮扶, 监护干预)",
     routers=(
+        deadlines_router(),
         referrals_router(Agency.CIVIL_AFFAIRS, completion_guard=check_file_complete),
         casework_router,
         escalations_router,
     ),
-    handlers={**referral_handlers(Agency.CIVIL_AFFAIRS), "referral.escalated": handle_referral_escalated},
+    handlers={
+        **referral_handlers(Agency.CIVIL_AFFAIRS),
+        **alert_handlers(Agency.CIVIL_AFFAIRS),
+        "referral.escalated": handle_referral_escalated,
+    },
+    envelope_observers=(deadline_observer(Agency.CIVIL_AFFAIRS),),
     migrations=(AGENCY_MIGRATIONS, Path(__file__).resolve().parent / "migrations"),
 )

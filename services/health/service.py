@@ -5,13 +5,16 @@ from pathlib import Path
 from backbone.service import ServiceDefinition
 from contracts.events.common import Agency
 from services.agency import AGENCY_MIGRATIONS
+from services.agency.deadlines.service import alert_handlers, deadline_observer
+from services.agency.deadlines.views import deadlines_router
 from services.agency.referrals import referral_handlers, referrals_router
 from services.health.treatment.views import router as treatment_router
 
 definition = ServiceDefinition(
     name="health",
     title="Health — medical protection (医疗保护)",
-    routers=(referrals_router(Agency.HEALTH), treatment_router),
-    handlers=referral_handlers(Agency.HEALTH),
+    routers=(deadlines_router(), referrals_router(Agency.HEALTH), treatment_router),
+    handlers={**referral_handlers(Agency.HEALTH), **alert_handlers(Agency.HEALTH)},
+    envelope_observers=(deadline_observer(Agency.HEALTH),),
     migrations=(AGENCY_MIGRATIONS, Path(__file__).resolve().parent / "migrations"),
 )

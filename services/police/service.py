@@ -5,6 +5,8 @@ from pathlib import Path
 from backbone.service import ServiceDefinition
 from contracts.events.common import Agency
 from services.agency import AGENCY_MIGRATIONS
+from services.agency.deadlines.service import alert_handlers, deadline_observer
+from services.agency.deadlines.views import deadlines_router
 from services.agency.referrals import referral_handlers, referrals_router
 from services.police.detentions.views import router as detentions_router
 from services.police.response.service import check_response_resolved
@@ -14,10 +16,12 @@ definition = ServiceDefinition(
     name="police",
     title="Police — emergency response (应急处置)",
     routers=(
+        deadlines_router(),
         referrals_router(Agency.POLICE, completion_guard=check_response_resolved),
         response_router,
         detentions_router,
     ),
-    handlers=referral_handlers(Agency.POLICE),
+    handlers={**referral_handlers(Agency.POLICE), **alert_handlers(Agency.POLICE)},
+    envelope_observers=(deadline_observer(Agency.POLICE),),
     migrations=(AGENCY_MIGRATIONS, Path(__file__).resolve().parent / "migrations"),
 )

@@ -1,0 +1,25 @@
+"""One row per deadline the agency is accountable for."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Column, DateTime
+from sqlmodel import Field, SQLModel
+
+
+class AgencySlaClock(SQLModel, table=True):
+    __tablename__ = "agency_sla_clocks"
+
+    id: int | None = Field(default=None, primary_key=True)
+    clock: str
+    subject_id: str
+    case_id: str
+    state: str  # running | breached | met | met_late
+    warned: bool = False
+    started_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    due_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+    stopped_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+    breached_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+    escalated_to: str | None = None
+    policy_version: str

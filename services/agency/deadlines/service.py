@@ -1,0 +1,72 @@
+"""Keeping the agency's deadline view: stamps start and stop rows, routing's alerts mark them."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlmodel import col
+
+from backbone.uow import UnitOfWork
+from contracts.envelope import CloudEvent
+from contracts.events.routing import SlaBreached, SlaEscalated, SlaWarning
+from services.agency.deadlines.models import AgencySlaClock
+
+OPEN = ("running", "breached")
+
+
+def deadline_observer(agency: str):
+    """An envelope observer that records the stamps naming this agency."""
+
+    async def observe(envelope: CloudEvent, uow: UnitOfWork) -> None:
+        for stamp in envelope.sla:
+            if stamp.agency != agency:
+                continue
+            if stamp.action == "start":
+                await uow.session.execute(
+                    pg_insert(AgencySlaClock)
+                    .values(
+                        clock=stamp.clock,
+                        subject_id=stamp.subject_id,
+                        case_id=envelope.subject,
+                        state="running",
+                        started_at=stamp.started_at,
+                        due_at=stamp.due_at,
+                        policy_version=stamp.policy_version,
+                    )
+                    .on_conflict_do_nothing()
+                )
+            else:
+                row = await _open(uow, stamp.clock, stamp.subject_id)
+                if row is not None and stamp.stopped_at is not None:
+                    row.stopped_at = stamp.stopped_at
+                    row.state = "met" if row.due_at is None or stamp.stopped_at <= row.due_at else "met_late"
+
+    return observe
+
+
+def alert_handlers(agency: str) -> dict:
+    """Handlers for routing's warnings, breaches and escalations about this agency's deadlines."""
+
+    async def warned(event: SlaWarning, envelope: CloudEvent, uow: UnitOfWork) -> None:
+        if event.agency == agency and (row := await _open(uow, event.clock, event.subject_id)) is not None:
+            row.warned = True
+
+    async def breached(event: SlaBreached, envelope: CloudEvent, uow: UnitOfWork) -> None:
+        if event.agency == agency and (row := await _open(uow, event.clock, event.subject_id)) is not None:
+            row.state, row.breached_at, row.due_at = "breached", event.fired_at, event.due_at
+
+    async def escalated(event: SlaEscalated, envelope: CloudEvent, uow: UnitOfWork) -> None:
+        if event.agency == agency and (row := await _open(uow, event.clock, event.subject_id)) is not None:
+            row.escalated_to = event.level
+
+    return {"sla.warning": warned, "sla.breached": breached, "sla.escalated": escalated}
+
+
+async def _open(uow: UnitOfWork, clock: str, subject_id: str) -> AgencySlaClock | None:
+    statement = (
+        select(AgencySlaClock)
+        .where(AgencySlaClock.clock == clock, AgencySlaClock.subject_id == subject_id)
+        .where(col(AgencySlaClock.state).in_(OPEN))
+        .with_for_update()
+    )
+    return (await uow.session.execute(statement)).scalar_one_or_none()

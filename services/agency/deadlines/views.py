@@ -1,0 +1,57 @@
+"""`GET /{agency}/v1/sla`: the agency's own deadlines."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Query
+from pydantic import AwareDatetime, BaseModel
+from sqlalchemy import select
+from sqlmodel import col
+
+from backbone.service import get_uow
+from backbone.uow import UnitOfWork
+from services.agency.deadlines.models import AgencySlaClock
+
+
+class AgencyClockView(BaseModel):
+    clock: str
+    subject_id: str
+    case_id: str
+    state: str
+    warned: bool
+    started_at: datetime
+    due_at: datetime | None
+    stopped_at: datetime | None
+    breached_at: datetime | None
+    escalated_to: str | None
+    policy_version: str
+
+
+def deadlines_router() -> APIRouter:
+    """The agency's deadline list, soonest due first."""
+    router = APIRouter(prefix="/v1/sla", tags=["deadlines"])
+
+    @router.get("", response_model=list[AgencyClockView])
+    async def list_deadlines(
+        uow: Annotated[UnitOfWork, Depends(get_uow)],
+        state: Literal["running", "warning", "breached", "met", "met_late"] | None = None,
+        due_before: AwareDatetime | None = None,
+        limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+        offset: Annotated[int, Query(ge=0)] = 0,
+    ) -> list[AgencyClockView]:
+        """This agency's deadlines: running, warned, breached or met."""
+        statement = select(AgencySlaClock)
+        if state == "warning":
+            statement = statement.where(AgencySlaClock.state == "running", col(AgencySlaClock.warned))
+        elif state is not None:
+            statement = statement.where(AgencySlaClock.state == state)
+        if due_before is not None:
+            statement = statement.where(col(AgencySlaClock.due_at) < due_before)
+        statement = statement.order_by(col(AgencySlaClock.due_at).asc().nulls_last(), AgencySlaClock.id)
+        async with uow:
+            rows = (await uow.session.execute(statement.limit(limit).offset(offset))).scalars()
+            return [AgencyClockView.model_validate(row, from_attributes=True) for row in rows]
+
+    return router

@@ -1,0 +1,29 @@
+"""The whole system (all six services) on a fresh database, once per transport, driven over REST only."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from tests.support.journeys import Journey
+from tests.support.system import running_system
+
+
+@pytest.fixture(params=["kafka", "embedded"])
+async def journey(
+    request: pytest.FixtureRequest,
+    fresh_database_url: str,
+    kafka_bootstrap_servers: str,
+    kafka_namespace: str,
+) -> AsyncIterator[Journey]:
+    """All six services on real Kafka (fresh topic namespace), then on the embedded PostgreSQL log."""
+    if "fake_clock" in request.fixturenames:
+        request.getfixturevalue("fake_clock")  # time stands still before the first service starts
+    async with running_system(
+        fresh_database_url,
+        transport=request.param,
+        kafka_bootstrap_servers=kafka_bootstrap_servers,
+        kafka_namespace=kafka_namespace,
+    ) as (_, client):
+        yield Journey(client, request.param)

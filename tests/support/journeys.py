@@ -1,0 +1,241 @@
+"""End-to-end journeys: valid synthetic report bodies and a client that drives only the public REST APIs.
+
+Every step is an HTTP call to `/{service}/v1/...`; state is observed through GET endpoints only, and
+every wait is a condition (`eventually`), never a sleep.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+import httpx
+
+from backbone.clock import utcnow
+from services.intake.reports.resident_id import check_digit
+from services.intake.reports.schemas import CHINA_TIME
+from tests.support.waiting import eventually
+
+AGENCIES = ("police", "health", "education", "civil_affairs")
+# 潍坊市潍城区: the seeds' city; any 6-digit code is accepted, this one keeps the data plausible.
+DISTRICT = "370702"
+
+Json = dict[str, Any]
+
+
+def today_in_china() -> date:
+    """The civil date intake validates against (follows the fake clock when a test installs one)."""
+    return utcnow().astimezone(CHINA_TIME).date()
+
+
+def born_years_ago(years: int, *, days: int = 40) -> date:
+    """A birth date making the child `years` old today (a little past the birthday)."""
+    today = today_in_china()
+    return date(today.year - years, today.month, 1) - timedelta(days=days)
+
+
+def synthetic_resident_id(born: date, *, sequence: int, district: str = DISTRICT) -> str:
+    """A well-formed resident ID (GB 11643) for a made-up child: odd sequence male, even female.
+
+    The sequence codes 9xx are used only here, to keep these numbers visibly synthetic.
+    """
+    assert 900 <= sequence <= 999
+    first17 = f"{district}{born:%Y%m%d}{sequence:03d}"
+    return first17 + check_digit(first17)
+
+
+def forged(id_number: str) -> str:
+    """The same number with a wrong check character (a typo or a made-up number)."""
+    wrong = "0" if id_number[-1] != "0" else "1"
+    return id_number[:-1] + wrong
+
+
+def report_body(
+    *,
+    source: str,
+    categories: list[str],
+    child: Json,
+    immediate_danger: bool = False,
+    injured: bool = False,
+    description: str = "Synthetic end-to-end test report.",
+    occurred_minutes_ago: int = 30,
+    area: str = "urban",
+    organization: str | None = None,
+    offender: str | None = None,
+    reporter_name: str = "测试报告人",
+    reporter_phone: str = "0536-5550100",
+) -> Json:
+    """A valid `POST /intake/v1/reports` body; `child` is the `child` object as sent."""
+    occurred_at = utcnow() - timedelta(minutes=occurred_minutes_ago)
+    return {
+        "source": source,
+        "reporter": {
+            "name": reporter_name,
+            "organization": organization,
+            "phone": reporter_phone,
+            "wants_feedback": True,
+        },
+        "child": {"district": DISTRICT, **child},
+        "incident": {
+            "categories": categories,
+            "description": description,
+            "occurred_at": occurred_at.isoformat(),
+            "location": {"district": DISTRICT, "area": area},
+            "immediate_danger": immediate_danger,
+            "injured": injured,
+            "suspected_offender_relation": offender,
+        },
+    }
+
+
+def referral_of(case: Json, agency: str, task: str, role: str = "lead") -> Json:
+    """The case's one referral to `agency` for `task` in `role` (fails if none or several)."""
+    found = [r for r in case["referrals"] if (r["agency"], r["task"], r["role"]) == (agency, task, role)]
+    assert len(found) == 1, f"{agency}/{task}/{role}: {len(found)} referrals in {referral_keys(case)}"
+    return found[0]
+
+
+def referral_keys(case: Json) -> Counter[tuple[str, str, str]]:
+    """How many referrals the case holds per (agency, task, role): a duplicate shows as a count of 2."""
+    return Counter((r["agency"], r["task"], r["role"]) for r in case["referrals"])
+
+
+def timeline_types(case: Json, *, with_deadlines: bool = False) -> list[str]:
+    """Event types on the case's timeline in order; deadline alerts (sla.*) left out unless asked for."""
+    return [t["type"] for t in case["timeline"] if with_deadlines or not t["type"].startswith("sla.")]
+
+
+def clock_states(case: Json) -> dict[tuple[str, str], str]:
+    """State of each SLA clock of the case by (clock, subject id)."""
+    states: dict[tuple[str, str], str] = {}
+    for clock in case["sla_clocks"]:
+        key = (clock["clock"], clock["subject_id"])
+        assert key not in states, f"two clocks {key} in the case view"
+        states[key] = clock["state"]
+    return states
+
+
+@dataclass
+class Journey:
+    """The whole system behind one HTTP client, as uvicorn would serve it."""
+
+    client: httpx.AsyncClient
+    transport: str
+
+    # -- plain calls ---------------------------------------------------------------------------------
+
+    async def get(self, path: str, **params: Any) -> Any:
+        answer = await self.client.get(path, params=params or None)
+        assert answer.status_code == 200, f"GET {path}: {answer.status_code} {answer.text}"
+        return answer.json()
+
+    async def post(self, path: str, body: Json | None = None, *, expect: int = 200) -> Json:
+        answer = await self.client.post(path, json=body)
+        assert answer.status_code == expect, f"POST {path}: {answer.status_code} {answer.text}"
+        return answer.json()
+
+    # -- intake --------------------------------------------------------------------------------------
+
+    async def report(self, body: Json) -> Json:
+        """Submit a report; the 202 answer (report_id, case_id, child_id, corroborates_report_id, new_case)."""
+        return await self.post("/intake/v1/reports", body, expect=202)
+
+    async def intake_report(self, report_id: str) -> Json:
+        return await self.get(f"/intake/v1/reports/{report_id}")
+
+    async def child_file(self, child_id: str) -> Json:
+        return await self.get(f"/intake/v1/children/{child_id}")
+
+    # -- routing -------------------------------------------------------------------------------------
+
+    async def case_or_none(self, case_id: str) -> Json | None:
+        answer = await self.client.get(f"/routing/v1/cases/{case_id}")
+        if answer.status_code == 404:
+            return None
+        assert answer.status_code == 200, answer.text
+        return answer.json()
+
+    async def case_when(self, case_id: str, until: Callable[[Json], bool], what: str) -> Json:
+        """The routing case view once `until(case)` holds."""
+        return await eventually(
+            lambda: self.case_or_none(case_id),
+            until=lambda case: case is not None and until(case),
+            what=f"case {case_id}: {what}",
+        )
+
+    async def routed(self, case_id: str, referrals: int) -> Json:
+        """The case once routing opened it and made `referrals` referrals."""
+        return await self.case_when(
+            case_id, lambda c: len(c["referrals"]) >= referrals, f"{referrals} referrals made"
+        )
+
+    async def on_timeline(self, case_id: str, event_type: str, count: int = 1) -> Json:
+        """The case once its timeline holds `count` events of the type (e.g. after an agency step)."""
+        return await self.case_when(
+            case_id,
+            lambda c: timeline_types(c, with_deadlines=True).count(event_type) >= count,
+            f"{count} x {event_type} on the timeline",
+        )
+
+    async def timeline_reaches(self, case_id: str, expected: list[str]) -> Json:
+        """The case once its timeline (deadline alerts aside) is as long as `expected`; it must equal it.
+
+        Steps are taken one at a time and each is awaited here, so the order is the order of the steps.
+        """
+        case = await self.case_when(
+            case_id, lambda c: len(timeline_types(c)) >= len(expected), f"{len(expected)} timeline events"
+        )
+        assert timeline_types(case) == expected
+        return case
+
+    async def cases(self, **filters: Any) -> Json:
+        return await self.get("/routing/v1/cases", limit=200, **filters)
+
+    async def clocks(self, **filters: Any) -> list[Json]:
+        return await self.get("/routing/v1/sla", limit=1000, **filters)
+
+    # -- agencies ------------------------------------------------------------------------------------
+
+    async def inbox(self, agency: str) -> list[Json]:
+        return await self.get(f"/{agency}/v1/referrals")
+
+    async def in_inbox(self, agency: str, referral_id: str) -> Json:
+        """The referral once it has reached the agency's inbox."""
+
+        async def probe() -> Json | None:
+            answer = await self.client.get(f"/{agency}/v1/referrals/{referral_id}")
+            return answer.json() if answer.status_code == 200 else None
+
+        return await eventually(probe, what=f"referral {referral_id} in the {agency} inbox")
+
+    async def inboxes_hold(self, case: Json) -> dict[str, list[Json]]:
+        """Every agency's inbox once each holds exactly the case's referrals to it; the inboxes."""
+        expected = {
+            a: sorted(r["referral_id"] for r in case["referrals"] if r["agency"] == a) for a in AGENCIES
+        }
+
+        async def probe() -> dict[str, list[Json]]:
+            return {agency: await self.inbox(agency) for agency in AGENCIES}
+
+        return await eventually(
+            probe,
+            until=lambda boxes: all(
+                sorted(r["referral_id"] for r in boxes[a]) == expected[a] for a in AGENCIES
+            ),
+            what="every agency inbox holds the case's referrals",
+        )
+
+    async def step(
+        self, agency: str, referral_id: str, action: str, body: Json | None = None, **kw: Any
+    ) -> Json:
+        """`POST /{agency}/v1/referrals/{id}/{action}`."""
+        return await self.post(f"/{agency}/v1/referrals/{referral_id}/{action}", body, **kw)
+
+    async def accept(self, agency: str, referral_id: str, officer: str = "officer-001") -> Json:
+        await self.in_inbox(agency, referral_id)
+        accepted = await self.step(agency, referral_id, "accept", {"officer": officer})
+        assert accepted["status"] == "accepted"
+        return accepted
