@@ -5,6 +5,9 @@ Agencies share case data, but personal information must be used under rules that
 """
 
 MASK = "*"
+# The display name of a child whose name nobody knows (an abandoned infant). It names no one, so masking
+# leaves it whole: a receiving service that masks again must not turn it into a surname "姓".
+UNKNOWN_NAME = "姓名不详"
 
 
 def _mask_middle(value: str, keep_start: int, keep_end: int) -> str:
@@ -17,6 +20,8 @@ def _mask_middle(value: str, keep_start: int, keep_end: int) -> str:
 
 def mask_name(name: str) -> str:
     """Keep the first character (the surname for most Chinese names): "张小明" -> "张**"."""
+    if name.strip() == UNKNOWN_NAME:
+        return UNKNOWN_NAME
     return _mask_middle(name.strip(), keep_start=1, keep_end=0)
 
 

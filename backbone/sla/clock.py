@@ -33,6 +33,7 @@ class ClockState(StrEnum):
     BREACHED = "breached"
     MET = "met"
     MET_LATE = "met_late"
+    CANCELLED = "cancelled"  # the case closed before the obligation was met: it no longer applies
 
 
 OPEN_STATES = frozenset({ClockState.RUNNING, ClockState.PAUSED, ClockState.BREACHED})
@@ -171,6 +172,16 @@ class Clock:
         assert due is not None  # no open pause remains
         self.state = ClockState.MET if at <= due else ClockState.MET_LATE
 
+    def cancel(self, at: datetime) -> None:
+        """End an obligation that no longer applies (its case was closed). Alerts already owed stay owed
+        only if they fired; a cancelled clock fires nothing more and counts neither as met nor late."""
+        self._require("cancel", *OPEN_STATES)
+        self._check_time(at)
+        if self.state is ClockState.PAUSED:
+            self._end_open_pause(at)
+        self.stopped_at = at
+        self.state = ClockState.CANCELLED
+
     def change_priority(self, at: datetime, priority: str, spec: ClockSpec) -> None:
         """Re-grade the clock. Time already counted stays counted; only the target changes."""
         self._require("change the priority of", ClockState.RUNNING, ClockState.PAUSED)
@@ -228,6 +239,8 @@ class Clock:
         settled. Breaches and escalations it missed while the loop was down are still returned.
         """
         require_aware(now, "now")
+        if self.state is ClockState.CANCELLED:
+            return []
         due = [cp for cp in self.checkpoints() if cp.fire_at <= now and cp.kind not in already_fired]
         if not self.is_open:
             due = [cp for cp in due if not cp.is_warning]

@@ -141,4 +141,9 @@ for _model in (
 ):
     CATALOGUE.register(_model, publishers=("civil_affairs",), consumers=("routing",))
 CATALOGUE.register(ReporterInformed, publishers=("civil_affairs",), consumers=("routing", "intake"))
-CATALOGUE.register(CaseClosed, publishers=("civil_affairs",), consumers=("routing", "intake"))
+# Every agency observes a closing: its own deadlines for the case no longer apply.
+CATALOGUE.register(
+    CaseClosed,
+    publishers=("civil_affairs",),
+    consumers=("routing", "intake", "police", "health", "education"),
+)

@@ -22,6 +22,7 @@ from tests.support.waiting import eventually
 AGENCIES = ("police", "health", "education", "civil_affairs")
 # 潍坊市潍城区: the seeds' city; any 6-digit code is accepted, this one keeps the data plausible.
 DISTRICT = "370702"
+SYNTHETIC_REGION = "990101"
 
 Json = dict[str, Any]
 
@@ -37,13 +38,13 @@ def born_years_ago(years: int, *, days: int = 40) -> date:
     return date(today.year - years, today.month, 1) - timedelta(days=days)
 
 
-def synthetic_resident_id(born: date, *, sequence: int, district: str = DISTRICT) -> str:
-    """A well-formed resident ID (GB 11643) for a made-up child: odd sequence male, even female.
+def synthetic_resident_id(born: date, *, sequence: int) -> str:
+    """A valid resident ID (GB 11643 check character) that cannot be a real person's.
 
-    The sequence codes 9xx are used only here, to keep these numbers visibly synthetic.
+    Its region code 990101 is no administrative division (province codes run 11-82); intake checks the
+    shape, birth date, sex and check character, not the region. An odd sequence is a boy, even a girl.
     """
-    assert 900 <= sequence <= 999
-    first17 = f"{district}{born:%Y%m%d}{sequence:03d}"
+    first17 = f"{SYNTHETIC_REGION}{born:%Y%m%d}{sequence:03d}"
     return first17 + check_digit(first17)
 
 
@@ -67,6 +68,7 @@ def report_body(
     offender: str | None = None,
     reporter_name: str = "测试报告人",
     reporter_phone: str = "0536-5550100",
+    wants_feedback: bool = True,
 ) -> Json:
     """A valid `POST /intake/v1/reports` body; `child` is the `child` object as sent."""
     occurred_at = utcnow() - timedelta(minutes=occurred_minutes_ago)
@@ -76,7 +78,7 @@ def report_body(
             "name": reporter_name,
             "organization": organization,
             "phone": reporter_phone,
-            "wants_feedback": True,
+            "wants_feedback": wants_feedback,
         },
         "child": {"district": DISTRICT, **child},
         "incident": {
@@ -108,13 +110,11 @@ def timeline_types(case: Json, *, with_deadlines: bool = False) -> list[str]:
     return [t["type"] for t in case["timeline"] if with_deadlines or not t["type"].startswith("sla.")]
 
 
-def clock_states(case: Json) -> dict[tuple[str, str], str]:
-    """State of each SLA clock of the case by (clock, subject id)."""
-    states: dict[tuple[str, str], str] = {}
-    for clock in case["sla_clocks"]:
-        key = (clock["clock"], clock["subject_id"])
-        assert key not in states, f"two clocks {key} in the case view"
-        states[key] = clock["state"]
+def clock_states(case: Json) -> dict[tuple[str, str], list[str]]:
+    """States of the case's SLA clocks by (clock, subject id), oldest first: one each unless it restarts."""
+    states: dict[tuple[str, str], list[str]] = {}
+    for clock in sorted(case["sla_clocks"], key=lambda c: c["started_at"]):
+        states.setdefault((clock["clock"], clock["subject_id"]), []).append(clock["state"])
     return states
 
 
@@ -140,7 +140,7 @@ class Journey:
     # -- intake --------------------------------------------------------------------------------------
 
     async def report(self, body: Json) -> Json:
-        """Submit a report; the 202 answer (report_id, case_id, child_id, corroborates_report_id, new_case)."""
+        """Submit a report; the 202 answer: report_id, case_id, child_id, corroborates_report_id, new_case."""
         return await self.post("/intake/v1/reports", body, expect=202)
 
     async def intake_report(self, report_id: str) -> Json:
@@ -211,11 +211,10 @@ class Journey:
 
         return await eventually(probe, what=f"referral {referral_id} in the {agency} inbox")
 
-    async def inboxes_hold(self, case: Json) -> dict[str, list[Json]]:
-        """Every agency's inbox once each holds exactly the case's referrals to it; the inboxes."""
-        expected = {
-            a: sorted(r["referral_id"] for r in case["referrals"] if r["agency"] == a) for a in AGENCIES
-        }
+    async def inboxes_hold(self, *cases: Json) -> dict[str, list[Json]]:
+        """Every agency's inbox once each holds exactly the cases' referrals to it; the inboxes."""
+        referrals = [r for case in cases for r in case["referrals"]]
+        expected = {a: sorted(r["referral_id"] for r in referrals if r["agency"] == a) for a in AGENCIES}
 
         async def probe() -> dict[str, list[Json]]:
             return {agency: await self.inbox(agency) for agency in AGENCIES}
@@ -225,7 +224,7 @@ class Journey:
             until=lambda boxes: all(
                 sorted(r["referral_id"] for r in boxes[a]) == expected[a] for a in AGENCIES
             ),
-            what="every agency inbox holds the case's referrals",
+            what="every agency inbox holds exactly the cases' referrals",
         )
 
     async def step(

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlmodel import col
 
 from backbone.uow import UnitOfWork
 from contracts.envelope import CloudEvent
+from contracts.events.civil_affairs import CaseClosed
 from contracts.events.routing import SlaBreached, SlaEscalated, SlaWarning
 from services.agency.deadlines.models import AgencySlaClock
 
@@ -18,6 +19,12 @@ def deadline_observer(agency: str):
     """An envelope observer that records the stamps naming this agency."""
 
     async def observe(envelope: CloudEvent, uow: UnitOfWork) -> None:
+        if envelope.type.startswith("civil_affairs.case_closed."):
+            await uow.session.execute(
+                update(AgencySlaClock)
+                .where(AgencySlaClock.case_id == envelope.subject, col(AgencySlaClock.state).in_(OPEN))
+                .values(state="cancelled", stopped_at=CaseClosed.model_validate(envelope.data).closed_at)
+            )
         for stamp in envelope.sla:
             if stamp.agency != agency:
                 continue

@@ -36,7 +36,7 @@ def deadlines_router() -> APIRouter:
     @router.get("", response_model=list[AgencyClockView])
     async def list_deadlines(
         uow: Annotated[UnitOfWork, Depends(get_uow)],
-        state: Literal["running", "warning", "breached", "met", "met_late"] | None = None,
+        state: Literal["running", "warning", "breached", "met", "met_late", "cancelled"] | None = None,
         due_before: AwareDatetime | None = None,
         limit: Annotated[int, Query(ge=1, le=1000)] = 100,
         offset: Annotated[int, Query(ge=0)] = 0,

@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from backbone.clock import utcnow
-from backbone.privacy import mask_name
+from backbone.privacy import UNKNOWN_NAME, mask_name
 from backbone.uow import UnitOfWork
 from contracts.events.intake import ReportReceived
 from services.intake.cases.service import link_or_open_case
@@ -29,7 +29,7 @@ from services.intake.reports.schemas import (
 )
 
 log = logging.getLogger(__name__)
-UNNAMED_CHILD = "姓名不详"  # display name of a child whose name nobody knows (an abandoned infant)
+UNNAMED_CHILD = UNKNOWN_NAME  # display name of a child whose name nobody knows (an abandoned infant)
 ACCEPTED = 202
 
 

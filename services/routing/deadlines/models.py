@@ -10,7 +10,7 @@ from sqlalchemy import ARRAY, Column, DateTime, Text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 
-from backbone.sla.clock import Clock
+from backbone.sla.clock import Clock, ClockState
 
 CLOCK_ADAPTER: TypeAdapter[Clock] = TypeAdapter(Clock)
 
@@ -50,5 +50,7 @@ class SlaClockRow(SQLModel, table=True):
             for cp in clock.checkpoints()
             if cp.kind not in self.fired and (clock.is_open or not cp.is_warning)
         ]
+        if clock.state is ClockState.CANCELLED:
+            pending = []
         self.next_fire_at = min(pending, default=None)
         self.updated_at = now

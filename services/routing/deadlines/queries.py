@@ -22,6 +22,7 @@ class ClockFilterState(StrEnum):
     BREACHED = "breached"  # past due and not stopped
     MET = "met"  # stopped on time
     MET_LATE = "met_late"  # stopped after the due time
+    CANCELLED = "cancelled"  # the case closed first
 
 
 class ClockView(BaseModel):

@@ -13,6 +13,7 @@ from backbone.sla.clock import OPEN_STATES, Checkpoint, Clock
 from backbone.sla.stamping import active_policy
 from backbone.uow import UnitOfWork
 from contracts.envelope import CloudEvent, SlaClockRef
+from contracts.events.civil_affairs import CaseClosed
 from contracts.events.routing import CasePriorityRaised, SlaBreached, SlaEscalated, SlaWarning
 from services.routing.cases.store import emit_and_record
 from services.routing.deadlines.models import SlaClockRow
@@ -31,6 +32,9 @@ async def observe_envelope(envelope: CloudEvent, uow: UnitOfWork) -> None:
             await stop_clock(uow=uow, stamp=stamp)
         else:
             await start_clock(uow=uow, stamp=stamp, case_id=envelope.subject, payload=envelope.data)
+    if envelope.type.startswith("civil_affairs.case_closed."):
+        closed = CaseClosed.model_validate(envelope.data)
+        await cancel_case_clocks(uow=uow, case_id=closed.case_id, at=closed.closed_at)
     if envelope.type.startswith("case.priority_raised."):
         raised = CasePriorityRaised.model_validate(envelope.data)
         await regrade_case(uow=uow, case_id=raised.case_id, priority=raised.priority, at=raised.raised_at)
@@ -118,6 +122,24 @@ async def regrade_case(*, uow: UnitOfWork, case_id: str, priority: str, at: date
         row.hold(clock, now=utcnow())
         regraded += 1
     return regraded
+
+
+async def cancel_case_clocks(*, uow: UnitOfWork, case_id: str, at: datetime) -> int:
+    """A closed case owes nothing more: cancel every clock of it still open."""
+    rows = (
+        await uow.session.execute(
+            select(SlaClockRow)
+            .where(SlaClockRow.case_id == case_id, col(SlaClockRow.state).in_(OPEN))
+            .with_for_update()
+        )
+    ).scalars()
+    cancelled = 0
+    for row in rows:
+        clock = row.domain()
+        clock.cancel(max(at, _last_change(clock)))
+        row.hold(clock, now=utcnow())
+        cancelled += 1
+    return cancelled
 
 
 async def pause_clock(*, uow: UnitOfWork, clock_id: str, reason: str) -> SlaClockRow:

@@ -126,7 +126,12 @@ def test_unknown_clock() -> None:
             {"referral.acceptance", "police.first_dispatch"},
         ),
         ("referral.created.v1", {"agency": "police", "emergency": False}, {"referral.acceptance"}),
-        ("referral.created.v1", {"agency": "health"}, {"referral.acceptance", "health.admission"}),
+        (
+            "referral.created.v1",
+            {"agency": "health", "task": "medical_protection"},
+            {"referral.acceptance", "health.admission"},
+        ),
+        ("referral.created.v1", {"agency": "health", "task": "psychological_care"}, {"referral.acceptance"}),
         ("referral.created.v1", {"agency": "education"}, {"referral.acceptance"}),
         ("police.dispatched.v1", {}, {"police.arrival"}),
         ("police.resolved.v1", {"outcome": "escorted_to_temporary_care"}, {"civil_affairs.placement"}),
