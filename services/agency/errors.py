@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
+from typing import TypeVar
 
 from fastapi import HTTPException
+
+from backbone.uow import UnitOfWork
+
+Result = TypeVar("Result")
+View = TypeVar("View")
 
 
 class ReferralNotFound(LookupError):
@@ -37,3 +43,19 @@ def http_errors() -> Iterator[None]:
     except InvalidInput as error:
         detail = [{"type": "value_error", "loc": ["body", error.field], "msg": error.message}]
         raise HTTPException(status_code=422, detail=detail) from error
+
+
+async def run_step(
+    uow: UnitOfWork,
+    step: Callable[[], Awaitable[Result]],
+    present: Callable[[Result], View],
+    *,
+    commit: bool = True,
+) -> View:
+    """Run a service call in the unit of work (refusals as 4xx), commit unless a read, present the result."""
+    async with uow:
+        with http_errors():
+            result = await step()
+        if commit:
+            await uow.commit()
+        return present(result)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -99,6 +100,18 @@ async def get_referral(*, session: AsyncSession, referral_id: str, lock: bool = 
     return referral
 
 
+def _event_fields(referral: AgencyReferral, agency: Agency) -> dict[str, Any]:
+    """What every accepted/declined/completed event says of the referral."""
+    return {
+        "referral_id": referral.referral_id,
+        "case_id": referral.case_id,
+        "agency": agency,
+        "task": referral.task,
+        "role": Role(referral.role),
+        "priority": Priority(referral.priority),
+    }
+
+
 async def accept_referral(
     *,
     uow: UnitOfWork,
@@ -113,12 +126,7 @@ async def accept_referral(
     referral.accepted_at, referral.accepted_by, referral.updated_at = at or utcnow(), officer, utcnow()
     uow.emit(
         ReferralAccepted(
-            referral_id=referral.referral_id,
-            case_id=referral.case_id,
-            agency=agency,
-            task=referral.task,
-            role=Role(referral.role),
-            priority=Priority(referral.priority),
+            **_event_fields(referral, agency),
             accepted_at=referral.accepted_at,
             officer=officer,
         ),
@@ -138,13 +146,8 @@ async def decline_referral(
     referral.decline_reason = reason
     uow.emit(
         ReferralDeclined(
-            referral_id=referral.referral_id,
-            case_id=referral.case_id,
-            agency=agency,
-            task=referral.task,
-            role=Role(referral.role),
+            **_event_fields(referral, agency),
             reason=reason,
-            priority=Priority(referral.priority),
             declined_at=referral.declined_at,
         ),
         subject=referral.case_id,
@@ -166,13 +169,8 @@ async def complete_referral(
     referral.outcome = outcome
     uow.emit(
         ReferralCompleted(
-            referral_id=referral.referral_id,
-            case_id=referral.case_id,
-            agency=agency,
-            task=referral.task,
-            role=Role(referral.role),
+            **_event_fields(referral, agency),
             outcome=outcome,
-            priority=Priority(referral.priority),
             completed_at=referral.completed_at,
         ),
         subject=referral.case_id,

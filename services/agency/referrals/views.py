@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends
 from backbone.service import get_uow
 from backbone.uow import UnitOfWork
 from contracts.events.common import Agency
-from services.agency.errors import http_errors
+from services.agency.errors import run_step
 from services.agency.referrals.rules import ReferralStatus
 from services.agency.referrals.schemas import AcceptBody, CompleteBody, DeclineBody, ReferralView
 from services.agency.referrals.service import (
@@ -34,49 +34,49 @@ def referrals_router(agency: Agency, *, completion_guard: CompletionGuard | None
 
     @router.get("/{referral_id}")
     async def show(referral_id: str, uow: UnitOfWork = Depends(get_uow)) -> ReferralView:
-        async with uow:
-            with http_errors():
-                referral = await get_referral(session=uow.session, referral_id=referral_id)
-            return ReferralView.model_validate(referral)
+        return await run_step(
+            uow,
+            lambda: get_referral(session=uow.session, referral_id=referral_id),
+            ReferralView.model_validate,
+            commit=False,
+        )
 
     @router.post("/{referral_id}/accept")
     async def accept(
         referral_id: str, body: AcceptBody | None = None, uow: UnitOfWork = Depends(get_uow)
     ) -> ReferralView:
-        async with uow:
-            with http_errors():
-                referral = await accept_referral(
-                    uow=uow, agency=agency, referral_id=referral_id, officer=body.officer if body else None
-                )
-            await uow.commit()
-            return ReferralView.model_validate(referral)
+        return await run_step(
+            uow,
+            lambda: accept_referral(
+                uow=uow, agency=agency, referral_id=referral_id, officer=body.officer if body else None
+            ),
+            ReferralView.model_validate,
+        )
 
     @router.post("/{referral_id}/decline")
     async def decline(
         referral_id: str, body: DeclineBody, uow: UnitOfWork = Depends(get_uow)
     ) -> ReferralView:
-        async with uow:
-            with http_errors():
-                referral = await decline_referral(
-                    uow=uow, agency=agency, referral_id=referral_id, reason=body.reason
-                )
-            await uow.commit()
-            return ReferralView.model_validate(referral)
+        return await run_step(
+            uow,
+            lambda: decline_referral(uow=uow, agency=agency, referral_id=referral_id, reason=body.reason),
+            ReferralView.model_validate,
+        )
 
     @router.post("/{referral_id}/complete")
     async def complete(
         referral_id: str, body: CompleteBody, uow: UnitOfWork = Depends(get_uow)
     ) -> ReferralView:
-        async with uow:
-            with http_errors():
-                referral = await complete_referral(
-                    uow=uow,
-                    agency=agency,
-                    referral_id=referral_id,
-                    outcome=body.outcome,
-                    guard=completion_guard,
-                )
-            await uow.commit()
-            return ReferralView.model_validate(referral)
+        return await run_step(
+            uow,
+            lambda: complete_referral(
+                uow=uow,
+                agency=agency,
+                referral_id=referral_id,
+                outcome=body.outcome,
+                guard=completion_guard,
+            ),
+            ReferralView.model_validate,
+        )
 
     return router

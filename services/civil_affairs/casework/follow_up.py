@@ -11,10 +11,10 @@ from backbone.uow import UnitOfWork
 from contracts.events.civil_affairs import CaseClosed, MonitoringStarted, ReporterInformed, VisitLogged
 from contracts.events.common import Agency
 from services.agency.referrals.service import complete_referral
-from services.agency.timing import happened_at
+from services.agency.steps import begin_step
 from services.civil_affairs.casework.models import CivilAffairsCaseFile, CivilAffairsVisit
 from services.civil_affairs.casework.rules import CaseworkStep
-from services.civil_affairs.casework.service import open_step
+from services.civil_affairs.casework.service import case_file_for
 
 log = logging.getLogger(__name__)
 
@@ -23,9 +23,15 @@ async def start_monitoring(
     *, uow: UnitOfWork, referral_id: str, started_at: datetime | None = None
 ) -> CivilAffairsCaseFile:
     """Put the case under monitoring: the child director visits monthly from now."""
-    referral, case_file = await open_step(uow, referral_id, CaseworkStep.MONITORING)
-    at = happened_at(
-        started_at, field="started_at", not_before=case_file.assessed_at, previous_step="assessment"
+    referral, case_file, at = await begin_step(
+        uow=uow,
+        agency=Agency.CIVIL_AFFAIRS,
+        referral_id=referral_id,
+        open_record=case_file_for(uow, CaseworkStep.MONITORING),
+        reported=started_at,
+        field="started_at",
+        not_before=lambda case_file: case_file.assessed_at,
+        previous_step="assessment",
     )
     case_file.monitoring_started_at = at
     uow.emit(
@@ -45,11 +51,14 @@ async def log_visit(
     visited_at: datetime | None = None,
 ) -> CivilAffairsVisit:
     """Log a child director's (儿童主任) home visit; stops this month's visit clock and starts the next."""
-    referral, case_file = await open_step(uow, referral_id, CaseworkStep.VISIT)
-    at = happened_at(
-        visited_at,
+    referral, case_file, at = await begin_step(
+        uow=uow,
+        agency=Agency.CIVIL_AFFAIRS,
+        referral_id=referral_id,
+        open_record=case_file_for(uow, CaseworkStep.VISIT),
+        reported=visited_at,
         field="visited_at",
-        not_before=case_file.monitoring_started_at,
+        not_before=lambda case_file: case_file.monitoring_started_at,
         previous_step="start of monitoring",
     )
     visit = CivilAffairsVisit(
@@ -73,8 +82,12 @@ async def log_visit(
 
 async def inform_reporter(*, uow: UnitOfWork, referral_id: str, message: str) -> CivilAffairsCaseFile:
     """Decide what the reporter is told of the outcome (Minors Protection Law art. 11)."""
-    referral, case_file = await open_step(uow, referral_id, CaseworkStep.INFORM_REPORTER)
-    now = utcnow()
+    referral, case_file, now = await begin_step(
+        uow=uow,
+        agency=Agency.CIVIL_AFFAIRS,
+        referral_id=referral_id,
+        open_record=case_file_for(uow, CaseworkStep.INFORM_REPORTER),
+    )
     case_file.reporter_message, case_file.reporter_informed_at = message, now
     uow.emit(
         ReporterInformed(referral_id=referral_id, case_id=referral.case_id, message=message, informed_at=now),
@@ -86,8 +99,12 @@ async def inform_reporter(*, uow: UnitOfWork, referral_id: str, message: str) ->
 
 async def close_case(*, uow: UnitOfWork, referral_id: str, outcome: str) -> CivilAffairsCaseFile:
     """Close the case from its lead referral, which is completed with the same outcome."""
-    referral, case_file = await open_step(uow, referral_id, CaseworkStep.CLOSE_CASE)
-    now = utcnow()
+    referral, case_file, now = await begin_step(
+        uow=uow,
+        agency=Agency.CIVIL_AFFAIRS,
+        referral_id=referral_id,
+        open_record=case_file_for(uow, CaseworkStep.CLOSE_CASE),
+    )
     case_file.close_outcome, case_file.closed_at = outcome, now
     uow.emit(
         CaseClosed(referral_id=referral_id, case_id=referral.case_id, outcome=outcome, closed_at=now),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from backbone.clock import utcnow
@@ -19,8 +20,8 @@ from contracts.events.civil_affairs import (
 from contracts.events.common import Agency, Role
 from services.agency.errors import ReferralNotFound
 from services.agency.referrals.models import AgencyReferral
-from services.agency.referrals.service import get_referral, require_accepted
-from services.agency.timing import happened_at
+from services.agency.referrals.service import get_referral
+from services.agency.steps import begin_step
 from services.civil_affairs.casework.models import CivilAffairsCaseFile
 from services.civil_affairs.casework.rules import (
     CaseworkStep,
@@ -59,20 +60,23 @@ async def check_file_complete(uow: UnitOfWork, referral: AgencyReferral) -> None
     check_completion(_state(await uow.session.get(CivilAffairsCaseFile, referral.referral_id)))
 
 
-async def open_step(
-    uow: UnitOfWork, referral_id: str, step: CaseworkStep
-) -> tuple[AgencyReferral, CivilAffairsCaseFile]:
-    """The accepted referral and its case file (created on first use), once the step is allowed."""
-    referral = await require_accepted(uow=uow, agency=Agency.CIVIL_AFFAIRS, referral_id=referral_id)
-    case_file = await uow.session.get(CivilAffairsCaseFile, referral_id)
-    check_casework_step(step, _state(case_file), role=Role(referral.role))
-    if case_file is None:
-        case_file = CivilAffairsCaseFile(
-            referral_id=referral_id, case_id=referral.case_id, updated_at=utcnow()
-        )
-        uow.session.add(case_file)
-    case_file.updated_at = utcnow()
-    return referral, case_file
+def case_file_for(
+    uow: UnitOfWork, step: CaseworkStep
+) -> Callable[[AgencyReferral], Awaitable[CivilAffairsCaseFile]]:
+    """Opens the referral's case file (created on first use) once the step is allowed."""
+
+    async def open_case_file(referral: AgencyReferral) -> CivilAffairsCaseFile:
+        case_file = await uow.session.get(CivilAffairsCaseFile, referral.referral_id)
+        check_casework_step(step, _state(case_file), role=Role(referral.role))
+        if case_file is None:
+            case_file = CivilAffairsCaseFile(
+                referral_id=referral.referral_id, case_id=referral.case_id, updated_at=utcnow()
+            )
+            uow.session.add(case_file)
+        case_file.updated_at = utcnow()
+        return case_file
+
+    return open_case_file
 
 
 async def assess(
@@ -85,8 +89,14 @@ async def assess(
     completed_at: datetime | None = None,
 ) -> CivilAffairsCaseFile:
     """Complete the assessment of safety, guardianship and needs (guardianship failure derived)."""
-    referral, case_file = await open_step(uow, referral_id, CaseworkStep.ASSESSMENT)
-    at = happened_at(completed_at, field="completed_at")
+    referral, case_file, at = await begin_step(
+        uow=uow,
+        agency=Agency.CIVIL_AFFAIRS,
+        referral_id=referral_id,
+        open_record=case_file_for(uow, CaseworkStep.ASSESSMENT),
+        reported=completed_at,
+        field="completed_at",
+    )
     failure = guardianship_failure(guardianship)
     case_file.safety, case_file.guardianship, case_file.guardianship_failure = safety, guardianship, failure
     case_file.needs, case_file.assessed_at = [n.value for n in needs], at
@@ -110,8 +120,12 @@ async def plan_assistance(
     *, uow: UnitOfWork, referral_id: str, measures: list[AssistanceMeasure]
 ) -> CivilAffairsCaseFile:
     """Enrol child and family in support (帮扶); a later plan replaces the earlier one."""
-    referral, case_file = await open_step(uow, referral_id, CaseworkStep.ASSISTANCE_PLAN)
-    now = utcnow()
+    referral, case_file, now = await begin_step(
+        uow=uow,
+        agency=Agency.CIVIL_AFFAIRS,
+        referral_id=referral_id,
+        open_record=case_file_for(uow, CaseworkStep.ASSISTANCE_PLAN),
+    )
     case_file.measures, case_file.planned_at = [m.value for m in measures], now
     uow.emit(
         AssistancePlanned(
@@ -127,9 +141,15 @@ async def decide_intervention(
     *, uow: UnitOfWork, referral_id: str, intervention: Intervention, decided_at: datetime | None = None
 ) -> CivilAffairsCaseFile:
     """Decide the guardianship intervention (监护干预); stops guardianship.decision."""
-    referral, case_file = await open_step(uow, referral_id, CaseworkStep.INTERVENTION)
-    at = happened_at(
-        decided_at, field="decided_at", not_before=case_file.assessed_at, previous_step="assessment"
+    referral, case_file, at = await begin_step(
+        uow=uow,
+        agency=Agency.CIVIL_AFFAIRS,
+        referral_id=referral_id,
+        open_record=case_file_for(uow, CaseworkStep.INTERVENTION),
+        reported=decided_at,
+        field="decided_at",
+        not_before=lambda case_file: case_file.assessed_at,
+        previous_step="assessment",
     )
     case_file.intervention, case_file.intervention_decided_at = intervention.value, at
     uow.emit(
@@ -152,8 +172,14 @@ async def record_placement(
 ) -> CivilAffairsCaseFile:
     """Record where the child is placed (临时监护, kinship, foster); a move replaces the earlier placement."""
     check_placement(placement, institution)
-    referral, case_file = await open_step(uow, referral_id, CaseworkStep.PLACEMENT)
-    at = happened_at(placed_at, field="placed_at")
+    referral, case_file, at = await begin_step(
+        uow=uow,
+        agency=Agency.CIVIL_AFFAIRS,
+        referral_id=referral_id,
+        open_record=case_file_for(uow, CaseworkStep.PLACEMENT),
+        reported=placed_at,
+        field="placed_at",
+    )
     case_file.placement, case_file.institution, case_file.placed_at = placement.value, institution, at
     uow.emit(
         PlacementRecorded(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Literal
 
@@ -12,10 +11,9 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from backbone.service import get_uow
 from backbone.uow import UnitOfWork
 from contracts.events.civil_affairs import AssistanceMeasure, Intervention, Placement
-from services.agency.errors import http_errors
+from services.agency.errors import run_step
 from services.agency.referrals.schemas import Body, Label, StaffId, Text500
 from services.civil_affairs.casework import follow_up, service
-from services.civil_affairs.casework.models import CivilAffairsCaseFile, CivilAffairsVisit
 
 router = APIRouter(prefix="/v1/referrals", tags=["casework"])
 
@@ -94,28 +92,21 @@ class VisitView(BaseModel):
     visited_at: datetime
 
 
-async def _step(uow: UnitOfWork, action: Callable[[], Awaitable[CivilAffairsCaseFile]]) -> CaseFileView:
-    """Run one casework step in the unit of work and commit it."""
-    async with uow:
-        with http_errors():
-            case_file = await action()
-        await uow.commit()
-        return CaseFileView.model_validate(case_file)
-
-
 @router.get("/{referral_id}/case-file")
 async def show_case_file(referral_id: str, uow: UnitOfWork = Depends(get_uow)) -> CaseFileView:
-    async with uow:
-        with http_errors():
-            case_file = await service.get_case_file(uow=uow, referral_id=referral_id)
-        return CaseFileView.model_validate(case_file)
+    return await run_step(
+        uow,
+        lambda: service.get_case_file(uow=uow, referral_id=referral_id),
+        CaseFileView.model_validate,
+        commit=False,
+    )
 
 
 @router.post("/{referral_id}/assessment")
 async def assessment(
     referral_id: str, body: AssessmentBody, uow: UnitOfWork = Depends(get_uow)
 ) -> CaseFileView:
-    return await _step(
+    return await run_step(
         uow,
         lambda: service.assess(
             uow=uow,
@@ -125,6 +116,7 @@ async def assessment(
             needs=body.needs,
             completed_at=body.completed_at,
         ),
+        CaseFileView.model_validate,
     )
 
 
@@ -132,8 +124,10 @@ async def assessment(
 async def assistance_plan(
     referral_id: str, body: AssistancePlanBody, uow: UnitOfWork = Depends(get_uow)
 ) -> CaseFileView:
-    return await _step(
-        uow, lambda: service.plan_assistance(uow=uow, referral_id=referral_id, measures=body.measures)
+    return await run_step(
+        uow,
+        lambda: service.plan_assistance(uow=uow, referral_id=referral_id, measures=body.measures),
+        CaseFileView.model_validate,
     )
 
 
@@ -141,11 +135,12 @@ async def assistance_plan(
 async def intervention(
     referral_id: str, body: InterventionBody, uow: UnitOfWork = Depends(get_uow)
 ) -> CaseFileView:
-    return await _step(
+    return await run_step(
         uow,
         lambda: service.decide_intervention(
             uow=uow, referral_id=referral_id, intervention=body.decision, decided_at=body.decided_at
         ),
+        CaseFileView.model_validate,
     )
 
 
@@ -153,7 +148,7 @@ async def intervention(
 async def placement(
     referral_id: str, body: PlacementBody, uow: UnitOfWork = Depends(get_uow)
 ) -> CaseFileView:
-    return await _step(
+    return await run_step(
         uow,
         lambda: service.record_placement(
             uow=uow,
@@ -162,6 +157,7 @@ async def placement(
             institution=body.institution,
             placed_at=body.placed_at,
         ),
+        CaseFileView.model_validate,
     )
 
 
@@ -170,32 +166,36 @@ async def monitoring(
     referral_id: str, body: MonitoringBody | None = None, uow: UnitOfWork = Depends(get_uow)
 ) -> CaseFileView:
     started_at = body.started_at if body else None
-    return await _step(
-        uow, lambda: follow_up.start_monitoring(uow=uow, referral_id=referral_id, started_at=started_at)
+    return await run_step(
+        uow,
+        lambda: follow_up.start_monitoring(uow=uow, referral_id=referral_id, started_at=started_at),
+        CaseFileView.model_validate,
     )
 
 
 @router.post("/{referral_id}/visits", status_code=201)
 async def visits(referral_id: str, body: VisitBody, uow: UnitOfWork = Depends(get_uow)) -> VisitView:
-    async with uow:
-        with http_errors():
-            visit: CivilAffairsVisit = await follow_up.log_visit(
-                uow=uow,
-                referral_id=referral_id,
-                child_safe=body.child_safe,
-                child_director=body.child_director,
-                visited_at=body.visited_at,
-            )
-        await uow.commit()
-        return VisitView.model_validate(visit)
+    return await run_step(
+        uow,
+        lambda: follow_up.log_visit(
+            uow=uow,
+            referral_id=referral_id,
+            child_safe=body.child_safe,
+            child_director=body.child_director,
+            visited_at=body.visited_at,
+        ),
+        VisitView.model_validate,
+    )
 
 
 @router.post("/{referral_id}/inform-reporter")
 async def inform_reporter(
     referral_id: str, body: InformReporterBody, uow: UnitOfWork = Depends(get_uow)
 ) -> CaseFileView:
-    return await _step(
-        uow, lambda: follow_up.inform_reporter(uow=uow, referral_id=referral_id, message=body.message)
+    return await run_step(
+        uow,
+        lambda: follow_up.inform_reporter(uow=uow, referral_id=referral_id, message=body.message),
+        CaseFileView.model_validate,
     )
 
 
@@ -203,6 +203,8 @@ async def inform_reporter(
 async def close_case(
     referral_id: str, body: CloseCaseBody, uow: UnitOfWork = Depends(get_uow)
 ) -> CaseFileView:
-    return await _step(
-        uow, lambda: follow_up.close_case(uow=uow, referral_id=referral_id, outcome=body.outcome)
+    return await run_step(
+        uow,
+        lambda: follow_up.close_case(uow=uow, referral_id=referral_id, outcome=body.outcome),
+        CaseFileView.model_validate,
     )

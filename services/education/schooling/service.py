@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import date, datetime
 from typing import Literal
 from zoneinfo import ZoneInfo
@@ -20,7 +21,7 @@ from contracts.events.education import (
 )
 from services.agency.referrals.models import AgencyReferral
 from services.agency.referrals.service import require_accepted
-from services.agency.timing import happened_at
+from services.agency.steps import begin_step
 from services.education.schooling.models import EducationAidEnrolment, EducationFollowUp
 from services.education.schooling.rules import (
     check_aid,
@@ -35,24 +36,37 @@ Programme = Literal["fee_waiver", "grant", "living_subsidy"]
 LOCAL_ZONE = ZoneInfo("Asia/Shanghai")
 
 
-async def _follow_up(uow: UnitOfWork, referral: AgencyReferral) -> EducationFollowUp:
-    follow_up = await uow.session.get(EducationFollowUp, referral.referral_id)
-    if follow_up is None:
-        follow_up = EducationFollowUp(
-            referral_id=referral.referral_id, case_id=referral.case_id, updated_at=utcnow()
-        )
-        uow.session.add(follow_up)
-    return follow_up
+def _follow_up(
+    uow: UnitOfWork, check: Callable[[EducationFollowUp], None] | None = None
+) -> Callable[[AgencyReferral], Awaitable[EducationFollowUp]]:
+    """Opens the referral's follow-up (created on first use), then `check`s that the step is allowed."""
+
+    async def open_follow_up(referral: AgencyReferral) -> EducationFollowUp:
+        follow_up = await uow.session.get(EducationFollowUp, referral.referral_id)
+        if follow_up is None:
+            follow_up = EducationFollowUp(
+                referral_id=referral.referral_id, case_id=referral.case_id, updated_at=utcnow()
+            )
+            uow.session.add(follow_up)
+        if check is not None:
+            check(follow_up)
+        return follow_up
+
+    return open_follow_up
 
 
 async def contact_school(
     *, uow: UnitOfWork, referral_id: str, school: str, contacted_at: datetime | None = None
 ) -> EducationFollowUp:
     """Record the school's contact with the child and family; stops education.follow_up."""
-    referral = await require_accepted(uow=uow, agency=Agency.EDUCATION, referral_id=referral_id)
-    follow_up = await _follow_up(uow, referral)
-    check_school_contact(contacted=follow_up.contacted_at is not None)
-    at = happened_at(contacted_at, field="contacted_at")
+    referral, follow_up, at = await begin_step(
+        uow=uow,
+        agency=Agency.EDUCATION,
+        referral_id=referral_id,
+        open_record=_follow_up(uow, lambda f: check_school_contact(contacted=f.contacted_at is not None)),
+        reported=contacted_at,
+        field="contacted_at",
+    )
     follow_up.school, follow_up.contacted_at, follow_up.updated_at = school, at, utcnow()
     uow.emit(
         SchoolContacted(referral_id=referral_id, case_id=referral.case_id, school=school, contacted_at=at),
@@ -66,9 +80,9 @@ async def plan_return(
     *, uow: UnitOfWork, referral_id: str, school: str, planned_return_date: date
 ) -> EducationFollowUp:
     """Make the return-to-school plan for a child out of school; stops education.return_plan."""
-    referral = await require_accepted(uow=uow, agency=Agency.EDUCATION, referral_id=referral_id)
-    follow_up = await _follow_up(uow, referral)
-    now = utcnow()
+    referral, follow_up, now = await begin_step(
+        uow=uow, agency=Agency.EDUCATION, referral_id=referral_id, open_record=_follow_up(uow)
+    )
     check_return_plan(
         contacted=follow_up.contacted_at is not None,
         planned=follow_up.plan_made_at is not None,
@@ -118,10 +132,16 @@ async def start_psychological_support(
     *, uow: UnitOfWork, referral_id: str, started_at: datetime | None = None
 ) -> EducationFollowUp:
     """Record that the school's psychological support began for the child."""
-    referral = await require_accepted(uow=uow, agency=Agency.EDUCATION, referral_id=referral_id)
-    follow_up = await _follow_up(uow, referral)
-    check_psychological_support(started=follow_up.psychological_support_started_at is not None)
-    at = happened_at(started_at, field="started_at")
+    referral, follow_up, at = await begin_step(
+        uow=uow,
+        agency=Agency.EDUCATION,
+        referral_id=referral_id,
+        open_record=_follow_up(
+            uow, lambda f: check_psychological_support(started=f.psychological_support_started_at is not None)
+        ),
+        reported=started_at,
+        field="started_at",
+    )
     follow_up.psychological_support_started_at, follow_up.updated_at = at, utcnow()
     uow.emit(
         PsychologicalSupportStarted(referral_id=referral_id, case_id=referral.case_id, started_at=at),

@@ -9,7 +9,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict
 
 from backbone.service import get_uow
 from backbone.uow import UnitOfWork
-from services.agency.errors import http_errors
+from services.agency.errors import run_step
 from services.agency.referrals.schemas import Body, Label
 from services.education.schooling import service
 from services.education.schooling.service import Programme
@@ -57,48 +57,48 @@ class AidView(BaseModel):
 async def school_contact(
     referral_id: str, body: SchoolContactBody, uow: UnitOfWork = Depends(get_uow)
 ) -> FollowUpView:
-    async with uow:
-        with http_errors():
-            follow_up = await service.contact_school(
-                uow=uow, referral_id=referral_id, school=body.school, contacted_at=body.contacted_at
-            )
-        await uow.commit()
-        return FollowUpView.model_validate(follow_up)
+    return await run_step(
+        uow,
+        lambda: service.contact_school(
+            uow=uow, referral_id=referral_id, school=body.school, contacted_at=body.contacted_at
+        ),
+        FollowUpView.model_validate,
+    )
 
 
 @router.post("/{referral_id}/return-plan")
 async def return_plan(
     referral_id: str, body: ReturnPlanBody, uow: UnitOfWork = Depends(get_uow)
 ) -> FollowUpView:
-    async with uow:
-        with http_errors():
-            follow_up = await service.plan_return(
-                uow=uow,
-                referral_id=referral_id,
-                school=body.school,
-                planned_return_date=body.planned_return_date,
-            )
-        await uow.commit()
-        return FollowUpView.model_validate(follow_up)
+    return await run_step(
+        uow,
+        lambda: service.plan_return(
+            uow=uow,
+            referral_id=referral_id,
+            school=body.school,
+            planned_return_date=body.planned_return_date,
+        ),
+        FollowUpView.model_validate,
+    )
 
 
 @router.post("/{referral_id}/aid")
 async def aid(referral_id: str, body: AidBody, uow: UnitOfWork = Depends(get_uow)) -> AidView:
-    async with uow:
-        with http_errors():
-            programmes = await service.enrol_aid(uow=uow, referral_id=referral_id, programme=body.programme)
-        await uow.commit()
-        return AidView(referral_id=referral_id, programmes=programmes)
+    return await run_step(
+        uow,
+        lambda: service.enrol_aid(uow=uow, referral_id=referral_id, programme=body.programme),
+        lambda programmes: AidView(referral_id=referral_id, programmes=programmes),
+    )
 
 
 @router.post("/{referral_id}/psychological-support")
 async def psychological_support(
     referral_id: str, body: PsychologicalSupportBody | None = None, uow: UnitOfWork = Depends(get_uow)
 ) -> FollowUpView:
-    async with uow:
-        with http_errors():
-            follow_up = await service.start_psychological_support(
-                uow=uow, referral_id=referral_id, started_at=body.started_at if body else None
-            )
-        await uow.commit()
-        return FollowUpView.model_validate(follow_up)
+    return await run_step(
+        uow,
+        lambda: service.start_psychological_support(
+            uow=uow, referral_id=referral_id, started_at=body.started_at if body else None
+        ),
+        FollowUpView.model_validate,
+    )

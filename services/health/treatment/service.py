@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Literal
 
@@ -16,8 +17,8 @@ from contracts.events.health import (
     MedicalFindingsRecorded,
     MentalHealthAssessed,
 )
-from services.agency.referrals.service import require_accepted
-from services.agency.timing import happened_at
+from services.agency.referrals.models import AgencyReferral
+from services.agency.steps import begin_step
 from services.health.treatment.models import HealthMentalHealthAssessment, HealthTreatment
 from services.health.treatment.rules import TreatmentStep, check_treatment_step
 
@@ -35,13 +36,28 @@ async def _treatment(uow: UnitOfWork, referral_id: str, step: TreatmentStep) -> 
     return treatment
 
 
+def _admitted(uow: UnitOfWork, step: TreatmentStep) -> Callable[[AgencyReferral], Awaitable[HealthTreatment]]:
+    """Opens the child's treatment once `step` (findings, discharge) is allowed in it."""
+
+    async def open_treatment(referral: AgencyReferral) -> HealthTreatment:
+        treatment = await _treatment(uow, referral.referral_id, step)
+        assert treatment is not None
+        return treatment
+
+    return open_treatment
+
+
 async def admit(
     *, uow: UnitOfWork, referral_id: str, hospital: str, admitted_at: datetime | None = None
 ) -> HealthTreatment:
     """Receive the child for treatment; a pending emergency referral is accepted at once (先救治后结算)."""
-    at = happened_at(admitted_at, field="admitted_at")
-    referral = await require_accepted(
-        uow=uow, agency=Agency.HEALTH, referral_id=referral_id, accept_emergency_at=at
+    referral, _, at = await begin_step(
+        uow=uow,
+        agency=Agency.HEALTH,
+        referral_id=referral_id,
+        reported=admitted_at,
+        field="admitted_at",
+        first_moment=True,
     )
     await _treatment(uow, referral_id, TreatmentStep.ADMISSION)
     treatment = HealthTreatment(
@@ -69,11 +85,15 @@ async def record_findings(
     recorded_at: datetime | None = None,
 ) -> HealthTreatment:
     """Record medical findings (the latest replace earlier ones); injury evidence may raise the priority."""
-    referral = await require_accepted(uow=uow, agency=Agency.HEALTH, referral_id=referral_id)
-    treatment = await _treatment(uow, referral_id, TreatmentStep.FINDINGS)
-    assert treatment is not None
-    at = happened_at(
-        recorded_at, field="recorded_at", not_before=treatment.admitted_at, previous_step="admission"
+    referral, treatment, at = await begin_step(
+        uow=uow,
+        agency=Agency.HEALTH,
+        referral_id=referral_id,
+        open_record=_admitted(uow, TreatmentStep.FINDINGS),
+        reported=recorded_at,
+        field="recorded_at",
+        not_before=lambda treatment: treatment.admitted_at,
+        previous_step="admission",
     )
     treatment.injury_evidence, treatment.severity, treatment.findings_at = injury_evidence, severity, at
     treatment.updated_at = utcnow()
@@ -100,8 +120,9 @@ async def assess_mental_health(
     assessed_at: datetime | None = None,
 ) -> HealthMentalHealthAssessment:
     """Record a mental-health assessment (心理评估), with follow-up (转诊) when needed."""
-    referral = await require_accepted(uow=uow, agency=Agency.HEALTH, referral_id=referral_id)
-    at = happened_at(assessed_at, field="assessed_at")
+    referral, _, at = await begin_step(
+        uow=uow, agency=Agency.HEALTH, referral_id=referral_id, reported=assessed_at, field="assessed_at"
+    )
     assessment = HealthMentalHealthAssessment(
         assessment_id=str(uuid.uuid4()),
         referral_id=referral_id,
@@ -130,11 +151,15 @@ async def discharge(
     *, uow: UnitOfWork, referral_id: str, discharged_to: DischargedTo, discharged_at: datetime | None = None
 ) -> HealthTreatment:
     """Record that the child left hospital, and to whom."""
-    referral = await require_accepted(uow=uow, agency=Agency.HEALTH, referral_id=referral_id)
-    treatment = await _treatment(uow, referral_id, TreatmentStep.DISCHARGE)
-    assert treatment is not None
-    at = happened_at(
-        discharged_at, field="discharged_at", not_before=treatment.admitted_at, previous_step="admission"
+    referral, treatment, at = await begin_step(
+        uow=uow,
+        agency=Agency.HEALTH,
+        referral_id=referral_id,
+        open_record=_admitted(uow, TreatmentStep.DISCHARGE),
+        reported=discharged_at,
+        field="discharged_at",
+        not_before=lambda treatment: treatment.admitted_at,
+        previous_step="admission",
     )
     treatment.discharged_to, treatment.discharged_at, treatment.updated_at = discharged_to, at, utcnow()
     uow.emit(

@@ -9,7 +9,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict
 
 from backbone.service import get_uow
 from backbone.uow import UnitOfWork
-from services.agency.errors import http_errors
+from services.agency.errors import run_step
 from services.agency.referrals.schemas import Body, Label
 from services.health.treatment import service
 from services.health.treatment.service import DischargedTo, Risk, Severity
@@ -67,58 +67,58 @@ class MentalHealthView(BaseModel):
 async def admission(
     referral_id: str, body: AdmissionBody, uow: UnitOfWork = Depends(get_uow)
 ) -> TreatmentView:
-    async with uow:
-        with http_errors():
-            treatment = await service.admit(
-                uow=uow, referral_id=referral_id, hospital=body.hospital, admitted_at=body.admitted_at
-            )
-        await uow.commit()
-        return TreatmentView.model_validate(treatment)
+    return await run_step(
+        uow,
+        lambda: service.admit(
+            uow=uow, referral_id=referral_id, hospital=body.hospital, admitted_at=body.admitted_at
+        ),
+        TreatmentView.model_validate,
+    )
 
 
 @router.post("/{referral_id}/findings")
 async def findings(referral_id: str, body: FindingsBody, uow: UnitOfWork = Depends(get_uow)) -> TreatmentView:
-    async with uow:
-        with http_errors():
-            treatment = await service.record_findings(
-                uow=uow,
-                referral_id=referral_id,
-                injury_evidence=body.injury_evidence,
-                severity=body.severity,
-                recorded_at=body.recorded_at,
-            )
-        await uow.commit()
-        return TreatmentView.model_validate(treatment)
+    return await run_step(
+        uow,
+        lambda: service.record_findings(
+            uow=uow,
+            referral_id=referral_id,
+            injury_evidence=body.injury_evidence,
+            severity=body.severity,
+            recorded_at=body.recorded_at,
+        ),
+        TreatmentView.model_validate,
+    )
 
 
 @router.post("/{referral_id}/mental-health-assessment")
 async def mental_health_assessment(
     referral_id: str, body: MentalHealthBody, uow: UnitOfWork = Depends(get_uow)
 ) -> MentalHealthView:
-    async with uow:
-        with http_errors():
-            assessment = await service.assess_mental_health(
-                uow=uow,
-                referral_id=referral_id,
-                risk=body.risk,
-                follow_up_needed=body.follow_up_needed,
-                assessed_at=body.assessed_at,
-            )
-        await uow.commit()
-        return MentalHealthView.model_validate(assessment)
+    return await run_step(
+        uow,
+        lambda: service.assess_mental_health(
+            uow=uow,
+            referral_id=referral_id,
+            risk=body.risk,
+            follow_up_needed=body.follow_up_needed,
+            assessed_at=body.assessed_at,
+        ),
+        MentalHealthView.model_validate,
+    )
 
 
 @router.post("/{referral_id}/discharge")
 async def discharge(
     referral_id: str, body: DischargeBody, uow: UnitOfWork = Depends(get_uow)
 ) -> TreatmentView:
-    async with uow:
-        with http_errors():
-            treatment = await service.discharge(
-                uow=uow,
-                referral_id=referral_id,
-                discharged_to=body.discharged_to,
-                discharged_at=body.discharged_at,
-            )
-        await uow.commit()
-        return TreatmentView.model_validate(treatment)
+    return await run_step(
+        uow,
+        lambda: service.discharge(
+            uow=uow,
+            referral_id=referral_id,
+            discharged_to=body.discharged_to,
+            discharged_at=body.discharged_at,
+        ),
+        TreatmentView.model_validate,
+    )

@@ -13,7 +13,7 @@ from backbone.service import get_uow
 from backbone.uow import UnitOfWork
 from contracts.events.common import Area, DistrictCode, Gender
 from contracts.events.police import ChildWithoutCare
-from services.agency.errors import http_errors
+from services.agency.errors import run_step
 from services.agency.referrals.schemas import Body, Label
 from services.agency.timing import happened_at
 from services.police.detentions.service import report_children_without_care
@@ -73,15 +73,15 @@ class DetentionView(BaseModel):
 
 @router.post("", status_code=201)
 async def report_detention(body: DetentionBody, uow: UnitOfWork = Depends(get_uow)) -> DetentionView:
-    async with uow:
-        with http_errors():
-            detention = await report_children_without_care(
-                uow=uow,
-                detention_reference=body.detention_reference,
-                district=body.district,
-                area=body.area,
-                children=[ChildWithoutCare(**child.model_dump()) for child in body.children],
-                found_at=happened_at(body.found_at, field="found_at"),
-            )
-        await uow.commit()
-        return DetentionView.model_validate(detention, from_attributes=True)
+    return await run_step(
+        uow,
+        lambda: report_children_without_care(
+            uow=uow,
+            detention_reference=body.detention_reference,
+            district=body.district,
+            area=body.area,
+            children=[ChildWithoutCare(**child.model_dump()) for child in body.children],
+            found_at=happened_at(body.found_at, field="found_at"),
+        ),
+        lambda detention: DetentionView.model_validate(detention, from_attributes=True),
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from backbone.clock import utcnow
@@ -11,8 +12,8 @@ from contracts.events.common import Agency, Area
 from contracts.events.police import PoliceArrived, PoliceDispatched, PoliceOutcome, PoliceResolved
 from services.agency.errors import InvalidInput, ReferralNotFound
 from services.agency.referrals.models import AgencyReferral
-from services.agency.referrals.service import get_referral, require_accepted
-from services.agency.timing import happened_at
+from services.agency.referrals.service import get_referral
+from services.agency.steps import begin_step
 from services.police.response.models import PoliceResponse
 from services.police.response.rules import Stage, Step, check_completion, check_step, stage_of
 
@@ -25,6 +26,23 @@ def _stage(response: PoliceResponse | None) -> Stage:
     return stage_of(
         dispatched_at=response.dispatched_at, arrived_at=response.arrived_at, resolved_at=response.resolved_at
     )
+
+
+def _response(uow: UnitOfWork, step: Step) -> Callable[[AgencyReferral], Awaitable[PoliceResponse]]:
+    """Opens the referral's response once `step` (arrive, resolve) comes next in it."""
+
+    async def open_response(referral: AgencyReferral) -> PoliceResponse:
+        response = await uow.session.get(PoliceResponse, referral.referral_id)
+        check_step(_stage(response), step)
+        assert response is not None
+        return response
+
+    return open_response
+
+
+def _arrived_at(response: PoliceResponse) -> datetime:
+    assert response.arrived_at is not None
+    return response.arrived_at
 
 
 async def check_response_resolved(uow: UnitOfWork, referral: AgencyReferral) -> None:
@@ -50,9 +68,14 @@ async def dispatch(
     officer: str | None = None,
 ) -> PoliceResponse:
     """Dispatch a unit (第一时间出警); a pending emergency referral is accepted on the spot first."""
-    at = happened_at(dispatched_at, field="dispatched_at")
-    referral = await require_accepted(
-        uow=uow, agency=Agency.POLICE, referral_id=referral_id, accept_emergency_at=at, officer=officer
+    referral, _, at = await begin_step(
+        uow=uow,
+        agency=Agency.POLICE,
+        referral_id=referral_id,
+        reported=dispatched_at,
+        field="dispatched_at",
+        first_moment=True,
+        officer=officer,
     )
     check_step(_stage(await uow.session.get(PoliceResponse, referral_id)), Step.DISPATCH)
     response = PoliceResponse(
@@ -75,12 +98,15 @@ async def dispatch(
 
 async def arrive(*, uow: UnitOfWork, referral_id: str, arrived_at: datetime | None = None) -> PoliceResponse:
     """Record the dispatched unit on scene."""
-    referral = await require_accepted(uow=uow, agency=Agency.POLICE, referral_id=referral_id)
-    response = await uow.session.get(PoliceResponse, referral_id)
-    check_step(_stage(response), Step.ARRIVE)
-    assert response is not None
-    at = happened_at(
-        arrived_at, field="arrived_at", not_before=response.dispatched_at, previous_step="dispatch"
+    referral, response, at = await begin_step(
+        uow=uow,
+        agency=Agency.POLICE,
+        referral_id=referral_id,
+        open_record=_response(uow, Step.ARRIVE),
+        reported=arrived_at,
+        field="arrived_at",
+        not_before=lambda response: response.dispatched_at,
+        previous_step="dispatch",
     )
     response.arrived_at, response.updated_at = at, utcnow()
     uow.emit(
@@ -103,12 +129,15 @@ async def resolve(
     """Record how the incident was handled; routing refers the child on (temporary care, hospital)."""
     if outcome is PoliceOutcome.CRIMINAL_CASE_OPENED and not criminal_case_number:
         raise InvalidInput("criminal_case_number", "is required when the outcome is criminal_case_opened")
-    referral = await require_accepted(uow=uow, agency=Agency.POLICE, referral_id=referral_id)
-    response = await uow.session.get(PoliceResponse, referral_id)
-    check_step(_stage(response), Step.RESOLVE)
-    assert response is not None and response.arrived_at is not None
-    at = happened_at(
-        resolved_at, field="resolved_at", not_before=response.arrived_at, previous_step="arrival"
+    referral, response, at = await begin_step(
+        uow=uow,
+        agency=Agency.POLICE,
+        referral_id=referral_id,
+        open_record=_response(uow, Step.RESOLVE),
+        reported=resolved_at,
+        field="resolved_at",
+        not_before=_arrived_at,
+        previous_step="arrival",
     )
     response.outcome, response.injury_found = outcome.value, injury_found
     response.criminal_case_number, response.resolved_at, response.updated_at = (

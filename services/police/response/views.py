@@ -10,7 +10,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict
 from backbone.service import get_uow
 from backbone.uow import UnitOfWork
 from contracts.events.police import PoliceOutcome
-from services.agency.errors import http_errors
+from services.agency.errors import run_step
 from services.agency.referrals.schemas import Body, Label, StaffId
 from services.police.response import service
 from services.police.response.models import PoliceResponse
@@ -60,51 +60,50 @@ def _view(response: PoliceResponse) -> ResponseView:
 
 @router.get("/{referral_id}/response")
 async def show_response(referral_id: str, uow: UnitOfWork = Depends(get_uow)) -> ResponseView:
-    async with uow:
-        with http_errors():
-            response = await service.get_response(uow=uow, referral_id=referral_id)
-        return _view(response)
+    return await run_step(
+        uow, lambda: service.get_response(uow=uow, referral_id=referral_id), _view, commit=False
+    )
 
 
 @router.post("/{referral_id}/dispatch")
 async def dispatch(referral_id: str, body: DispatchBody, uow: UnitOfWork = Depends(get_uow)) -> ResponseView:
-    async with uow:
-        with http_errors():
-            response = await service.dispatch(
-                uow=uow,
-                referral_id=referral_id,
-                unit=body.unit,
-                dispatched_at=body.dispatched_at,
-                officer=body.officer,
-            )
-        await uow.commit()
-        return _view(response)
+    return await run_step(
+        uow,
+        lambda: service.dispatch(
+            uow=uow,
+            referral_id=referral_id,
+            unit=body.unit,
+            dispatched_at=body.dispatched_at,
+            officer=body.officer,
+        ),
+        _view,
+    )
 
 
 @router.post("/{referral_id}/arrive")
 async def arrive(
     referral_id: str, body: ArriveBody | None = None, uow: UnitOfWork = Depends(get_uow)
 ) -> ResponseView:
-    async with uow:
-        with http_errors():
-            response = await service.arrive(
-                uow=uow, referral_id=referral_id, arrived_at=body.arrived_at if body else None
-            )
-        await uow.commit()
-        return _view(response)
+    return await run_step(
+        uow,
+        lambda: service.arrive(
+            uow=uow, referral_id=referral_id, arrived_at=body.arrived_at if body else None
+        ),
+        _view,
+    )
 
 
 @router.post("/{referral_id}/resolve")
 async def resolve(referral_id: str, body: ResolveBody, uow: UnitOfWork = Depends(get_uow)) -> ResponseView:
-    async with uow:
-        with http_errors():
-            response = await service.resolve(
-                uow=uow,
-                referral_id=referral_id,
-                outcome=body.outcome,
-                injury_found=body.injury_found,
-                criminal_case_number=body.criminal_case_number,
-                resolved_at=body.resolved_at,
-            )
-        await uow.commit()
-        return _view(response)
+    return await run_step(
+        uow,
+        lambda: service.resolve(
+            uow=uow,
+            referral_id=referral_id,
+            outcome=body.outcome,
+            injury_found=body.injury_found,
+            criminal_case_number=body.criminal_case_number,
+            resolved_at=body.resolved_at,
+        ),
+        _view,
+    )
