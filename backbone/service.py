@@ -16,7 +16,7 @@ from backbone.messaging.outbox import OutboxRelay
 from backbone.messaging.transport import Transport
 from backbone.uow import UnitOfWork
 from contracts.catalogue import Catalogue
-from contracts.envelope import CloudEvent
+from contracts.envelope import CloudEvent, Event
 
 log = logging.getLogger(__name__)
 EnvelopeObserver = Callable[[CloudEvent, UnitOfWork], Awaitable[None]]
@@ -37,6 +37,8 @@ class ServiceDefinition:
     # called with every envelope the service emits (at commit) or applies (when consumed), inside the
     # same transaction: cross-cutting projections such as the SLA clocks observe events this way
     envelope_observers: tuple[EnvelopeObserver, ...] = ()
+    # events the service ignores without opening a transaction (e.g. referrals for another agency)
+    accepts: Callable[[Event], bool] | None = None
     # long-running loops (timers, projections) started with the service and restarted if they fail
     background: tuple[Callable[[ServiceRuntime], Awaitable[None]], ...] = ()
 

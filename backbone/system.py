@@ -65,6 +65,7 @@ class System:
                 replication_factor=self.settings.kafka_replication_factor,
                 namespace=self.settings.kafka_namespace,
                 retention_seconds=self.settings.embedded_retention_seconds,
+                concurrency=self.settings.consumer_concurrency,
             )
         await self.transport.start()
         topics = self.catalogue.topics() + [dead_letter_topic(d.name) for d in self.definitions]
@@ -103,6 +104,7 @@ class System:
                 unit_of_work=runtime.unit_of_work,
                 transport=self.transport,
                 max_attempts=self.settings.consumer_max_attempts,
+                accepts=definition.accepts,
             )
             self._spawn(f"{definition.name}.consumer", runtime.consumer.run)
         for index, loop in enumerate(definition.background):

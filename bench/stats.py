@@ -44,7 +44,7 @@ def slope(points: Sequence[tuple[float, float]]) -> float:
 
 
 def ratio(numerator: float | None, denominator: float | None) -> float | None:
-    """numerator / denominator rounded to 3 places, None when either is missing or the divisor is 0."""
+    """numerator / denominator to 3 significant digits, None when either is missing or the divisor is 0."""
     if numerator is None or not denominator:
         return None
-    return round(numerator / denominator, 3)
+    return float(f"{numerator / denominator:.3g}")

@@ -8,8 +8,7 @@ from collections.abc import Awaitable, Callable, Mapping
 
 from opentelemetry.trace import SpanKind, Status, StatusCode
 from pydantic import ValidationError
-from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from backbone.messaging.tables import inbox
@@ -20,9 +19,22 @@ from contracts.catalogue import Catalogue, UnknownEventType, dead_letter_topic, 
 from contracts.envelope import CloudEvent, Event
 
 log = logging.getLogger(__name__)
+# Plain SQL: SQLAlchemy cannot cache the compiled form of INSERT ... ON CONFLICT, and this runs per event.
+CLAIM_EVENT = text(
+    "INSERT INTO inbox (consumer, event_id, event_type) VALUES (:consumer, :event_id, :event_type) "
+    "ON CONFLICT DO NOTHING RETURNING event_id"
+)
 EventHandler = Callable[[Event, CloudEvent, UnitOfWork], Awaitable[None]]
 # Failures of the infrastructure, not of the message: never dead-letter for these, retry instead.
 TRANSIENT = (OperationalError, InterfaceError, ConnectionError, OSError, TimeoutError)
+
+
+# Serialization failures and deadlocks between concurrently applied events: retry, never dead-letter.
+RETRYABLE_SQLSTATES = frozenset({"40001", "40P01"})
+
+
+def _sqlstate(error: DBAPIError) -> str | None:
+    return getattr(error.orig, "sqlstate", None) or getattr(error.orig.__cause__, "sqlstate", None)
 
 
 class Unparseable(ValueError):
@@ -39,7 +51,9 @@ class EventConsumer:
         unit_of_work: Callable[[], UnitOfWork],
         transport: Transport,
         max_attempts: int = 3,
+        accepts: Callable[[Event], bool] | None = None,
     ) -> None:
+        self._accepts = accepts
         self.service = service
         self._catalogue = catalogue
         self._handlers = dict(handlers)
@@ -70,6 +84,8 @@ class EventConsumer:
         except Unparseable as error:
             await self._dead_letter(message, f"unparseable: {error}")
             return
+        if self._accepts is not None and not self._accepts(event):
+            return
         handler = self._handlers.get(family_of(envelope.type))
         if handler is None and not (
             self._observes and self.service in self._catalogue.spec(envelope.type).consumers
@@ -99,7 +115,7 @@ class EventConsumer:
                 except TRANSIENT:
                     raise
                 except DBAPIError as error:
-                    if error.connection_invalidated:
+                    if error.connection_invalidated or _sqlstate(error) in RETRYABLE_SQLSTATES:
                         raise
                     failure: Exception = error
                 except Exception as error:  # a handler's own failure: retried, then dead-lettered
@@ -132,10 +148,7 @@ class EventConsumer:
     async def _apply(self, handler: EventHandler | None, event: Event, envelope: CloudEvent) -> None:
         async with self._unit_of_work() as uow:
             claimed = await uow.session.scalar(
-                pg_insert(inbox)
-                .values(consumer=self.service, event_id=envelope.id, event_type=envelope.type)
-                .on_conflict_do_nothing()
-                .returning(inbox.c.event_id)
+                CLAIM_EVENT, {"consumer": self.service, "event_id": envelope.id, "event_type": envelope.type}
             )
             if claimed is None:
                 log.info(

@@ -18,6 +18,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from backbone.db import create_engine, ping
+from backbone.messaging.batching import apply_batch
 from backbone.messaging.kafka import RETRY_BACKOFF_SECONDS
 from backbone.messaging.transport import IncomingMessage, MessageHandler, OutgoingMessage
 
@@ -38,7 +39,8 @@ CREATE TABLE IF NOT EXISTS broker.offsets (
 
 
 class EmbeddedTransport:
-    def __init__(self, database_url: str, *, retention_seconds: float = 86400) -> None:
+    def __init__(self, database_url: str, *, retention_seconds: float = 86400, concurrency: int = 4) -> None:
+        self._concurrency = concurrency
         self._database_url = database_url
         self._retention_seconds = retention_seconds
         self._purger: asyncio.Task | None = None
@@ -143,8 +145,8 @@ class EmbeddedTransport:
                         {"t": topic, "c": committed or 0, "n": BATCH},
                     )
                 ).all()
-            for seq, key, headers, value in rows:
-                message = IncomingMessage(
+            messages = [
+                IncomingMessage(
                     topic=topic,
                     partition=0,
                     offset=seq,
@@ -152,21 +154,23 @@ class EmbeddedTransport:
                     value=value,
                     headers={k: base64.b64decode(v) for k, v in headers.items()},
                 )
-                try:
-                    await handle(message)
-                except Exception:
-                    log.exception("message not applied; will retry", extra={"topic": topic, "offset": seq})
-                    failures += 1
-                    await asyncio.sleep(RETRY_BACKOFF_SECONDS[min(failures, len(RETRY_BACKOFF_SECONDS)) - 1])
-                    break
-                failures = 0
-                await self._commit(group, topic, seq)
-            else:
-                if len(rows) < BATCH:
-                    # asyncio.timeout, not wait_for (see OutboxRelay.run).
-                    with contextlib.suppress(TimeoutError):
-                        async with asyncio.timeout(POLL_SECONDS):
-                            await appended.wait()
+                for seq, key, headers, value in rows
+            ]
+            failed_at = await apply_batch(messages, handle, concurrency=self._concurrency)
+            # One offset commit per batch, up to the message before the first one not applied.
+            applied_up_to = (messages[-1].offset if messages else 0) if failed_at is None else failed_at - 1
+            if messages and applied_up_to >= messages[0].offset:
+                await self._commit(group, topic, applied_up_to)
+            if failed_at is not None:
+                failures += 1
+                await asyncio.sleep(RETRY_BACKOFF_SECONDS[min(failures, len(RETRY_BACKOFF_SECONDS)) - 1])
+                continue
+            failures = 0
+            if len(rows) < BATCH:
+                # asyncio.timeout, not wait_for (see OutboxRelay.run).
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(POLL_SECONDS):
+                        await appended.wait()
 
     async def _commit(self, group: str, topic: str, seq: int) -> None:
         async with self._require_engine().begin() as connection:

@@ -10,6 +10,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import CommitFailedError
 
+from backbone.messaging.batching import apply_batch
 from backbone.messaging.transport import IncomingMessage, MessageHandler, OutgoingMessage
 
 log = logging.getLogger(__name__)
@@ -19,8 +20,15 @@ TOPIC_ALREADY_EXISTS = 36
 
 class KafkaTransport:
     def __init__(
-        self, bootstrap_servers: str, *, partitions: int = 3, replication_factor: int = 1, namespace: str = ""
+        self,
+        bootstrap_servers: str,
+        *,
+        partitions: int = 3,
+        replication_factor: int = 1,
+        namespace: str = "",
+        concurrency: int = 4,
     ) -> None:
+        self._concurrency = concurrency
         self._bootstrap = bootstrap_servers
         # Prefixes topics and consumer groups, so several systems (cities, test runs) share one cluster.
         self._namespace = namespace
@@ -95,48 +103,37 @@ class KafkaTransport:
         try:
             while True:
                 batches = await consumer.getmany(timeout_ms=500)
-                for partition, records in batches.items():
-                    applied = await _apply_in_order(partition, records, handle, len(self._namespace))
-                    if applied is not None:
-                        await _commit(consumer, partition, applied + 1)
-                    if applied is None or applied != records[-1].offset:
+                outcomes = await asyncio.gather(
+                    *(self._apply_partition(records, handle) for records in batches.values())
+                )
+                retry = False
+                for partition, records, failed_at in zip(batches, batches.values(), outcomes, strict=True):
+                    next_offset = records[-1].offset + 1 if failed_at is None else failed_at
+                    if next_offset > records[0].offset:
+                        await _commit(consumer, partition, next_offset)
+                    if failed_at is not None:
                         # A handler failed (e.g. database down): replay from the failed record later.
-                        failed_at = records[0].offset if applied is None else applied + 1
                         consumer.seek(partition, failed_at)
-                        failures += 1
-                        await asyncio.sleep(
-                            RETRY_BACKOFF_SECONDS[min(failures, len(RETRY_BACKOFF_SECONDS)) - 1]
-                        )
-                    else:
-                        failures = 0
+                        retry = True
+                failures = failures + 1 if retry else 0
+                if retry:
+                    await asyncio.sleep(RETRY_BACKOFF_SECONDS[min(failures, len(RETRY_BACKOFF_SECONDS)) - 1])
         finally:
             await consumer.stop()
 
-
-async def _apply_in_order(
-    partition: TopicPartition, records: list, handle: MessageHandler, namespace_length: int
-) -> int | None:
-    """Return the offset of the last record applied, or None if the first one failed."""
-    applied: int | None = None
-    for record in records:
-        message = IncomingMessage(
-            topic=record.topic[namespace_length:],
-            partition=record.partition,
-            offset=record.offset,
-            key=record.key,
-            value=record.value,
-            headers=dict(record.headers or ()),
-        )
-        try:
-            await handle(message)
-        except Exception:
-            log.exception(
-                "message not applied; will retry",
-                extra={"topic": record.topic, "partition": record.partition, "offset": record.offset},
+    async def _apply_partition(self, records: list, handle: MessageHandler) -> int | None:
+        messages = [
+            IncomingMessage(
+                topic=record.topic[len(self._namespace) :],
+                partition=record.partition,
+                offset=record.offset,
+                key=record.key,
+                value=record.value,
+                headers=dict(record.headers or ()),
             )
-            return applied
-        applied = record.offset
-    return applied
+            for record in records
+        ]
+        return await apply_batch(messages, handle, concurrency=self._concurrency)
 
 
 async def _commit(consumer: AIOKafkaConsumer, partition: TopicPartition, next_offset: int) -> None:

@@ -50,7 +50,15 @@ class Transport(Protocol):
 
 
 def create_transport(
-    kind: str, *, kafka_bootstrap_servers: str | None, database_url: str, **kafka_options: int | str
+    kind: str,
+    *,
+    kafka_bootstrap_servers: str | None,
+    database_url: str,
+    partitions: int = 3,
+    replication_factor: int = 1,
+    namespace: str = "",
+    retention_seconds: float = 86400,
+    concurrency: int = 4,
 ) -> Transport:
     """Build the configured transport."""
     if kind == "kafka":
@@ -58,10 +66,13 @@ def create_transport(
 
         if not kafka_bootstrap_servers:
             raise ValueError("BACKBONE_TRANSPORT=kafka needs KAFKA_BOOTSTRAP_SERVERS")
-        options = {k: v for k, v in kafka_options.items() if k != "retention_seconds"}
-        return KafkaTransport(kafka_bootstrap_servers, **options)
+        return KafkaTransport(
+            kafka_bootstrap_servers,
+            partitions=partitions,
+            replication_factor=replication_factor,
+            namespace=namespace,
+            concurrency=concurrency,
+        )
     from backbone.messaging.embedded import EmbeddedTransport
 
-    return EmbeddedTransport(
-        database_url, retention_seconds=float(kafka_options.get("retention_seconds", 86400))
-    )
+    return EmbeddedTransport(database_url, retention_seconds=retention_seconds, concurrency=concurrency)

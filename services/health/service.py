@@ -7,7 +7,7 @@ from contracts.events.common import Agency
 from services.agency import AGENCY_MIGRATIONS
 from services.agency.deadlines.service import alert_handlers, deadline_observer
 from services.agency.deadlines.views import deadlines_router
-from services.agency.referrals import referral_handlers, referrals_router
+from services.agency.referrals import addressed_to, referral_handlers, referrals_router
 from services.health.treatment.views import router as treatment_router
 
 definition = ServiceDefinition(
@@ -16,5 +16,6 @@ definition = ServiceDefinition(
     routers=(deadlines_router(), referrals_router(Agency.HEALTH), treatment_router),
     handlers={**referral_handlers(Agency.HEALTH), **alert_handlers(Agency.HEALTH)},
     envelope_observers=(deadline_observer(Agency.HEALTH),),
+    accepts=addressed_to(Agency.HEALTH),
     migrations=(AGENCY_MIGRATIONS, Path(__file__).resolve().parent / "migrations"),
 )

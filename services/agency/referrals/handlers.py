@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from backbone.messaging.consumer import EventHandler
 from backbone.uow import UnitOfWork
-from contracts.envelope import CloudEvent
+from contracts.envelope import CloudEvent, Event
 from contracts.events.common import Agency
 from contracts.events.routing import CasePriorityRaised, ReferralCreated
 from services.agency.referrals.service import raise_priority, store_referral
@@ -25,3 +25,18 @@ def referral_handlers(agency: Agency) -> dict[str, EventHandler]:
         "referral.created": handle_referral_created,
         "case.priority_raised": handle_case_priority_raised,
     }
+
+
+# Families whose `agency` field names the one agency they are for; every agency receives them all.
+ADDRESSED_FAMILIES = ("referral.created.", "sla.warning.", "sla.breached.", "sla.escalated.")
+
+
+def addressed_to(agency: Agency):
+    """The consumer's filter: drop another agency's referrals and alerts before any database work."""
+
+    def accepts(event: Event) -> bool:
+        if not event.TYPE.startswith(ADDRESSED_FAMILIES):
+            return True
+        return getattr(event, "agency", None) == agency
+
+    return accepts

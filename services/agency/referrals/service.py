@@ -29,6 +29,12 @@ from services.agency.referrals.rules import (
 )
 
 log = logging.getLogger(__name__)
+# Values bound at execution, so SQLAlchemy compiles this INSERT ... ON CONFLICT once, not per event.
+INSERT_REFERRAL = (
+    pg_insert(AgencyReferral)
+    .on_conflict_do_nothing(index_elements=["referral_id"])
+    .returning(AgencyReferral.referral_id)
+)
 # An agency's own condition for completing a referral (e.g. police: the incident is resolved first);
 # it raises StepRefused to refuse.
 CompletionGuard = Callable[[UnitOfWork, AgencyReferral], Awaitable[None]]
@@ -40,27 +46,25 @@ async def store_referral(*, uow: UnitOfWork, agency: Agency, event: ReferralCrea
         return False
     now = utcnow()
     stored = await uow.session.scalar(
-        pg_insert(AgencyReferral)
-        .values(
-            referral_id=event.referral_id,
-            case_id=event.case_id,
-            child_id=event.child_id,
-            task=event.task,
-            role=event.role.value,
-            priority=event.priority.value,
-            emergency=event.emergency,
-            categories=[c.value for c in event.categories],
-            district=event.district,
-            area=event.area.value,
-            reason=event.reason,
-            replaces_referral_id=event.replaces_referral_id,
-            status=ReferralStatus.PENDING.value,
-            created_at=event.created_at,
-            received_at=now,
-            updated_at=now,
-        )
-        .on_conflict_do_nothing(index_elements=["referral_id"])
-        .returning(AgencyReferral.referral_id)
+        INSERT_REFERRAL,
+        {
+            "referral_id": event.referral_id,
+            "case_id": event.case_id,
+            "child_id": event.child_id,
+            "task": event.task,
+            "role": event.role.value,
+            "priority": event.priority.value,
+            "emergency": event.emergency,
+            "categories": [c.value for c in event.categories],
+            "district": event.district,
+            "area": event.area.value,
+            "reason": event.reason,
+            "replaces_referral_id": event.replaces_referral_id,
+            "status": ReferralStatus.PENDING.value,
+            "created_at": event.created_at,
+            "received_at": now,
+            "updated_at": now,
+        },
     )
     if stored is not None:
         log.info("referral received", extra={"referral_id": event.referral_id})

@@ -21,6 +21,17 @@ from services.routing.cases.models import (
 )
 from services.routing.cases.timeline import summarize
 
+# Built once with the values bound at execution: `.values(...)` per call defeats SQLAlchemy's statement
+# cache for INSERT ... ON CONFLICT, and compiling it again for every event showed in the profile.
+INSERT_TIMELINE_ENTRY = pg_insert(RoutingTimelineEntry).on_conflict_do_nothing(
+    constraint="routing_timeline_case_event"
+)
+INSERT_REFERRAL = (
+    pg_insert(RoutingReferral)
+    .on_conflict_do_nothing(index_elements=["origin_key"])
+    .returning(RoutingReferral.referral_id)
+)
+
 REFERRAL_IDS = uuid.UUID("6d1f3a52-9b0e-4c55-8f39-52d1c0a7e4b1")
 
 
@@ -51,18 +62,17 @@ async def require_case(*, session: AsyncSession, case_id: str) -> RoutingCase:
 async def append_timeline(*, session: AsyncSession, case_id: str, envelope: CloudEvent, event: Event) -> None:
     """Add the event to the case's timeline, once per event id."""
     await session.execute(
-        pg_insert(RoutingTimelineEntry)
-        .values(
-            case_id=case_id,
-            event_id=envelope.id,
-            event_type=envelope.type,
-            source=envelope.source,
-            time=envelope.time,
-            occurred_at=occurred_at(event),
-            referral_id=getattr(event, "referral_id", None),
-            summary=summarize(event),
-        )
-        .on_conflict_do_nothing(constraint="routing_timeline_case_event")
+        INSERT_TIMELINE_ENTRY,
+        {
+            "case_id": case_id,
+            "event_id": envelope.id,
+            "event_type": envelope.type,
+            "source": envelope.source,
+            "time": envelope.time,
+            "occurred_at": occurred_at(event),
+            "referral_id": getattr(event, "referral_id", None),
+            "summary": summarize(event),
+        },
     )
 
 
@@ -73,12 +83,7 @@ def referral_id_for(origin_key: str) -> str:
 
 async def insert_referral(*, session: AsyncSession, values: dict[str, Any]) -> RoutingReferral | None:
     """Insert a referral keyed by its origin; None when that origin already made one."""
-    inserted = await session.scalar(
-        pg_insert(RoutingReferral)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=["origin_key"])
-        .returning(RoutingReferral.referral_id)
-    )
+    inserted = await session.scalar(INSERT_REFERRAL, values)
     if inserted is None:
         return None
     return await session.get(RoutingReferral, inserted)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlmodel import col
 
 from backbone.clock import utcnow
@@ -19,6 +20,15 @@ from services.routing.cases.store import emit_and_record
 from services.routing.deadlines.models import SlaClockRow
 
 OPEN = [s.value for s in OPEN_STATES]
+# The partial unique index allows one open clock per deadline and subject: a repeated start is a no-op.
+INSERT_CLOCK = (
+    pg_insert(SlaClockRow)
+    .on_conflict_do_nothing(
+        index_elements=["clock", "subject_id"],
+        index_where=text("state IN ('running', 'paused', 'breached')"),
+    )
+    .returning(SlaClockRow.id)
+)
 
 
 class ClockNotFound(LookupError):
@@ -52,12 +62,8 @@ async def open_clock(*, uow: UnitOfWork, clock: str, subject_id: str) -> SlaCloc
     return (await uow.session.execute(statement)).scalar_one_or_none()
 
 
-async def start_clock(
-    *, uow: UnitOfWork, stamp: SlaClockRef, case_id: str, payload: dict
-) -> SlaClockRow | None:
-    """Start a clock unless one is already open for the same deadline and subject."""
-    if await open_clock(uow=uow, clock=stamp.clock, subject_id=stamp.subject_id) is not None:
-        return None
+async def start_clock(*, uow: UnitOfWork, stamp: SlaClockRef, case_id: str, payload: dict) -> bool:
+    """Start a clock unless one is already open for the same deadline and subject; True if started."""
     spec = active_policy(uow.sla_policy_path).clock(stamp.clock)
     clock = Clock.start(
         spec,
@@ -81,9 +87,8 @@ async def start_clock(
         updated_at=utcnow(),
     )
     row.hold(clock, now=utcnow())
-    uow.session.add(row)
-    await uow.session.flush()
-    return row
+    started = await uow.session.scalar(INSERT_CLOCK, row.model_dump())
+    return started is not None
 
 
 async def stop_clock(*, uow: UnitOfWork, stamp: SlaClockRef) -> SlaClockRow | None:

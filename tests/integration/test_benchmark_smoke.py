@@ -1,0 +1,101 @@
+"""`python -m bench --smoke`: every section runs with tiny numbers and its JSON result is sane.
+
+Runs the real CLI in a subprocess against the Kafka and PostgreSQL of the test command (the
+environment's KAFKA_BOOTSTRAP_SERVERS / DATABASE_URL), on free ports, writing to a temporary folder.
+Both system modes run (six uvicorn processes on Kafka, then the single embedded process); the run
+takes about 40 s on the 2-core development machine.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from contracts.catalogue import SERVICES
+
+pytestmark = pytest.mark.kafka
+REPO_ROOT = Path(__file__).resolve().parents[2]
+BUDGET_SECONDS = 60
+
+
+def _free_port_block(size: int) -> int:
+    """The first of `size` consecutive loopback ports that are all free right now."""
+    for base in range(20000, 60000, 97):
+        ports = range(base, base + size)
+        if all(_free(port) for port in ports):
+            return base
+    raise RuntimeError("no free block of ports")
+
+
+def _free(port: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) != 0
+
+
+def _positive(value) -> bool:
+    return isinstance(value, int | float) and value > 0
+
+
+def test_benchmark_smoke_writes_every_section(
+    tmp_path: Path, server_database_url: str, kafka_bootstrap_servers: str
+) -> None:
+    base = _free_port_block(len(SERVICES) + 2)
+    env = {
+        **os.environ,
+        "DATABASE_URL": server_database_url,
+        "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap_servers,
+    }
+    started = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-m", "bench", "--smoke", "--results-dir", str(tmp_path),
+         "--embedded-port", str(base), "--deadlines-port", str(base + 1),
+         "--distributed-port", str(base + 2)],
+        cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=BUDGET_SECONDS + 30,
+    )  # fmt: skip
+    elapsed = time.monotonic() - started
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert elapsed < BUDGET_SECONDS, f"smoke benchmark took {elapsed:.0f}s"
+    (path,) = tmp_path.glob("*.json")
+    result = json.loads(path.read_text())
+    assert "targets:" in done.stdout
+
+    kafka = result["raw"]["kafka"]
+    for phase in ("saturated", "paced"):
+        assert kafka[phase]["messages"] >= 100
+        assert _positive(kafka[phase]["throughput_msgs_per_s"])
+        latency = kafka[phase]["latency"]
+        assert latency["count"] == kafka[phase]["messages"]
+        assert 0 < latency["p50_ms"] <= latency["p95_ms"] <= latency["p99_ms"] < 60_000
+    postgres = result["raw"]["postgres"]
+    assert postgres["one_connection"]["inserts"] == 200
+    assert _positive(postgres["one_connection"]["inserts_per_s"])
+    assert postgres["concurrent"]["connections"] > 1 and _positive(postgres["concurrent"]["inserts_per_s"])
+
+    for mode, names in (("distributed", set(SERVICES)), ("embedded", {"backbone"})):
+        system = result["system"][mode]
+        (step,) = system["fixed_rates"]
+        assert step["offered_rate_per_s"] == 10 and step["sent"] == 20
+        assert step["accepted"] == 20, step["responses"]
+        seen = step["latency_post_to_police"]
+        assert seen["count"] + step["unseen_after_drain"] == 20 and seen["count"] > 0
+        assert 0 < seen["p50_ms"] <= seen["p99_ms"] < 60_000
+        assert _positive(step["achieved_per_s"])
+        assert set(system["rss"]) == names
+        assert all(20 < figures["rss_peak_mib"] < 4096 for figures in system["rss"].values())
+
+    (deadlines,) = result["deadlines"]
+    assert deadlines["running_clocks"] == 1000
+    assert deadlines["breached_seen"] == deadlines["due_in_window"] == 50
+    delay = deadlines["delay_due_to_kafka_record"]
+    assert delay["count"] == 50 and -1000 < delay["p50_ms"] <= delay["p99_ms"] < 30_000
+    assert 20 < deadlines["routing_rss"]["rss_peak_mib"] < 4096
+
+    assert {t["target"] for t in result["targets"]} and all("met" in t for t in result["targets"])
+    assert any(key.startswith("distributed_p99_ms_at_") for key in result["ratios"])
