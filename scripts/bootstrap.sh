@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Creates .venv with Python 3.11 and installs the pinned dependencies when pyproject.toml changed.
+# Creates .venv with Python 3.11 and installs the pinned dependencies (pyproject.toml, with every
+# transitive one pinned by constraints.txt) when either changed.
 # Sourced by ./run.sh and ./test.sh; safe to run again.
 set -euo pipefail
 
@@ -12,11 +13,11 @@ if [ ! -x "${VENV}/bin/python" ]; then
     echo "bootstrap: creating ${VENV}" >&2
     "${PYTHON}" -m venv "${VENV}"
 fi
-stamp="${VENV}/.installed-$(sha256sum "${REPO_ROOT}/pyproject.toml" | cut -c1-16)"
+stamp="${VENV}/.installed-$(cat "${REPO_ROOT}/pyproject.toml" "${REPO_ROOT}/constraints.txt" | sha256sum | cut -c1-16)"
 if [ ! -f "${stamp}" ]; then
     echo "bootstrap: installing dependencies (pinned in pyproject.toml)" >&2
     "${VENV}/bin/python" -m pip install --quiet --upgrade pip >&2
-    "${VENV}/bin/python" -m pip install --quiet -e "${REPO_ROOT}[dev]" >&2
+    "${VENV}/bin/python" -m pip install --quiet -c "${REPO_ROOT}/constraints.txt" -e "${REPO_ROOT}[dev]" >&2
     rm -f "${VENV}"/.installed-*
     touch "${stamp}"
 fi
