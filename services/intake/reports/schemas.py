@@ -20,6 +20,7 @@ from pydantic import (
     field_validator,
 )
 
+from contracts.events.common import Area, Category, Gender
 from services.intake.reports import resident_id
 
 # Birth dates and ages are civil dates in China: "today" starts at midnight in Beijing, not in UTC.
@@ -49,34 +50,8 @@ class ReportSource(StrEnum):
     PUBLIC = "public"
 
 
-class Gender(StrEnum):
-    FEMALE = "female"
-    MALE = "male"
-    UNKNOWN = "unknown"
-
-
-class Area(StrEnum):
-    URBAN = "urban"
-    SUBURBAN = "suburban"
-    RURAL = "rural"
-
-
-class ChildCategory(StrEnum):
-    """The categories of children in difficulty (困境儿童), DOMAIN.md."""
-
-    POVERTY = "poverty"
-    DISABILITY = "disability"
-    GUARDIANSHIP_FAILURE = "guardianship_failure"
-    ABUSE = "abuse"
-    ABANDONMENT = "abandonment"
-    INJURY = "injury"
-    UNLAWFUL_HARM = "unlawful_harm"
-    STREET_CHILD = "street_child"
-    LEFT_BEHIND = "left_behind"
-    DE_FACTO_UNATTENDED = "de_facto_unattended"
-    MISSING = "missing"
-    DROPOUT = "dropout"
-    MENTAL_HEALTH = "mental_health"
+# The shared vocabularies are the contracts' own, so the API and the events cannot drift apart.
+ChildCategory = Category
 
 
 class OffenderRelation(StrEnum):
