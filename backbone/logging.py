@@ -20,10 +20,43 @@ class _TraceContextFilter(logging.Filter):
         return True
 
 
+def database_error_summary(error: BaseException) -> str | None:
+    """A database failure described without its message, or None if the error is not one.
+
+    asyncpg's messages can quote the value that failed (a name, an ID number), and SQLAlchemy's
+    hide_parameters does not reach them, so only the error's class and SQLSTATE may be logged.
+    """
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        module = type(current).__module__
+        if module.startswith(("asyncpg", "sqlalchemy")):
+            original = getattr(current, "orig", None) or current
+            sqlstate = getattr(original, "sqlstate", None) or getattr(current, "sqlstate", None)
+            return f"{type(original).__name__} (SQLSTATE {sqlstate or 'unknown'})"
+        current = current.__cause__ or current.__context__
+    return None
+
+
+class _RedactDatabaseErrors(logging.Filter):
+    """Replace the traceback of a database error (whoever logs it: us, uvicorn, starlette) by a summary."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and record.exc_info[1] is not None:
+            summary = database_error_summary(record.exc_info[1])
+            if summary is not None:
+                record.exc_info = None
+                record.exc_text = None
+                record.database_error = summary
+        return True
+
+
 def configure_logging(level: str = "INFO") -> None:
     """Send every log record to stdout as one JSON object per line."""
     handler = logging.StreamHandler(sys.stdout)
     handler.addFilter(_TraceContextFilter())
+    handler.addFilter(_RedactDatabaseErrors())
     handler.setFormatter(
         JsonFormatter(
             "%(asctime)s %(levelname)s %(name)s %(message)s %(trace_id)s %(span_id)s",

@@ -11,6 +11,7 @@ from pydantic import ValidationError
 from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
+from backbone.logging import database_error_summary
 from backbone.messaging.tables import inbox
 from backbone.messaging.transport import IncomingMessage, OutgoingMessage, Transport
 from backbone.telemetry import context_from_headers, tracer
@@ -35,6 +36,11 @@ RETRYABLE_SQLSTATES = frozenset({"40001", "40P01"})
 
 def _sqlstate(error: DBAPIError) -> str | None:
     return getattr(error.orig, "sqlstate", None) or getattr(error.orig.__cause__, "sqlstate", None)
+
+
+def describe_failure(error: Exception) -> str:
+    """The dead-letter reason: a database error by class and SQLSTATE only (its text may quote data)."""
+    return database_error_summary(error) or f"{type(error).__name__}: {error}"
 
 
 class Unparseable(ValueError):
@@ -129,7 +135,7 @@ class EventConsumer:
             span.set_status(Status(StatusCode.ERROR, type(failure).__name__))
             await self._dead_letter(
                 message,
-                f"handler failed {self._max_attempts} times: {type(failure).__name__}: {failure}"[:1000],
+                f"handler failed {self._max_attempts} times: {describe_failure(failure)}"[:1000],
             )
 
     def _parse(self, message: IncomingMessage) -> tuple[CloudEvent, Event]:
