@@ -7,13 +7,15 @@ each other's tables.
 from __future__ import annotations
 
 import logging
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
-from sqlalchemy import text
+from sqlalchemy import Table, TextClause, bindparam, text
 from sqlalchemy.ext import asyncio as sqlalchemy_asyncio
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 log = logging.getLogger(__name__)
 _embedded_server: object | None = None
@@ -66,3 +68,36 @@ async def ping(engine: AsyncEngine) -> None:
     """Raise unless the database answers."""
     async with engine.connect() as connection:
         await connection.execute(text("SELECT 1"))
+
+
+@lru_cache(maxsize=256)
+def _insert_ignoring_conflict(
+    table: Table, columns: tuple[str, ...], conflict: str, returning: str | None
+) -> TextClause:
+    sql = (
+        f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join(':' + c for c in columns)}) "
+        f"ON CONFLICT {conflict} DO NOTHING"
+    )
+    if returning:
+        sql += f" RETURNING {returning}"
+    return text(sql).bindparams(*(bindparam(c, type_=table.c[c].type) for c in columns))
+
+
+async def insert_ignoring_conflict(
+    session: AsyncSession,
+    table: Table,
+    values: dict[str, Any],
+    *,
+    conflict: str = "",
+    returning: str | None = None,
+) -> Any:
+    """INSERT ... ON CONFLICT DO NOTHING [RETURNING col]; the returned value, or None if the row existed.
+
+    Plain SQL with typed binds, built once per column set: SQLAlchemy 2.0 cannot cache the compiled
+    form of its PostgreSQL `insert().on_conflict_do_nothing()`, and recompiling it for every event
+    was the largest cost in the consumers' profile.
+    """
+    result = await session.execute(
+        _insert_ignoring_conflict(table, tuple(values), conflict, returning), values
+    )
+    return result.scalar() if returning else None

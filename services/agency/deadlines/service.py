@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlmodel import col
 
+from backbone.db import insert_ignoring_conflict
 from backbone.uow import UnitOfWork
 from contracts.envelope import CloudEvent
 from contracts.events.civil_affairs import CaseClosed
@@ -29,24 +29,26 @@ def deadline_observer(agency: str):
             if stamp.agency != agency:
                 continue
             if stamp.action == "start":
-                await uow.session.execute(
-                    pg_insert(AgencySlaClock)
-                    .values(
-                        clock=stamp.clock,
-                        subject_id=stamp.subject_id,
-                        case_id=envelope.subject,
-                        state="running",
-                        started_at=stamp.started_at,
-                        due_at=stamp.due_at,
-                        policy_version=stamp.policy_version,
-                    )
-                    .on_conflict_do_nothing()
+                await insert_ignoring_conflict(
+                    uow.session,
+                    AgencySlaClock.__table__,
+                    {
+                        "clock": stamp.clock,
+                        "subject_id": stamp.subject_id,
+                        "case_id": envelope.subject,
+                        "state": "running",
+                        "started_at": stamp.started_at,
+                        "due_at": stamp.due_at,
+                        "policy_version": stamp.policy_version,
+                    },
                 )
             else:
                 row = await _open(uow, stamp.clock, stamp.subject_id)
                 if row is not None and stamp.stopped_at is not None:
                     row.stopped_at = stamp.stopped_at
                     row.state = "met" if row.due_at is None or stamp.stopped_at <= row.due_at else "met_late"
+                    # Flushed now: the same event may start the next clock of this deadline (a visit).
+                    await uow.session.flush()
 
     return observe
 

@@ -8,10 +8,10 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backbone.clock import utcnow
+from backbone.db import insert_ignoring_conflict
 from backbone.uow import UnitOfWork
 from contracts.events.agencies import ReferralAccepted, ReferralCompleted, ReferralDeclined
 from contracts.events.common import Agency, Priority, Role
@@ -29,12 +29,7 @@ from services.agency.referrals.rules import (
 )
 
 log = logging.getLogger(__name__)
-# Values bound at execution, so SQLAlchemy compiles this INSERT ... ON CONFLICT once, not per event.
-INSERT_REFERRAL = (
-    pg_insert(AgencyReferral)
-    .on_conflict_do_nothing(index_elements=["referral_id"])
-    .returning(AgencyReferral.referral_id)
-)
+
 # An agency's own condition for completing a referral (e.g. police: the incident is resolved first);
 # it raises StepRefused to refuse.
 CompletionGuard = Callable[[UnitOfWork, AgencyReferral], Awaitable[None]]
@@ -45,8 +40,9 @@ async def store_referral(*, uow: UnitOfWork, agency: Agency, event: ReferralCrea
     if event.agency != agency:
         return False
     now = utcnow()
-    stored = await uow.session.scalar(
-        INSERT_REFERRAL,
+    stored = await insert_ignoring_conflict(
+        uow.session,
+        AgencyReferral.__table__,
         {
             "referral_id": event.referral_id,
             "case_id": event.case_id,
@@ -65,6 +61,8 @@ async def store_referral(*, uow: UnitOfWork, agency: Agency, event: ReferralCrea
             "received_at": now,
             "updated_at": now,
         },
+        conflict="(referral_id)",
+        returning="referral_id",
     )
     if stored is not None:
         log.info("referral received", extra={"referral_id": event.referral_id})

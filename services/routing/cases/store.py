@@ -6,9 +6,9 @@ import uuid
 from typing import Any
 
 from sqlalchemy import func, select, text
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backbone.db import insert_ignoring_conflict
 from backbone.sla.stamping import occurred_at
 from backbone.uow import UnitOfWork
 from contracts.envelope import CloudEvent, Event
@@ -20,17 +20,6 @@ from services.routing.cases.models import (
     RoutingTimelineEntry,
 )
 from services.routing.cases.timeline import summarize
-
-# Built once with the values bound at execution: `.values(...)` per call defeats SQLAlchemy's statement
-# cache for INSERT ... ON CONFLICT, and compiling it again for every event showed in the profile.
-INSERT_TIMELINE_ENTRY = pg_insert(RoutingTimelineEntry).on_conflict_do_nothing(
-    constraint="routing_timeline_case_event"
-)
-INSERT_REFERRAL = (
-    pg_insert(RoutingReferral)
-    .on_conflict_do_nothing(index_elements=["origin_key"])
-    .returning(RoutingReferral.referral_id)
-)
 
 REFERRAL_IDS = uuid.UUID("6d1f3a52-9b0e-4c55-8f39-52d1c0a7e4b1")
 
@@ -61,8 +50,9 @@ async def require_case(*, session: AsyncSession, case_id: str) -> RoutingCase:
 
 async def append_timeline(*, session: AsyncSession, case_id: str, envelope: CloudEvent, event: Event) -> None:
     """Add the event to the case's timeline, once per event id."""
-    await session.execute(
-        INSERT_TIMELINE_ENTRY,
+    await insert_ignoring_conflict(
+        session,
+        RoutingTimelineEntry.__table__,
         {
             "case_id": case_id,
             "event_id": envelope.id,
@@ -73,6 +63,7 @@ async def append_timeline(*, session: AsyncSession, case_id: str, envelope: Clou
             "referral_id": getattr(event, "referral_id", None),
             "summary": summarize(event),
         },
+        conflict="ON CONSTRAINT routing_timeline_case_event",
     )
 
 
@@ -83,7 +74,9 @@ def referral_id_for(origin_key: str) -> str:
 
 async def insert_referral(*, session: AsyncSession, values: dict[str, Any]) -> RoutingReferral | None:
     """Insert a referral keyed by its origin; None when that origin already made one."""
-    inserted = await session.scalar(INSERT_REFERRAL, values)
+    inserted = await insert_ignoring_conflict(
+        session, RoutingReferral.__table__, values, conflict="(origin_key)", returning="referral_id"
+    )
     if inserted is None:
         return None
     return await session.get(RoutingReferral, inserted)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import func, select, text
-from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy import func, select
 from sqlmodel import col
 
 from backbone.clock import utcnow
+from backbone.db import insert_ignoring_conflict
 from backbone.sla.clock import OPEN_STATES, Checkpoint, Clock
 from backbone.sla.stamping import active_policy
 from backbone.uow import UnitOfWork
@@ -21,14 +21,7 @@ from services.routing.deadlines.models import SlaClockRow
 
 OPEN = [s.value for s in OPEN_STATES]
 # The partial unique index allows one open clock per deadline and subject: a repeated start is a no-op.
-INSERT_CLOCK = (
-    pg_insert(SlaClockRow)
-    .on_conflict_do_nothing(
-        index_elements=["clock", "subject_id"],
-        index_where=text("state IN ('running', 'paused', 'breached')"),
-    )
-    .returning(SlaClockRow.id)
-)
+OPEN_CLOCK_CONFLICT = "(clock, subject_id) WHERE state IN ('running', 'paused', 'breached')"
 
 
 class ClockNotFound(LookupError):
@@ -87,7 +80,9 @@ async def start_clock(*, uow: UnitOfWork, stamp: SlaClockRef, case_id: str, payl
         updated_at=utcnow(),
     )
     row.hold(clock, now=utcnow())
-    started = await uow.session.scalar(INSERT_CLOCK, row.model_dump())
+    started = await insert_ignoring_conflict(
+        uow.session, SlaClockRow.__table__, row.model_dump(), conflict=OPEN_CLOCK_CONFLICT, returning="id"
+    )
     return started is not None
 
 
@@ -100,6 +95,9 @@ async def stop_clock(*, uow: UnitOfWork, stamp: SlaClockRef) -> SlaClockRow | No
     # An agency system may report a time before our last record of the clock; never rewrite history.
     clock.stop(max(stamp.stopped_at or utcnow(), _last_change(clock)))
     row.hold(clock, now=utcnow())
+    # Flushed now: the same event may start the next clock of this deadline (a visit stops one and
+    # starts the next), and that insert checks the open-clock index in the database.
+    await uow.session.flush()
     return row
 
 
