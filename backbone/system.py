@@ -105,6 +105,7 @@ class System:
                 transport=self.transport,
                 max_attempts=self.settings.consumer_max_attempts,
                 accepts=definition.accepts,
+                observes=bool(definition.envelope_observers),
             )
             self._spawn(f"{definition.name}.consumer", runtime.consumer.run)
         for index, loop in enumerate(definition.background):

@@ -15,6 +15,12 @@ from collections.abc import Sequence
 from backbone.messaging.transport import IncomingMessage, MessageHandler
 
 log = logging.getLogger(__name__)
+RETRY_BACKOFF_SECONDS = (0.5, 1, 2, 5)
+
+
+def retry_delay(failures: int) -> float:
+    """How long to wait before delivering again after `failures` failed attempts in a row."""
+    return RETRY_BACKOFF_SECONDS[min(failures, len(RETRY_BACKOFF_SECONDS)) - 1]
 
 
 async def apply_batch(

@@ -58,6 +58,7 @@ class EventConsumer:
         transport: Transport,
         max_attempts: int = 3,
         accepts: Callable[[Event], bool] | None = None,
+        observes: bool = False,
     ) -> None:
         self._accepts = accepts
         self.service = service
@@ -66,7 +67,7 @@ class EventConsumer:
         self._unit_of_work = unit_of_work
         self._transport = transport
         self._max_attempts = max_attempts
-        self._observes = bool(unit_of_work().observers)
+        self._observes = observes
         self._tracer = tracer(service)
 
     @property

@@ -18,8 +18,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from backbone.db import create_engine, ping
-from backbone.messaging.batching import apply_batch
-from backbone.messaging.kafka import RETRY_BACKOFF_SECONDS
+from backbone.messaging.batching import apply_batch, retry_delay
 from backbone.messaging.transport import IncomingMessage, MessageHandler, OutgoingMessage
 
 log = logging.getLogger(__name__)
@@ -163,7 +162,7 @@ class EmbeddedTransport:
                 await self._commit(group, topic, applied_up_to)
             if failed_at is not None:
                 failures += 1
-                await asyncio.sleep(RETRY_BACKOFF_SECONDS[min(failures, len(RETRY_BACKOFF_SECONDS)) - 1])
+                await asyncio.sleep(retry_delay(failures))
                 continue
             failures = 0
             if len(rows) < BATCH:

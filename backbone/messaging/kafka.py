@@ -10,11 +10,10 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import CommitFailedError
 
-from backbone.messaging.batching import apply_batch
+from backbone.messaging.batching import apply_batch, retry_delay
 from backbone.messaging.transport import IncomingMessage, MessageHandler, OutgoingMessage
 
 log = logging.getLogger(__name__)
-RETRY_BACKOFF_SECONDS = (0.5, 1, 2, 5)
 TOPIC_ALREADY_EXISTS = 36
 
 
@@ -117,7 +116,7 @@ class KafkaTransport:
                         retry = True
                 failures = failures + 1 if retry else 0
                 if retry:
-                    await asyncio.sleep(RETRY_BACKOFF_SECONDS[min(failures, len(RETRY_BACKOFF_SECONDS)) - 1])
+                    await asyncio.sleep(retry_delay(failures))
         finally:
             await consumer.stop()
 

@@ -279,14 +279,19 @@ class Clock:
         if self.state not in allowed:
             raise IllegalClockTransition(f"cannot {action} {self.name} while it is {self.state}")
 
-    def _check_time(self, at: datetime) -> None:
-        # Transitions must not rewrite history: each one happens no earlier than the last recorded one.
-        require_aware(at, "at")
-        last = max(
+    @property
+    def last_change(self) -> datetime:
+        """When the clock last changed: no later transition may be dated before it."""
+        return max(
             [self.started_at, *(p.started_at for p in self.pauses)]
             + [p.ended_at for p in self.pauses if p.ended_at is not None]
             + [c.at for c in self.priority_changes]
             + [t for t in (self.breached_at, self.stopped_at) if t is not None]
         )
+
+    def _check_time(self, at: datetime) -> None:
+        # Transitions must not rewrite history: each one happens no earlier than the last recorded one.
+        require_aware(at, "at")
+        last = self.last_change
         if at < last:
             raise ClockTimeError(f"{at.isoformat()} is before the clock's last change at {last.isoformat()}")

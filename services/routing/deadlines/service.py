@@ -93,7 +93,7 @@ async def stop_clock(*, uow: UnitOfWork, stamp: SlaClockRef) -> SlaClockRow | No
         return None
     clock = row.domain()
     # An agency system may report a time before our last record of the clock; never rewrite history.
-    clock.stop(max(stamp.stopped_at or utcnow(), _last_change(clock)))
+    clock.stop(max(stamp.stopped_at or utcnow(), clock.last_change))
     row.hold(clock, now=utcnow())
     # Flushed now: the same event may start the next clock of this deadline (a visit stops one and
     # starts the next), and that insert checks the open-clock index in the database.
@@ -121,7 +121,7 @@ async def regrade_case(*, uow: UnitOfWork, case_id: str, priority: str, at: date
             or clock.policy_version != policy.version
         ):
             continue
-        clock.change_priority(max(at, _last_change(clock)), priority, spec)
+        clock.change_priority(max(at, clock.last_change), priority, spec)
         row.hold(clock, now=utcnow())
         regraded += 1
     return regraded
@@ -139,7 +139,7 @@ async def cancel_case_clocks(*, uow: UnitOfWork, case_id: str, at: datetime) -> 
     cancelled = 0
     for row in rows:
         clock = row.domain()
-        clock.cancel(max(at, _last_change(clock)))
+        clock.cancel(max(at, clock.last_change))
         row.hold(clock, now=utcnow())
         cancelled += 1
     return cancelled
@@ -149,7 +149,7 @@ async def pause_clock(*, uow: UnitOfWork, clock_id: str, reason: str) -> SlaCloc
     """Pause a running clock, for example while waiting on a court."""
     row = await _locked(uow, clock_id)
     clock = row.domain()
-    clock.pause(max(utcnow(), _last_change(clock)), reason)
+    clock.pause(max(utcnow(), clock.last_change), reason)
     row.hold(clock, now=utcnow())
     return row
 
@@ -158,7 +158,7 @@ async def resume_clock(*, uow: UnitOfWork, clock_id: str) -> SlaClockRow:
     """Resume a paused clock; the paused time does not count."""
     row = await _locked(uow, clock_id)
     clock = row.domain()
-    clock.resume(max(utcnow(), _last_change(clock)))
+    clock.resume(max(utcnow(), clock.last_change))
     row.hold(clock, now=utcnow())
     return row
 
@@ -185,7 +185,7 @@ async def fire_due_checkpoints(*, uow: UnitOfWork, now: datetime, limit: int = 5
         due = clock.due_checkpoints(now, set(row.fired))
         for checkpoint in due:
             if checkpoint.kind == "breach" and clock.state.value == "running":
-                clock.record_breach(max(checkpoint.fire_at, _last_change(clock)))
+                clock.record_breach(max(checkpoint.fire_at, clock.last_change))
             if not _folded_into_breach(checkpoint, clock):
                 await _emit_alert(uow, clock, checkpoint, now, supervisor=_supervisor(clock))
             row.fired = [*row.fired, checkpoint.kind]
@@ -240,12 +240,3 @@ async def _locked(uow: UnitOfWork, clock_id: str) -> SlaClockRow:
     if row is None:
         raise ClockNotFound(clock_id)
     return row
-
-
-def _last_change(clock: Clock) -> datetime:
-    return max(
-        [clock.started_at, *(p.started_at for p in clock.pauses)]
-        + [p.ended_at for p in clock.pauses if p.ended_at is not None]
-        + [c.at for c in clock.priority_changes]
-        + [t for t in (clock.breached_at, clock.stopped_at) if t is not None]
-    )
