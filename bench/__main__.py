@@ -74,7 +74,9 @@ def parse(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--search-factor", type=float, default=1.5, help="step-up factor of the search")
     p.add_argument("--drain-timeout", type=float, default=10.0, help="wait after sending for referrals")
     p.add_argument("--warmup-reports", type=int, default=20, help="reports at 10/s before measuring")
-    p.add_argument("--no-retire-seen", action="store_true", help="leave seen referrals pending")
+    p.add_argument(
+        "--retire-seen", action="store_true", help="also move seen referrals out of pending (old harness)"
+    )
     p.add_argument("--profile-rate", type=float, default=None, help="py-spy the services at this rate")
     p.add_argument("--profile-seconds", type=float, default=15.0)
     p.add_argument("--clocks", type=_ints, default=[100_000, 1_000_000], help="running clocks per run")
@@ -136,7 +138,7 @@ async def run(args: argparse.Namespace) -> dict:
             embedded_port=args.embedded_port,
             log_level=args.log_level,
             start_timeout=120,
-            retire_seen=not args.no_retire_seen,
+            retire_seen=args.retire_seen,
             profile_rate=args.profile_rate,
             profile_seconds=args.profile_seconds,
             warmup_reports=args.warmup_reports,

@@ -85,13 +85,22 @@ async def raise_priority(*, uow: UnitOfWork, event: CasePriorityRaised) -> int:
 
 
 async def list_referrals(
-    *, session: AsyncSession, status: ReferralStatus | None = None
+    *,
+    session: AsyncSession,
+    status: ReferralStatus | None = None,
+    received_after: datetime | None = None,
+    limit: int = 200,
+    offset: int = 0,
 ) -> list[AgencyReferral]:
-    """The inbox, most urgent first then oldest first, optionally of one status."""
-    query = select(AgencyReferral).order_by(AgencyReferral.priority, AgencyReferral.received_at)
+    """The inbox, most urgent first then oldest first, optionally of one status or received since."""
+    query = select(AgencyReferral).order_by(
+        AgencyReferral.priority, AgencyReferral.received_at, AgencyReferral.referral_id
+    )
     if status is not None:
         query = query.where(AgencyReferral.status == status.value)
-    return list((await session.scalars(query)).all())
+    if received_after is not None:
+        query = query.where(AgencyReferral.received_at > received_after)
+    return list((await session.scalars(query.limit(limit).offset(offset))).all())
 
 
 async def get_referral(*, session: AsyncSession, referral_id: str, lock: bool = False) -> AgencyReferral:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Query
+from pydantic import AwareDatetime
 
 from backbone.service import get_uow
 from backbone.uow import UnitOfWork
@@ -26,10 +27,17 @@ def referrals_router(agency: Agency, *, completion_guard: CompletionGuard | None
 
     @router.get("")
     async def list_inbox(
-        status: ReferralStatus | None = None, uow: UnitOfWork = Depends(get_uow)
+        status: ReferralStatus | None = None,
+        received_after: AwareDatetime | None = None,
+        limit: int = Query(200, ge=1, le=1000),
+        offset: int = Query(0, ge=0),
+        uow: UnitOfWork = Depends(get_uow),
     ) -> list[ReferralView]:
+        """The agency's inbox, most urgent first; page with limit/offset or poll with received_after."""
         async with uow:
-            referrals = await list_referrals(session=uow.session, status=status)
+            referrals = await list_referrals(
+                session=uow.session, status=status, received_after=received_after, limit=limit, offset=offset
+            )
             return [ReferralView.model_validate(r) for r in referrals]
 
     @router.get("/{referral_id}")
