@@ -40,10 +40,10 @@ async def create_referral(
     origin_key: str,
     rule_version: str,
     replaces_referral_id: str | None = None,
-) -> RoutingReferral | None:
-    """Create and announce a referral once per origin key; None if the origin already made it."""
+) -> str | None:
+    """Create and announce a referral once per origin key; its id, or None if the origin already made it."""
     now = utcnow()
-    referral = await store.insert_referral(
+    referral_id = await store.insert_referral(
         session=uow.session,
         values={
             "referral_id": store.referral_id_for(origin_key),
@@ -61,11 +61,11 @@ async def create_referral(
             "created_at": now,
         },
     )
-    if referral is None:
+    if referral_id is None:
         log.info("referral already made", extra={"case_id": case.case_id})
         return None
     event = ReferralCreated(
-        referral_id=referral.referral_id,
+        referral_id=referral_id,
         case_id=case.case_id,
         child_id=case.child_id,
         agency=agency,
@@ -82,8 +82,8 @@ async def create_referral(
         created_at=now,
     )
     await store.emit_and_record(uow=uow, case_id=case.case_id, event=event)
-    log.info("referral created", extra={"case_id": case.case_id, "referral_id": referral.referral_id})
-    return referral
+    log.info("referral created", extra={"case_id": case.case_id, "referral_id": referral_id})
+    return referral_id
 
 
 async def change_referral_status(

@@ -72,14 +72,11 @@ def referral_id_for(origin_key: str) -> str:
     return str(uuid.uuid5(REFERRAL_IDS, origin_key))
 
 
-async def insert_referral(*, session: AsyncSession, values: dict[str, Any]) -> RoutingReferral | None:
-    """Insert a referral keyed by its origin; None when that origin already made one."""
-    inserted = await insert_ignoring_conflict(
+async def insert_referral(*, session: AsyncSession, values: dict[str, Any]) -> str | None:
+    """Insert a referral keyed by its origin; its id, or None when that origin already made one."""
+    return await insert_ignoring_conflict(
         session, RoutingReferral.__table__, values, conflict="(origin_key)", returning="referral_id"
     )
-    if inserted is None:
-        return None
-    return await session.get(RoutingReferral, inserted)
 
 
 async def referral_keys(*, session: AsyncSession, case_id: str) -> set[ReferralKey]:
