@@ -62,6 +62,7 @@ def _ints(text: str) -> list[int]:
 def parse(argv: list[str]) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     p.add_argument("--smoke", action="store_true", help="tiny sizes for a quick check (the smoke test)")
+    p.add_argument("--routing-replicas", type=int, default=1, help="routing processes in distributed mode")
     p.add_argument("--sections", default="raw,distributed,embedded,deadlines", help="what to run")
     p.add_argument("--raw-messages", type=int, default=20_000, help="messages through the raw pipeline")
     p.add_argument("--raw-paced-rate", type=float, default=100.0, help="msgs/s of the raw latency run")
@@ -135,6 +136,7 @@ async def run(args: argparse.Namespace) -> dict:
             search_factor=args.search_factor,
             drain_timeout=args.drain_timeout,
             distributed_port=args.distributed_port,
+            routing_replicas=args.routing_replicas,
             embedded_port=args.embedded_port,
             log_level=args.log_level,
             start_timeout=120,

@@ -36,6 +36,9 @@ class SystemOptions:
     profile_rate: float | None
     profile_seconds: float
     warmup_reports: int = 20
+    # Extra routing processes in distributed mode: one consumer group shares the partitions, and the
+    # relay and deadline timer are safe with replicas.
+    routing_replicas: int = 1
 
 
 @dataclass
@@ -57,6 +60,8 @@ async def _start(mode: str, infra: Infra, opts: SystemOptions, name: str, namesp
     database_url = await infra.create_database(name)
     if mode == "distributed":
         ports = {service: opts.distributed_port + i for i, service in enumerate(SERVICES)}
+        for replica in range(2, opts.routing_replicas + 1):
+            ports[f"routing-{replica}"] = opts.distributed_port + len(SERVICES) + replica - 2
     else:
         ports = {"backbone": opts.embedded_port}
     taken = [p for p in ports.values() if not _port_free(p)]
@@ -70,7 +75,7 @@ async def _start(mode: str, infra: Infra, opts: SystemOptions, name: str, namesp
                 [
                     "-m",
                     "uvicorn",
-                    f"services.{service}.main:app",
+                    f"services.{service.split('-')[0]}.main:app",
                     "--host",
                     "127.0.0.1",
                     "--port",
@@ -79,13 +84,13 @@ async def _start(mode: str, infra: Infra, opts: SystemOptions, name: str, namesp
                 ],
                 {
                     **common,
-                    "BACKBONE_SERVICES": service,
+                    "BACKBONE_SERVICES": service.split("-")[0],
                     "BACKBONE_TRANSPORT": "kafka",
                     "KAFKA_BOOTSTRAP_SERVERS": infra.kafka,
                     "KAFKA_NAMESPACE": namespace,
                 },
                 port=port,
-                ready_path=f"/{service}/readyz",
+                ready_path=f"/{service.split('-')[0]}/readyz",
                 log_dir=logs / name,
             )
             for service, port in ports.items()
