@@ -95,8 +95,10 @@ async def insert_ignoring_conflict(
 
     Plain SQL with typed binds, built once per column set: SQLAlchemy 2.0 cannot cache the compiled
     form of its PostgreSQL `insert().on_conflict_do_nothing()`, and recompiling it for every event
-    was the largest cost in the consumers' profile.
+    was the largest cost in the consumers' profile. Plain SQL also escapes the ORM's autoflush, so
+    pending ORM changes are flushed first: the conflict check must see this transaction's own rows.
     """
+    await session.flush()
     result = await session.execute(
         _insert_ignoring_conflict(table, tuple(values), conflict, returning), values
     )

@@ -8,9 +8,9 @@ from collections.abc import Awaitable, Callable, Mapping
 
 from opentelemetry.trace import SpanKind, Status, StatusCode
 from pydantic import ValidationError
-from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
+from backbone.db import insert_ignoring_conflict
 from backbone.logging import database_error_summary
 from backbone.messaging.tables import inbox
 from backbone.messaging.transport import IncomingMessage, OutgoingMessage, Transport
@@ -20,11 +20,6 @@ from contracts.catalogue import Catalogue, UnknownEventType, dead_letter_topic, 
 from contracts.envelope import CloudEvent, Event
 
 log = logging.getLogger(__name__)
-# Plain SQL: SQLAlchemy cannot cache the compiled form of INSERT ... ON CONFLICT, and this runs per event.
-CLAIM_EVENT = text(
-    "INSERT INTO inbox (consumer, event_id, event_type) VALUES (:consumer, :event_id, :event_type) "
-    "ON CONFLICT DO NOTHING RETURNING event_id"
-)
 EventHandler = Callable[[Event, CloudEvent, UnitOfWork], Awaitable[None]]
 # Failures of the infrastructure, not of the message: never dead-letter for these, retry instead.
 TRANSIENT = (OperationalError, InterfaceError, ConnectionError, OSError, TimeoutError)
@@ -154,8 +149,11 @@ class EventConsumer:
 
     async def _apply(self, handler: EventHandler | None, event: Event, envelope: CloudEvent) -> None:
         async with self._unit_of_work() as uow:
-            claimed = await uow.session.scalar(
-                CLAIM_EVENT, {"consumer": self.service, "event_id": envelope.id, "event_type": envelope.type}
+            claimed = await insert_ignoring_conflict(
+                uow.session,
+                inbox,
+                {"consumer": self.service, "event_id": envelope.id, "event_type": envelope.type},
+                returning="event_id",
             )
             if claimed is None:
                 log.info(
@@ -195,12 +193,3 @@ class EventConsumer:
                 )
             ]
         )
-
-
-async def was_applied(uow: UnitOfWork, *, consumer: str, event_id: str) -> bool:
-    """Whether a consumer has applied an event (for tests and operators)."""
-    return (
-        await uow.session.scalar(
-            select(inbox.c.event_id).where(inbox.c.consumer == consumer, inbox.c.event_id == event_id)
-        )
-    ) is not None

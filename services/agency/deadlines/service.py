@@ -47,8 +47,6 @@ def deadline_observer(agency: str):
                 if row is not None and stamp.stopped_at is not None:
                     row.stopped_at = stamp.stopped_at
                     row.state = "met" if row.due_at is None or stamp.stopped_at <= row.due_at else "met_late"
-                    # Flushed now: the same event may start the next clock of this deadline (a visit).
-                    await uow.session.flush()
 
     return observe
 

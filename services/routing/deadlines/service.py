@@ -95,9 +95,6 @@ async def stop_clock(*, uow: UnitOfWork, stamp: SlaClockRef) -> SlaClockRow | No
     # An agency system may report a time before our last record of the clock; never rewrite history.
     clock.stop(max(stamp.stopped_at or utcnow(), clock.last_change))
     row.hold(clock, now=utcnow())
-    # Flushed now: the same event may start the next clock of this deadline (a visit stops one and
-    # starts the next), and that insert checks the open-clock index in the database.
-    await uow.session.flush()
     return row
 
 
