@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from backbone.messaging.consumer import EventConsumer, EventHandler
 from backbone.messaging.outbox import OutboxRelay
 from backbone.messaging.transport import Transport
+from backbone.sealing import KeyRing
 from backbone.uow import UnitOfWork
 from contracts.catalogue import Catalogue
 from contracts.envelope import CloudEvent, Event
@@ -41,6 +42,8 @@ class ServiceDefinition:
     accepts: Callable[[Event], bool] | None = None
     # long-running loops (timers, projections) started with the service and restarted if they fail
     background: tuple[Callable[[ServiceRuntime], Awaitable[None]], ...] = ()
+    # the service holds personal data sealed at rest: the runtime loads the key ring for it (and only it)
+    seals_personal_data: bool = False
 
 
 @dataclass
@@ -55,6 +58,7 @@ class ServiceRuntime:
     relay: OutboxRelay
     consumer: EventConsumer | None = None
     sla_policy_path: str | None = None
+    key_ring: KeyRing | None = None
 
     @property
     def name(self) -> str:
@@ -69,6 +73,7 @@ class ServiceRuntime:
             on_commit=self.relay.wake,
             sla_policy_path=self.sla_policy_path,
             observers=self.definition.envelope_observers,
+            key_ring=self.key_ring,
         )
 
 

@@ -44,6 +44,10 @@ class Settings(BaseSettings):
         default=86400, validation_alias="EMBEDDED_LOG_RETENTION_SECONDS"
     )
     db_pool_size: int = Field(default=5, validation_alias="DB_POOL_SIZE")
+    # The key ring sealing personal data (backbone/sealing.py): inline JSON, else a key file, which the
+    # embedded default creates on first start.
+    sealing_keys: str | None = Field(default=None, validation_alias="SEALING_KEYS", repr=False)
+    sealing_key_file: Path | None = Field(default=None, validation_alias="SEALING_KEY_FILE")
 
     @property
     def service_names(self) -> list[str]:
@@ -52,6 +56,10 @@ class Settings(BaseSettings):
         if unknown:
             raise ValueError(f"BACKBONE_SERVICES names unknown services: {sorted(unknown)}")
         return names
+
+    @property
+    def resolved_sealing_key_file(self) -> Path:
+        return self.sealing_key_file or self.data_dir / "sealing-keys.json"
 
     @property
     def resolved_transport(self) -> Literal["kafka", "embedded"]:

@@ -21,4 +21,5 @@ definition = ServiceDefinition(
         "civil_affairs.case_closed": handle_case_closed,
     },
     migrations=(Path(__file__).parent / "migrations",),
+    seals_personal_data=True,
 )

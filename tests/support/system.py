@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import contextlib
+import json
 from collections.abc import AsyncIterator
 
 import httpx
 
 from backbone.app import create_app
+from backbone.sealing import new_key_file_content
 from backbone.settings import Settings
 from backbone.system import System
+
+# One key ring for the test process: a system restarted on the same database still opens its data.
+TEST_SEALING_KEYS = json.dumps(new_key_file_content())
 
 
 @contextlib.asynccontextmanager
@@ -30,6 +35,7 @@ async def running_system(
         BACKBONE_TRANSPORT=transport,
         KAFKA_BOOTSTRAP_SERVERS=kafka_bootstrap_servers,
         KAFKA_NAMESPACE=kafka_namespace,
+        SEALING_KEYS=TEST_SEALING_KEYS,
         **({"BACKBONE_SERVICES": ",".join(services)} if services else {}),
     )
     system = System(settings)

@@ -15,7 +15,7 @@ router = APIRouter(prefix="/v1", tags=["children"])
 async def get_child_file(child_id: str, uow: UnitOfWork = Depends(get_uow)) -> ChildFileView:
     """The child (masked), every report about the child and every case in the file."""
     async with uow:
-        view = await child_file_view(session=uow.session, child_id=child_id)
+        view = await child_file_view(session=uow.session, ring=uow.key_ring, child_id=child_id)
     if view is None:
         raise HTTPException(404, detail="no child file with this id")
     return view

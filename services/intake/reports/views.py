@@ -100,7 +100,7 @@ async def post_report(
 async def get_report(report_id: str, uow: UnitOfWork = Depends(get_uow)) -> ReportView:
     """The report as intake holds it, with the child's and the reporter's personal data masked."""
     async with uow:
-        view = await report_view(session=uow.session, report_id=report_id)
+        view = await report_view(session=uow.session, ring=uow.key_ring, report_id=report_id)
     if view is None:
         raise HTTPException(404, detail="no report with this id")
     return view
