@@ -34,6 +34,8 @@ class Report(SQLModel, table=True):
     child_age_years: int | None = None
     # The event a report was made from (police children without care), None for submitted reports.
     source_event_id: str | None = None
+    # The police detention the child was reported with (POST /intake/v1/detentions).
+    detention_id: str | None = Field(default=None, foreign_key="intake_detentions.detention_id", index=True)
 
 
 class ReporterContact(SQLModel, table=True):

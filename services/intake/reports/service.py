@@ -51,6 +51,7 @@ class NewReport:
     child: Child
     incident: Incident
     source_event_id: str | None = None
+    detention_id: str | None = None  # the detention whose child this is (police reports)
 
     @classmethod
     def submitted(cls, submission: ReportSubmission) -> NewReport:
@@ -157,6 +158,7 @@ async def receive_report(*, uow: UnitOfWork, report: NewReport) -> ReceivedRepor
         ),
         child_age_years=age,
         source_event_id=report.source_event_id,
+        detention_id=report.detention_id,
     )
     seal_into(ring, stored, description=incident.description, location_address=incident.location.address)
     session.add(stored)

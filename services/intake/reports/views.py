@@ -74,13 +74,13 @@ async def post_report(
     idempotency_key: str | None = Header(default=None, alias="Idempotency-Key", min_length=1, max_length=200),
 ) -> JSONResponse:
     """Accept a report (`ReportSubmission`); a retry with the same `Idempotency-Key` gets the first answer."""
-    body = _json_body(await request.body())
+    body = json_body(await request.body())
     try:
         async with uow:
             answer, replayed = await submit_report(uow=uow, body=body, idempotency_key=idempotency_key)
             await uow.commit()
     except InvalidReport as refused:
-        raise HTTPException(422, detail=_in_body(refused.problems)) from None
+        raise HTTPException(422, detail=in_body(refused.problems)) from None
     except IdempotencyKeyReused:
         raise HTTPException(
             422,
@@ -106,7 +106,7 @@ async def get_report(report_id: str, uow: UnitOfWork = Depends(get_uow)) -> Repo
     return view
 
 
-def _json_body(raw: bytes) -> Any:
+def json_body(raw: bytes) -> Any:
     try:
         return json.loads(raw)
     except ValueError:
@@ -115,5 +115,5 @@ def _json_body(raw: bytes) -> Any:
         ) from None
 
 
-def _in_body(problems: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def in_body(problems: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{**p, "loc": ["body", *p["loc"]]} for p in problems]
