@@ -6,6 +6,10 @@ re-seals every row under it; with SEALING_KEYS given inline, put the new key in 
 first, then run without `--new-key`. The blind indexes are recomputed on the way, so the same command
 follows a change of the index key. Rows are re-sealed in batches, each its own transaction, locked
 while it is rewritten; the command can be run again after an interruption.
+
+Run it while intake is stopped (with `./run.sh` stopped for the embedded database): a running intake
+holds the ring it started with and could not open values sealed under a key it has not loaded. In
+distributed mode, first restart every intake replica on the ring holding the new key, then run this.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlmodel import SQLModel
 
+import services.intake.service  # noqa: F401  (every intake table, so foreign keys resolve)
 from backbone.db import create_engine, session_factory, start_embedded_postgres
 from backbone.logging import configure_logging
 from backbone.sealing import Algorithm, KeyRing, load_key_ring, rotate_key_file
