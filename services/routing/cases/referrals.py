@@ -46,7 +46,7 @@ async def create_referral(
     referral_id = await store.insert_referral(
         session=uow.session,
         values={
-            "referral_id": store.referral_id_for(origin_key),
+            "referral_id": store.new_referral_id(),
             "origin_key": origin_key,
             "case_id": case.case_id,
             "agency": agency,
