@@ -6,6 +6,7 @@ from sqlalchemy import select, update
 from sqlmodel import col
 
 from backbone.db import insert_ignoring_conflict
+from backbone.sla.stamping import active_policy, clocks_cancelled, payload_occurred_at
 from backbone.uow import UnitOfWork
 from contracts.envelope import CloudEvent
 from contracts.events.civil_affairs import CaseClosed
@@ -24,6 +25,14 @@ def deadline_observer(agency: str):
                 update(AgencySlaClock)
                 .where(AgencySlaClock.case_id == envelope.subject, col(AgencySlaClock.state).in_(OPEN))
                 .values(state="cancelled", stopped_at=CaseClosed.model_validate(envelope.data).closed_at)
+            )
+        policy = active_policy(uow.sla_policy_path)
+        for spec, subject in clocks_cancelled(envelope.type, envelope.data, policy=policy):
+            await uow.session.execute(
+                update(AgencySlaClock)
+                .where(AgencySlaClock.clock == spec.name, AgencySlaClock.subject_id == subject)
+                .where(col(AgencySlaClock.state).in_(OPEN))
+                .values(state="cancelled", stopped_at=payload_occurred_at(envelope.data))
             )
         for stamp in envelope.sla:
             if stamp.agency != agency:

@@ -11,7 +11,7 @@ from sqlmodel import col
 from backbone.clock import utcnow
 from backbone.db import insert_ignoring_conflict
 from backbone.sla.clock import OPEN_STATES, Checkpoint, Clock
-from backbone.sla.stamping import active_policy
+from backbone.sla.stamping import active_policy, clocks_cancelled, payload_occurred_at
 from backbone.uow import UnitOfWork
 from contracts.envelope import CloudEvent, SlaClockRef
 from contracts.events.civil_affairs import CaseClosed
@@ -35,6 +35,11 @@ async def observe_envelope(envelope: CloudEvent, uow: UnitOfWork) -> None:
             await stop_clock(uow=uow, stamp=stamp)
         else:
             await start_clock(uow=uow, stamp=stamp, case_id=envelope.subject, payload=envelope.data)
+    policy = active_policy(uow.sla_policy_path)
+    for spec, subject in clocks_cancelled(envelope.type, envelope.data, policy=policy):
+        await cancel_clock(
+            uow=uow, clock=spec.name, subject_id=subject, at=payload_occurred_at(envelope.data) or utcnow()
+        )
     if envelope.type.startswith("civil_affairs.case_closed."):
         closed = CaseClosed.model_validate(envelope.data)
         await cancel_case_clocks(uow=uow, case_id=closed.case_id, at=closed.closed_at)
@@ -98,6 +103,15 @@ async def stop_clock(*, uow: UnitOfWork, stamp: SlaClockRef) -> SlaClockRow | No
     return row
 
 
+async def cancel_clock(*, uow: UnitOfWork, clock: str, subject_id: str, at: datetime) -> bool:
+    """End one open clock whose obligation no longer applies (its referral was declined or completed)."""
+    row = await open_clock(uow=uow, clock=clock, subject_id=subject_id)
+    if row is None:
+        return False
+    _cancel(row, at)
+    return True
+
+
 async def regrade_case(*, uow: UnitOfWork, case_id: str, priority: str, at: datetime) -> int:
     """Recompute the due times of the case's running or paused clocks under a new priority."""
     rows = (
@@ -135,11 +149,15 @@ async def cancel_case_clocks(*, uow: UnitOfWork, case_id: str, at: datetime) -> 
     ).scalars()
     cancelled = 0
     for row in rows:
-        clock = row.domain()
-        clock.cancel(max(at, clock.last_change))
-        row.hold(clock, now=utcnow())
+        _cancel(row, at)
         cancelled += 1
     return cancelled
+
+
+def _cancel(row: SlaClockRow, at: datetime) -> None:
+    clock = row.domain()
+    clock.cancel(max(at, clock.last_change))
+    row.hold(clock, now=utcnow())
 
 
 async def pause_clock(*, uow: UnitOfWork, clock_id: str, reason: str) -> SlaClockRow:
