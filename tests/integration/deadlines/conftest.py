@@ -16,6 +16,7 @@ from services.routing.service import definition as routing
 # Intake and the police only emit here (as their systems would): routing's real service applies it all.
 intake = ServiceDefinition(name="intake", title="intake emitter")
 police = ServiceDefinition(name="police", title="police emitter")
+civil_affairs = ServiceDefinition(name="civil_affairs", title="civil affairs emitter")
 
 
 def deadline_settings(database_url: str, bootstrap: str, namespace: str) -> Settings:
@@ -33,7 +34,7 @@ async def deadlines_system(
 ) -> AsyncIterator[tuple[System, httpx.AsyncClient]]:
     system = System(
         deadline_settings(fresh_database_url, kafka_bootstrap_servers, kafka_namespace),
-        [routing, intake, police],
+        [routing, intake, police, civil_affairs],
     )
     await system.start()
     app = create_app(system, manage_lifespan=False)
