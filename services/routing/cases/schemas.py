@@ -53,7 +53,10 @@ class ReferralView(BaseModel):
     accepted_at: datetime | None
     declined_at: datetime | None
     completed_at: datetime | None
-    escalated_at: datetime | None = Field(description="When it went to the joint meeting office")
+    escalated_at: datetime | None = Field(
+        description="When it went to the joint meeting office: declined beyond the lead, or a deadline of it "
+        "still open at twice its target"
+    )
     escalation_reason: str | None
 
 

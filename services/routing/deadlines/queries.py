@@ -41,6 +41,7 @@ class ClockView(BaseModel):
     due_at: datetime | None
     stopped_at: datetime | None
     late_by_seconds: float
+    escalated_at: datetime | None = Field(description="When it reached the joint meeting office")
     policy_version: str
     alerts_fired: list[str]
     pauses: list[dict]
@@ -75,6 +76,7 @@ def clock_view(row: SlaClockRow, *, now: datetime) -> ClockView:
         due_at=row.due_at,
         stopped_at=row.stopped_at,
         late_by_seconds=clock.lateness(now).total_seconds(),
+        escalated_at=row.escalated_at,
         policy_version=row.policy_version,
         alerts_fired=list(row.fired),
         pauses=[

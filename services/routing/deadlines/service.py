@@ -20,6 +20,7 @@ from services.routing.cases.store import emit_and_record
 from services.routing.deadlines.models import SlaClockRow
 
 OPEN = [s.value for s in OPEN_STATES]
+JOINT_MEETING_OFFICE = "joint_meeting_office"
 # The partial unique index allows one open clock per deadline and subject: a repeated start is a no-op.
 OPEN_CLOCK_CONFLICT = "(clock, subject_id) WHERE state IN ('running', 'paused', 'breached')"
 
@@ -203,6 +204,9 @@ async def fire_due_checkpoints(*, uow: UnitOfWork, now: datetime, limit: int = 5
                 clock.record_breach(max(checkpoint.fire_at, clock.last_change))
             if not _folded_into_breach(checkpoint, clock):
                 await _emit_alert(uow, clock, checkpoint, now, supervisor=_supervisor(clock))
+            if checkpoint.notify == JOINT_MEETING_OFFICE and row.escalated_at is None:
+                # The case view shows it on the clock's referral; the referral row is left unlocked.
+                row.escalated_at = now
             row.fired = [*row.fired, checkpoint.kind]
             row.warned = row.warned or checkpoint.is_warning
         row.hold(clock, now=now)
