@@ -44,7 +44,9 @@ class ReferralView(BaseModel):
     task: str
     role: str
     status: ReferralStatus
-    priority: Priority = Field(description="The case's priority when the referral was made")
+    priority: Priority = Field(
+        description="The case's priority when the referral was made, raised with the case's while it is open"
+    )
     emergency: bool
     rule_version: str = Field(description="The routing rules version that made the referral")
     reason: str

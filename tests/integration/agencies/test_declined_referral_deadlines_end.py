@@ -1,28 +1,13 @@
 """An agency that declines a referral no longer sees its deadlines as owed: the acceptance clock stops at
 the decline and the first-moment clock (dispatch) is cancelled."""
 
-from backbone.clock import utcnow
-from backbone.messaging.transport import OutgoingMessage
-from backbone.sla.stamping import active_policy, sla_stamps
-from contracts.envelope import CloudEvent
 from tests.integration.agencies.agency_support import RunningAgency, referral_created
 from tests.support.waiting import eventually
 
 
 async def test_declining_ends_the_agencys_deadlines(police: RunningAgency) -> None:
     referral = referral_created("police", task="emergency_response", priority="P1", emergency=True)
-    stamps = sla_stamps(referral, policy=active_policy(), default_at=utcnow())
-    envelope = CloudEvent(
-        source="/routing",
-        type=referral.TYPE,
-        subject=referral.case_id,
-        sla=stamps,
-        data=referral.model_dump(mode="json"),
-    )
-    key, headers, value = envelope.to_kafka()
-    await police.system.transport.publish(
-        [OutgoingMessage(topic="routing.events", key=key, headers=headers, value=value)]
-    )
+    await police.feed(referral, stamped=True)
 
     async def deadlines() -> dict[str, str]:
         rows = (await police.client.get("/police/v1/sla")).json()
