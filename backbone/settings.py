@@ -44,6 +44,7 @@ class Settings(BaseSettings):
         default=86400, validation_alias="EMBEDDED_LOG_RETENTION_SECONDS"
     )
     db_pool_size: int = Field(default=5, validation_alias="DB_POOL_SIZE")
+    agency_clock_skew_seconds: float = Field(default=120, ge=0, validation_alias="AGENCY_CLOCK_SKEW_SECONDS")
 
     @property
     def service_names(self) -> list[str]:

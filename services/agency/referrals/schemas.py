@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from contracts.events.common import Area, Priority, Role
 from services.agency.referrals.rules import ReferralStatus
@@ -21,6 +21,15 @@ class Body(BaseModel):
     """A request body: unknown fields are refused, so a typo is a 422 naming it, not silently ignored."""
 
     model_config = ConfigDict(extra="forbid")
+
+
+class TimedBody(Body):
+    """A step's body that may report when it happened; a time outside the usual bounds (before the
+    referral existed) is accepted only as a late entry with its reason (services/agency/timing.py)."""
+
+    late_entry_reason: Annotated[str, StringConstraints(max_length=500)] | None = Field(
+        default=None, description="Why the step is entered late, when its time precedes the referral"
+    )
 
 
 class AcceptBody(Body):
