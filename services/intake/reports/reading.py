@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backbone.clock import utcnow
 from backbone.privacy import mask_id_number, mask_name, mask_phone
 from services.intake.cases.models import IntakeCase, ReporterFeedback
+from services.intake.cases.service import case_status
 from services.intake.children.matching import Identity, age_on
 from services.intake.children.models import ChildFile
 from services.intake.reports.models import Report, ReporterContact
@@ -107,7 +108,7 @@ async def report_view(*, session: AsyncSession, report_id: str) -> ReportView | 
     return ReportView(
         report_id=report.report_id,
         case_id=report.case_id,
-        case_status=_status(case),
+        case_status=case_status(case),
         corroborates_report_id=report.corroborates_report_id,
         source=report.source,
         received_at=report.received_at,
@@ -163,7 +164,7 @@ async def child_file_view(*, session: AsyncSession, child_id: str) -> ChildFileV
         cases=[
             CaseSummary(
                 case_id=c.case_id,
-                status=_status(c),
+                status=case_status(c),
                 categories=c.categories,
                 incident_occurred_at=c.incident_occurred_at,
                 opened_at=c.opened_at,
@@ -197,7 +198,3 @@ def _masked_reporter(contact: ReporterContact) -> MaskedReporter:
         phone=mask_phone(contact.phone),
         wants_feedback=contact.wants_feedback,
     )
-
-
-def _status(case: IntakeCase | None) -> str:
-    return "closed" if case is not None and case.closed_at is not None else "open"
