@@ -12,7 +12,7 @@ from backbone.service import get_uow
 from backbone.uow import UnitOfWork
 from contracts.events.civil_affairs import AssistanceMeasure, Intervention, Placement
 from services.agency.errors import run_step
-from services.agency.referrals.schemas import Body, Label, StaffId, Text500, TimedBody
+from services.agency.referrals.schemas import Body, Label, StaffName, Text500, TimedBody
 from services.civil_affairs.casework import follow_up, service
 
 router = APIRouter(prefix="/v1/referrals", tags=["casework"])
@@ -46,7 +46,7 @@ class MonitoringBody(TimedBody):
 
 class VisitBody(TimedBody):
     child_safe: bool
-    child_director: StaffId | None = None
+    child_director: StaffName | None = None
     visited_at: AwareDatetime | None = None
 
 

@@ -11,7 +11,7 @@ from backbone.service import get_uow
 from backbone.uow import UnitOfWork
 from contracts.events.police import PoliceOutcome
 from services.agency.errors import run_step
-from services.agency.referrals.schemas import Label, StaffId, TimedBody
+from services.agency.referrals.schemas import Label, StaffName, TimedBody
 from services.police.response import service
 from services.police.response.models import PoliceResponse
 from services.police.response.rules import Stage, stage_of
@@ -22,7 +22,7 @@ router = APIRouter(prefix="/v1/referrals", tags=["emergency response"])
 class DispatchBody(TimedBody):
     unit: Label
     dispatched_at: AwareDatetime | None = None
-    officer: StaffId | None = None
+    officer: StaffName | None = None
 
 
 class ArriveBody(TimedBody):
