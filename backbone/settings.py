@@ -36,6 +36,7 @@ class Settings(BaseSettings):
     log_level: str = Field(default="INFO", validation_alias="LOG_LEVEL")
     otlp_endpoint: str | None = Field(default=None, validation_alias="OTEL_EXPORTER_OTLP_ENDPOINT")
     sla_policy_path: str | None = Field(default=None, validation_alias="SLA_POLICY_PATH")
+    sla_calendar_dir: str | None = Field(default=None, validation_alias="SLA_CALENDAR_DIR")
     consumer_concurrency: int = Field(default=4, validation_alias="CONSUMER_CONCURRENCY", ge=1)
     consumer_max_attempts: int = Field(default=3, validation_alias="CONSUMER_MAX_ATTEMPTS")
     relay_batch_size: int = Field(default=200, validation_alias="OUTBOX_RELAY_BATCH_SIZE")

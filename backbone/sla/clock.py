@@ -221,6 +221,12 @@ class Clock:
         """
         return self._fire_at(1.0)
 
+    @property
+    def due_provisional(self) -> bool:
+        """Whether the due time counts working days of a year no calendar file covers yet."""
+        due = self.due_at
+        return due is not None and self.calendar.is_provisional(self.started_at, due)
+
     def checkpoints(self) -> list[Checkpoint]:
         """Checkpoints in firing order. Those beyond an open pause are left out until it ends, and a
         stopped clock keeps only those that fell before it stopped."""

@@ -46,6 +46,7 @@ class SlaClockRow(SQLModel, table=True):
         """Store a clock's new state and the columns derived from it."""
         self.state = clock.state.value
         self.due_at = clock.due_at
+        self.due_provisional = clock.due_provisional
         self.stopped_at = clock.stopped_at
         self.clock_state = CLOCK_ADAPTER.dump_python(clock, mode="json")
         # A settled clock keeps only the breach or escalation it may still owe; warnings are moot.

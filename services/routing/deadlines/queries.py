@@ -39,6 +39,10 @@ class ClockView(BaseModel):
     priority: str | None
     started_at: datetime
     due_at: datetime | None
+    due_provisional: bool = Field(
+        description="The due time counts Monday-Friday over a year the holiday calendar has no file for; "
+        "it is recomputed when that year's file is loaded"
+    )
     stopped_at: datetime | None
     late_by_seconds: float
     escalated_at: datetime | None = Field(description="When it reached the joint meeting office")
@@ -74,6 +78,7 @@ def clock_view(row: SlaClockRow, *, now: datetime) -> ClockView:
         priority=clock.priority,
         started_at=row.started_at,
         due_at=row.due_at,
+        due_provisional=row.due_provisional,
         stopped_at=row.stopped_at,
         late_by_seconds=clock.lateness(now).total_seconds(),
         escalated_at=row.escalated_at,

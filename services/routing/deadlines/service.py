@@ -161,6 +161,28 @@ def _cancel(row: SlaClockRow, at: datetime) -> None:
     row.hold(clock, now=utcnow())
 
 
+async def recompute_provisional(*, uow: UnitOfWork) -> int:
+    """Recompute the due times of open clocks marked provisional, with the calendar now in force."""
+    rows = (
+        await uow.session.execute(
+            select(SlaClockRow)
+            .where(col(SlaClockRow.due_provisional), col(SlaClockRow.state).in_(OPEN))
+            .with_for_update(skip_locked=True)
+        )
+    ).scalars()
+    recomputed = 0
+    for row in rows:
+        row.hold(row.domain(), now=utcnow())
+        recomputed += 1
+    return recomputed
+
+
+async def count_provisional(*, uow: UnitOfWork) -> int:
+    """How many open clocks have a provisional due time."""
+    statement = select(func.count()).where(col(SlaClockRow.due_provisional), col(SlaClockRow.state).in_(OPEN))
+    return await uow.session.scalar(statement) or 0
+
+
 async def pause_clock(*, uow: UnitOfWork, clock_id: str, reason: str) -> SlaClockRow:
     """Pause a running clock, for example while waiting on a court."""
     row = await _locked(uow, clock_id)
