@@ -5,6 +5,7 @@ from pathlib import Path
 from backbone.service import ServiceDefinition
 from contracts.events.common import Agency
 from services.agency import AGENCY_MIGRATIONS
+from services.agency.deadlines.calendar import refresh_provisional_deadlines
 from services.agency.deadlines.service import alert_handlers, deadline_observer
 from services.agency.deadlines.views import deadlines_router
 from services.agency.referrals import referral_handlers, referrals_router
@@ -27,6 +28,7 @@ definition = ServiceDefinition(
         **(own_alerts := alert_handlers(Agency.CIVIL_AFFAIRS)),
         **office_handlers(own_alerts["sla.escalated"]),
     },
+    background=(refresh_provisional_deadlines,),
     envelope_observers=(deadline_observer(Agency.CIVIL_AFFAIRS),),
     accepts=office_accepts,
     migrations=(AGENCY_MIGRATIONS, Path(__file__).resolve().parent / "migrations"),

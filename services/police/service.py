@@ -5,6 +5,7 @@ from pathlib import Path
 from backbone.service import ServiceDefinition
 from contracts.events.common import Agency
 from services.agency import AGENCY_MIGRATIONS
+from services.agency.deadlines.calendar import refresh_provisional_deadlines
 from services.agency.deadlines.service import alert_handlers, deadline_observer
 from services.agency.deadlines.views import deadlines_router
 from services.agency.referrals import addressed_to, referral_handlers, referrals_router
@@ -22,6 +23,7 @@ definition = ServiceDefinition(
         detentions_router,
     ),
     handlers={**referral_handlers(Agency.POLICE), **alert_handlers(Agency.POLICE)},
+    background=(refresh_provisional_deadlines,),
     envelope_observers=(deadline_observer(Agency.POLICE),),
     accepts=addressed_to(Agency.POLICE),
     migrations=(AGENCY_MIGRATIONS, Path(__file__).resolve().parent / "migrations"),

@@ -14,6 +14,7 @@ from backbone.uow import UnitOfWork
 from contracts.envelope import CloudEvent
 from contracts.events.civil_affairs import CaseClosed
 from contracts.events.routing import CasePriorityRaised, SlaBreached, SlaEscalated, SlaWarning
+from services.agency.deadlines.calendar import set_target, target_of
 from services.agency.deadlines.models import AgencySlaClock
 
 OPEN = ("running", "breached")
@@ -43,18 +44,19 @@ def deadline_observer(agency: str):
             if stamp.agency != agency:
                 continue
             if stamp.action == "start":
+                row = AgencySlaClock(
+                    clock=stamp.clock,
+                    subject_id=stamp.subject_id,
+                    case_id=envelope.subject,
+                    state="running",
+                    started_at=stamp.started_at,
+                    due_at=stamp.due_at,
+                    policy_version=stamp.policy_version,
+                )
+                if (spec := policy.clocks.get(stamp.clock)) is not None:
+                    set_target(row, spec, target_of(spec, envelope.data))
                 await insert_ignoring_conflict(
-                    uow.session,
-                    AgencySlaClock.__table__,
-                    {
-                        "clock": stamp.clock,
-                        "subject_id": stamp.subject_id,
-                        "case_id": envelope.subject,
-                        "state": "running",
-                        "started_at": stamp.started_at,
-                        "due_at": stamp.due_at,
-                        "policy_version": stamp.policy_version,
-                    },
+                    uow.session, AgencySlaClock.__table__, row.model_dump(exclude={"id"})
                 )
             else:
                 row = await _open(uow, stamp.clock, stamp.subject_id)
@@ -88,6 +90,7 @@ async def regrade_deadlines(*, uow: UnitOfWork, event: CasePriorityRaised) -> in
         due = calendar_for(target.kind, ZoneInfo(spec.timezone)).add(row.started_at, target.length)
         if row.due_at is None or due < row.due_at:
             row.due_at = due
+            set_target(row, spec, target)
             regraded += 1
     return regraded
 
