@@ -10,7 +10,7 @@ from services.routing.cases import store
 from services.routing.cases.decisions import new_referrals
 from services.routing.cases.facts import case_priority, current_rules
 from services.routing.cases.models import RoutingCase
-from services.routing.cases.referrals import create_referral, plan_origin
+from services.routing.cases.referrals import refer_planned
 from services.routing.triage.findings import FINDING_REASON, finding_referrals
 
 log = logging.getLogger(__name__)
@@ -23,22 +23,12 @@ async def refer_on_finding(*, uow: UnitOfWork, case: RoutingCase, envelope: Clou
     if not planned:
         return 0
     existing = await store.referral_keys(session=uow.session, case_id=case.case_id)
-    made = 0
-    for referral in new_referrals(planned, existing):
-        agency = referral.agency.value
-        made += (
-            await create_referral(
-                uow=uow,
-                case=case,
-                agency=agency,
-                task=referral.task,
-                role=referral.role,
-                emergency=referral.emergency,
-                reason=FINDING_REASON,
-                origin_key=plan_origin(case.case_id, agency, referral.task, referral.role),
-                rule_version=rules.version,
-            )
-            is not None
-        )
+    made = await refer_planned(
+        uow=uow,
+        case=case,
+        planned=new_referrals(planned, existing),
+        reason=FINDING_REASON,
+        rule_version=rules.version,
+    )
     log.info("finding referred on", extra={"case_id": case.case_id, "referrals": made})
     return made
