@@ -13,11 +13,10 @@ from backbone.clock import utcnow
 from backbone.sla.policy import SlaPolicy
 from backbone.uow import UnitOfWork
 from contracts.events.common import Agency
-from contracts.events.routing import ReferralEscalated, SlaEscalated
+from contracts.events.routing import JOINT_MEETING_OFFICE, ReferralEscalated, SlaEscalated
 from services.civil_affairs.escalations.models import CivilAffairsEscalation, EscalationCause
 
 log = logging.getLogger(__name__)
-JOINT_MEETING_OFFICE = "joint_meeting_office"
 
 
 def reaches_office(event: SlaEscalated) -> bool:

@@ -15,12 +15,17 @@ from backbone.sla.stamping import active_policy, clocks_cancelled, payload_occur
 from backbone.uow import UnitOfWork
 from contracts.envelope import CloudEvent, SlaClockRef
 from contracts.events.civil_affairs import CaseClosed
-from contracts.events.routing import CasePriorityRaised, SlaBreached, SlaEscalated, SlaWarning
+from contracts.events.routing import (
+    JOINT_MEETING_OFFICE,
+    CasePriorityRaised,
+    SlaBreached,
+    SlaEscalated,
+    SlaWarning,
+)
 from services.routing.cases.store import emit_and_record
 from services.routing.deadlines.models import SlaClockRow
 
 OPEN = [s.value for s in OPEN_STATES]
-JOINT_MEETING_OFFICE = "joint_meeting_office"
 # The partial unique index allows one open clock per deadline and subject: a repeated start is a no-op.
 OPEN_CLOCK_CONFLICT = "(clock, subject_id) WHERE state IN ('running', 'paused', 'breached')"
 
