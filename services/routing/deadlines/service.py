@@ -103,8 +103,9 @@ async def stop_clock(*, uow: UnitOfWork, stamp: SlaClockRef) -> SlaClockRow | No
     if row is None:
         return None
     clock = row.domain()
-    # An agency system may report a time before our last record of the clock; never rewrite history.
-    clock.stop(max(stamp.stopped_at or utcnow(), clock.last_change))
+    # An agency system may report a time before our last record of the clock; never rewrite history,
+    # but a breach the timer recorded while this stop was in flight does not make an on-time stop late.
+    clock.stop(max(stamp.stopped_at or utcnow(), clock.last_change_but_breach))
     row.hold(clock, now=utcnow())
     return row
 
