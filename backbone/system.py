@@ -6,12 +6,17 @@ import asyncio
 import importlib
 import logging
 
+from backbone.audit.store import append_audit, audit_record
+from backbone.auth.guard import Access, Authenticator
+from backbone.auth.setup import build_authentication
 from backbone.db import create_engine, ping, session_factory, start_embedded_postgres
+from backbone.issuer.app import BuiltinIssuer
 from backbone.logging import configure_logging
 from backbone.messaging.consumer import EventConsumer
 from backbone.messaging.outbox import OutboxRelay
 from backbone.messaging.transport import Transport, create_transport
 from backbone.migrations import upgrade_service_schema
+from backbone.sealing import KeyRing, load_key_ring
 from backbone.service import ServiceDefinition, ServiceRuntime, supervise
 from backbone.settings import Settings
 from backbone.sla import holidays
@@ -41,6 +46,8 @@ class System:
         self.transport = transport
         self.database_url: str | None = None
         self.runtimes: dict[str, ServiceRuntime] = {}
+        self.auth: Authenticator | None = None
+        self.issuer: BuiltinIssuer | None = None
         self._tasks: list[asyncio.Task] = []
 
     def runtime(self, name: str) -> ServiceRuntime:
@@ -70,6 +77,7 @@ class System:
                 retention_seconds=self.settings.embedded_retention_seconds,
                 concurrency=self.settings.consumer_concurrency,
             )
+        self.auth, self.issuer = build_authentication(self.settings)
         await self.transport.start()
         topics = self.catalogue.topics() + [dead_letter_topic(d.name) for d in self.definitions]
         await self.transport.ensure_topics(topics)
@@ -81,7 +89,13 @@ class System:
         engine = create_engine(
             self.database_url, schema=definition.name, pool_size=self.settings.db_pool_size
         )
-        await upgrade_service_schema(engine, schema=definition.name, service_migrations=definition.migrations)
+        key_ring = self._key_ring() if definition.seals_personal_data else None
+        await upgrade_service_schema(
+            engine,
+            schema=definition.name,
+            service_migrations=definition.migrations,
+            attributes={"key_ring": key_ring},
+        )
         relay = OutboxRelay(
             service=definition.name,
             engine=engine,
@@ -97,6 +111,7 @@ class System:
             catalogue=self.catalogue,
             relay=relay,
             sla_policy_path=self.settings.sla_policy_path,
+            key_ring=key_ring,
         )
         self._spawn(f"{definition.name}.relay", relay.run)
         if definition.handlers or definition.envelope_observers:
@@ -115,8 +130,21 @@ class System:
             self._spawn(f"{definition.name}.background.{index}", lambda loop=loop: loop(runtime))
         return runtime
 
+    def _key_ring(self) -> KeyRing:
+        """The sealing key ring from the settings; the key file is created on first start if missing."""
+        return load_key_ring(
+            inline=self.settings.sealing_keys, path=self.settings.resolved_sealing_key_file, create=True
+        )
+
     def _spawn(self, name: str, loop) -> None:
         self._tasks.append(asyncio.create_task(supervise(name, loop), name=name))
+
+    async def record_read(self, service: str, access: Access, *, purpose: str | None) -> None:
+        """Audit a read of personal data before the data is returned, in a transaction of its own."""
+        runtime = self.runtime(service)
+        async with runtime.sessionmaker() as session:
+            await append_audit(session, audit_record(access, service=service, purpose=purpose))
+            await session.commit()
 
     async def ready(self) -> dict[str, str]:
         """Each dependency's state: `ok` or why not."""

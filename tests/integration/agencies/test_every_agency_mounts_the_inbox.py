@@ -14,7 +14,9 @@ FIRST_STEP = {
 }
 
 
-LATEST_OWN_MIGRATION = {"civil_affairs": "civil_affairs_0002"}
+# police_0002: detentions record their cases; the outbox loses the old events with children's data.
+# civil_affairs_0002: the joint meeting office's queue takes missed deadlines too.
+LATEST_REVISION = {"police": "police_0002", "civil_affairs": "civil_affairs_0002"}
 
 
 async def test_each_agency_sees_only_its_referrals_and_needs_acceptance(fresh_database_url: str) -> None:
@@ -40,5 +42,5 @@ async def test_each_agency_sees_only_its_referrals_and_needs_acceptance(fresh_da
                 }
             assert versions == {
                 "alembic_version_agency": "agency_0004",
-                f"alembic_version_{name}": LATEST_OWN_MIGRATION.get(name, f"{name}_0001"),
+                f"alembic_version_{name}": LATEST_REVISION.get(name, f"{name}_0001"),
             }

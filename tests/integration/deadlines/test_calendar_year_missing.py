@@ -11,13 +11,13 @@ from pathlib import Path
 import httpx
 import pytest
 
-from backbone.app import create_app
 from backbone.sla.calendar import SHANGHAI
 from backbone.sla.holidays import DEFAULT_CALENDAR_DIR, install, load_directory
 from backbone.system import System
 from services.routing.service import definition as routing
 from tests.integration.deadlines.conftest import deadline_settings, intake, police
 from tests.support.deadline_events import emit, violence_in_progress
+from tests.support.system import serving
 from tests.support.waiting import eventually
 
 # Test data, not the State Council's notice for 2027 (not published when this was written): it only
@@ -35,16 +35,17 @@ TEST_2027 = {
 async def short_calendar(
     tmp_path: Path, fresh_database_url: str, kafka_bootstrap_servers: str, kafka_namespace: str, fake_clock
 ) -> AsyncIterator[tuple[System, httpx.AsyncClient, Path]]:
+    calendars = tmp_path / "calendars"
+    calendars.mkdir()
     for year in (2025, 2026):
-        shutil.copy(DEFAULT_CALENDAR_DIR / f"cn-{year}.json", tmp_path)
-    settings = deadline_settings(fresh_database_url, kafka_bootstrap_servers, kafka_namespace)
+        shutil.copy(DEFAULT_CALENDAR_DIR / f"cn-{year}.json", calendars)
+    settings = deadline_settings(fresh_database_url, kafka_bootstrap_servers, kafka_namespace, tmp_path)
     system = System(
-        settings.model_copy(update={"sla_calendar_dir": str(tmp_path)}), [routing, intake, police]
+        settings.model_copy(update={"sla_calendar_dir": str(calendars)}), [routing, intake, police]
     )
     await system.start()
-    app = create_app(system, manage_lifespan=False)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://b") as client:
-        yield system, client, tmp_path
+    async with serving(system) as client:
+        yield system, client, calendars
     await system.stop()
     install(load_directory())
 

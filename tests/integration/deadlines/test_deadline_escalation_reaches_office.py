@@ -2,28 +2,28 @@
 declined referral does: in the office's escalation list, on the referral and in the case view."""
 
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import httpx
 import pytest
 
-from backbone.app import create_app
 from backbone.system import System
 from services.civil_affairs.service import definition as civil_affairs
 from services.routing.service import definition as routing
 from tests.integration.deadlines.conftest import deadline_settings, intake, police
 from tests.support.deadline_events import report_p1_case
+from tests.support.system import serving
 from tests.support.waiting import eventually
 
 
 @pytest.fixture
 async def with_office(
-    fresh_database_url: str, kafka_bootstrap_servers: str, kafka_namespace: str, fake_clock
+    fresh_database_url: str, kafka_bootstrap_servers: str, kafka_namespace: str, fake_clock, tmp_path: Path
 ) -> AsyncIterator[tuple[System, httpx.AsyncClient]]:
-    settings = deadline_settings(fresh_database_url, kafka_bootstrap_servers, kafka_namespace)
+    settings = deadline_settings(fresh_database_url, kafka_bootstrap_servers, kafka_namespace, tmp_path)
     system = System(settings, [routing, intake, police, civil_affairs])
     await system.start()
-    app = create_app(system, manage_lifespan=False)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://b") as client:
+    async with serving(system) as client:
         yield system, client
     await system.stop()
 

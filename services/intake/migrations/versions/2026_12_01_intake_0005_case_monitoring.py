@@ -1,15 +1,15 @@
 """When civil affairs started monitoring a case, so intake shows the status routing shows.
 
-Revision ID: intake_0002
-Revises: intake_0001
-Create Date: 2026-11-27
+Revision ID: intake_0005
+Revises: intake_0004
+Create Date: 2026-12-01
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "intake_0002"
-down_revision = "intake_0001"
+revision = "intake_0005"
+down_revision = "intake_0004"
 branch_labels = None
 depends_on = None
 
