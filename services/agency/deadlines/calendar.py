@@ -79,12 +79,13 @@ async def recompute_provisional(*, uow: UnitOfWork, policy: SlaPolicy) -> int:
 
 
 async def refresh_provisional_deadlines(runtime: ServiceRuntime) -> None:
-    """Background loop: when a calendar file is added, recompute the due times that waited on it."""
-    force = True
+    """Background loop: when a calendar file is added, recompute the due times that waited on it
+    (first with the files the system loaded at start)."""
+    changed = True
     while True:
-        if await asyncio.to_thread(holidays.refresh, force=force) or force:
+        if changed:
             async with runtime.unit_of_work() as uow:
                 await recompute_provisional(uow=uow, policy=active_policy(uow.sla_policy_path))
                 await uow.commit()
-        force = False
         await asyncio.sleep(CHECK_SECONDS)
+        changed = await asyncio.to_thread(holidays.refresh)

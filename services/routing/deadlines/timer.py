@@ -17,10 +17,10 @@ MAX_SLEEP_SECONDS = 0.5
 CALENDAR_CHECK_SECONDS = 60.0
 
 
-async def refresh_calendar(runtime: ServiceRuntime, *, force: bool = False) -> int:
-    """Load calendar files added since the last look and recompute the clocks they make exact."""
-    changed = await asyncio.to_thread(holidays.refresh, force=force)
-    if not (changed or force):
+async def refresh_calendar(runtime: ServiceRuntime, *, reload: bool = True, force: bool = False) -> int:
+    """Load calendar files added since the last look (all of them when forced) and recompute the clocks
+    whose due times waited on them; without `reload`, only recompute (the files were just loaded)."""
+    if reload and not await asyncio.to_thread(holidays.refresh, force=force):
         return 0
     async with runtime.unit_of_work() as uow:
         recomputed = await recompute_provisional(uow=uow)
@@ -30,7 +30,8 @@ async def refresh_calendar(runtime: ServiceRuntime, *, force: bool = False) -> i
 
 async def run_deadline_timer(runtime: ServiceRuntime) -> None:
     """Fire what is due, then sleep until the next checkpoint (at most MAX_SLEEP_SECONDS)."""
-    await refresh_calendar(runtime, force=True)  # a year's file shipped while routing was down
+    # The system loaded the calendar files at start: a year's file may have come while routing was down.
+    await refresh_calendar(runtime, reload=False)
     calendar_checked = time.monotonic()
     while True:
         if time.monotonic() - calendar_checked > CALENDAR_CHECK_SECONDS:
