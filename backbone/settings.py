@@ -36,6 +36,7 @@ class Settings(BaseSettings):
     log_level: str = Field(default="INFO", validation_alias="LOG_LEVEL")
     otlp_endpoint: str | None = Field(default=None, validation_alias="OTEL_EXPORTER_OTLP_ENDPOINT")
     sla_policy_path: str | None = Field(default=None, validation_alias="SLA_POLICY_PATH")
+    sla_calendar_dir: str | None = Field(default=None, validation_alias="SLA_CALENDAR_DIR")
     consumer_concurrency: int = Field(default=4, validation_alias="CONSUMER_CONCURRENCY", ge=1)
     consumer_max_attempts: int = Field(default=3, validation_alias="CONSUMER_MAX_ATTEMPTS")
     relay_batch_size: int = Field(default=200, validation_alias="OUTBOX_RELAY_BATCH_SIZE")
@@ -59,6 +60,7 @@ class Settings(BaseSettings):
     # embedded default creates on first start.
     sealing_keys: str | None = Field(default=None, validation_alias="SEALING_KEYS", repr=False)
     sealing_key_file: Path | None = Field(default=None, validation_alias="SEALING_KEY_FILE")
+    agency_clock_skew_seconds: float = Field(default=120, ge=0, validation_alias="AGENCY_CLOCK_SKEW_SECONDS")
 
     @property
     def service_names(self) -> list[str]:

@@ -19,6 +19,7 @@ from backbone.migrations import upgrade_service_schema
 from backbone.sealing import KeyRing, load_key_ring
 from backbone.service import ServiceDefinition, ServiceRuntime, supervise
 from backbone.settings import Settings
+from backbone.sla import holidays
 from backbone.telemetry import configure_tracing
 from contracts.catalogue import Catalogue, dead_letter_topic, load_catalogue
 
@@ -58,6 +59,8 @@ class System:
     async def start(self) -> None:
         """Migrate every service's schema, connect the transport, start relays, consumers and timers."""
         configure_logging(self.settings.log_level)
+        # Fails loudly on a missing directory or a bad file: deadlines must not be computed on guesses.
+        holidays.install(await asyncio.to_thread(holidays.load_directory, self.settings.sla_calendar_dir))
         names = "+".join(d.name for d in self.definitions)
         configure_tracing(service_name=f"backbone:{names}", otlp_endpoint=self.settings.otlp_endpoint)
         self.database_url = self.settings.database_url or await asyncio.to_thread(
