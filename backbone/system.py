@@ -7,11 +7,12 @@ import importlib
 import logging
 
 from backbone.db import create_engine, ping, session_factory, start_embedded_postgres
+from backbone.db_access import DatabaseAccess, role_secret
 from backbone.logging import configure_logging
 from backbone.messaging.consumer import EventConsumer
+from backbone.messaging.embedded import LOG_SCHEMA, LOG_TABLES
 from backbone.messaging.outbox import OutboxRelay
 from backbone.messaging.transport import Transport, create_transport
-from backbone.migrations import upgrade_service_schema
 from backbone.service import ServiceDefinition, ServiceRuntime, supervise
 from backbone.settings import Settings
 from backbone.telemetry import configure_tracing
@@ -39,6 +40,7 @@ class System:
         self.catalogue = catalogue or load_catalogue()
         self.transport = transport
         self.database_url: str | None = None
+        self.access: DatabaseAccess | None = None
         self.runtimes: dict[str, ServiceRuntime] = {}
         self._tasks: list[asyncio.Task] = []
 
@@ -56,11 +58,19 @@ class System:
         self.database_url = self.settings.database_url or await asyncio.to_thread(
             start_embedded_postgres, self.settings.data_dir
         )
+        self.access = DatabaseAccess(
+            self.database_url, role_secret(self.settings.database_role_secret, self.settings.data_dir)
+        )
+        embedded = self.settings.resolved_transport == "embedded"
+        await self.access.provision([d.name for d in self.definitions] + ([LOG_SCHEMA] if embedded else []))
+        if embedded:
+            await self.access.run_as_owner(LOG_SCHEMA, LOG_TABLES)
         if self.transport is None:
             self.transport = create_transport(
                 self.settings.resolved_transport,
                 kafka_bootstrap_servers=self.settings.kafka_bootstrap_servers,
-                database_url=self.database_url,
+                kafka_security=self.settings.kafka_security_options(),
+                database_url=self.access.service_url(LOG_SCHEMA),
                 partitions=self.settings.kafka_topic_partitions,
                 replication_factor=self.settings.kafka_replication_factor,
                 namespace=self.settings.kafka_namespace,
@@ -75,10 +85,13 @@ class System:
         log.info("services started", extra={"services": names, "transport": self.settings.resolved_transport})
 
     async def _start_service(self, definition: ServiceDefinition) -> ServiceRuntime:
+        assert self.access is not None
+        await self.access.migrate(definition.name, definition.migrations)
         engine = create_engine(
-            self.database_url, schema=definition.name, pool_size=self.settings.db_pool_size
+            self.access.service_url(definition.name),
+            schema=definition.name,
+            pool_size=self.settings.db_pool_size,
         )
-        await upgrade_service_schema(engine, schema=definition.name, service_migrations=definition.migrations)
         relay = OutboxRelay(
             service=definition.name,
             engine=engine,

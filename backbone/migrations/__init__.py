@@ -43,14 +43,34 @@ def _upgrade(connection: Connection, script_location: Path, schema: str, version
 
 
 async def upgrade_service_schema(
-    engine: AsyncEngine, *, schema: str, service_migrations: tuple[Path, ...]
+    engine: AsyncEngine,
+    *,
+    schema: str,
+    service_migrations: tuple[Path, ...],
+    role: str | None = None,
+    grantee: str | None = None,
 ) -> None:
-    """Bring a service's schema to head; replicas starting together wait on one advisory lock."""
+    """Bring a service's schema to head; replicas starting together wait on one advisory lock.
+
+    With `role`, the migrations run as that role (the schema's owner, see backbone.db_access), so it
+    owns what they create; `grantee` (the service's role) may then read the version tables, not write them.
+    """
     async with engine.begin() as connection:
         await connection.execute(
             text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": f"migrate:{schema}"}
         )
-        await connection.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
+        if role:
+            # The schema was provisioned; its owner runs the migrations.
+            await connection.execute(text(f'SET LOCAL ROLE "{role}"'))
+        else:
+            await connection.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
         await connection.run_sync(_upgrade, BACKBONE_MIGRATIONS, schema, "backbone_alembic_version")
+        version_tables = ["backbone_alembic_version"]
         for location in service_migrations:
-            await connection.run_sync(_upgrade, location, schema, f"alembic_version_{location.parent.name}")
+            version_tables.append(f"alembic_version_{location.parent.name}")
+            await connection.run_sync(_upgrade, location, schema, version_tables[-1])
+        if grantee:
+            for table in version_tables:
+                await connection.execute(
+                    text(f'REVOKE INSERT, UPDATE, DELETE ON "{schema}"."{table}" FROM "{grantee}"')
+                )
