@@ -55,9 +55,8 @@ class System:
         configure_logging(self.settings.log_level)
         names = "+".join(d.name for d in self.definitions)
         configure_tracing(service_name=f"backbone:{names}", otlp_endpoint=self.settings.otlp_endpoint)
-        self.database_url = self.settings.database_url or await asyncio.to_thread(
-            start_embedded_postgres, self.settings.data_dir
-        )
+        # Not in a worker thread: the server's parent-death signal follows the thread that forks it.
+        self.database_url = self.settings.database_url or start_embedded_postgres(self.settings.data_dir)
         self.access = DatabaseAccess(
             self.database_url, role_secret(self.settings.database_role_secret, self.settings.data_dir)
         )
