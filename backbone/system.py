@@ -16,7 +16,7 @@ from backbone.messaging.transport import Transport, create_transport
 from backbone.service import ServiceDefinition, ServiceRuntime, supervise
 from backbone.settings import Settings
 from backbone.telemetry import configure_tracing
-from contracts.catalogue import Catalogue, dead_letter_topic, load_catalogue
+from contracts.catalogue import Catalogue, dead_letter_topic, load_catalogue, topic_of
 
 log = logging.getLogger(__name__)
 
@@ -77,8 +77,7 @@ class System:
                 concurrency=self.settings.consumer_concurrency,
             )
         await self.transport.start()
-        topics = self.catalogue.topics() + [dead_letter_topic(d.name) for d in self.definitions]
-        await self.transport.ensure_topics(topics)
+        await self.transport.ensure_topics(self._topics())
         for definition in self.definitions:
             self.runtimes[definition.name] = await self._start_service(definition)
         log.info("services started", extra={"services": names, "transport": self.settings.resolved_transport})
@@ -123,6 +122,17 @@ class System:
         for index, loop in enumerate(definition.background):
             self._spawn(f"{definition.name}.background.{index}", lambda loop=loop: loop(runtime))
         return runtime
+
+    def _topics(self) -> list[str]:
+        """The topics this process's services write (own events, dead letters) and read (catalogue).
+
+        Only those: with Kafka ACLs (backbone.messaging.kafka_access) a service may create no others.
+        """
+        topics = set()
+        for definition in self.definitions:
+            topics |= {topic_of(definition.name), dead_letter_topic(definition.name)}
+            topics |= {t for spec in self.catalogue.consumed_by(definition.name) for t in spec.topics}
+        return sorted(topics)
 
     def _spawn(self, name: str, loop) -> None:
         self._tasks.append(asyncio.create_task(supervise(name, loop), name=name))

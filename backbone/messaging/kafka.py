@@ -39,9 +39,7 @@ class KafkaTransport:
 
     async def start(self) -> None:
         """Connect the producer."""
-        self._producer = AIOKafkaProducer(
-            **self._client, enable_idempotence=True, acks="all", linger_ms=2
-        )
+        self._producer = AIOKafkaProducer(**self._client, enable_idempotence=True, acks="all", linger_ms=2)
         await self._producer.start()
 
     async def stop(self) -> None:

@@ -16,6 +16,8 @@ import asyncpg
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
+from backbone.settings import Settings
+
 pytestmark = pytest.mark.kafka
 
 TIMEOUT_S = 60
@@ -47,7 +49,8 @@ async def test_kafka_idempotent_produce_is_consumed_back() -> None:
     key = b"smoke-key"
     value = f"smoke-{run_id}".encode()
 
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=True, acks="all")
+    security = Settings().kafka_security_options()  # SASL, as the test command exports it
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=True, acks="all", **security)
     await asyncio.wait_for(producer.start(), TIMEOUT_S)
     try:
         # The topic does not exist yet: the broker auto-creates it on first metadata request.
@@ -61,6 +64,7 @@ async def test_kafka_idempotent_produce_is_consumed_back() -> None:
     consumer = AIOKafkaConsumer(
         topic,
         bootstrap_servers=bootstrap,
+        **security,
         group_id=f"local-infra-smoke-{run_id}",
         auto_offset_reset="earliest",
         enable_auto_commit=False,
