@@ -18,9 +18,10 @@ import hashlib
 import hmac
 import os
 import secrets
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 from sqlalchemy.engine import make_url
@@ -115,7 +116,9 @@ class DatabaseAccess:
         finally:
             await connection.close()
 
-    async def migrate(self, schema: str, migrations: tuple[Path, ...]) -> None:
+    async def migrate(
+        self, schema: str, migrations: tuple[Path, ...], *, attributes: Mapping[str, Any] | None = None
+    ) -> None:
         """Bring a schema to head as the owner role (so the owner owns every table)."""
         engine = create_engine(self.admin_url, schema=schema, pool_size=1)
         try:
@@ -125,6 +128,7 @@ class DatabaseAccess:
                 service_migrations=migrations,
                 role=self.owner,
                 grantee=self.role(schema),
+                attributes=attributes,
             )
         finally:
             await engine.dispose()

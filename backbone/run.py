@@ -25,6 +25,16 @@ def _exit_on_sigterm(signum: int, _frame: object) -> None:
 def main() -> None:
     settings = get_settings()
     configure_logging(settings.log_level)
+    if not settings.auth_issuer:
+        secrets_file = settings.data_dir / "identity" / "secrets.json"
+        print(
+            f"Built-in issuer: {settings.issuer_url} (accounts: deploy/identity/registry.json;\n"
+            f"their secrets, drawn on first start, in {secrets_file}, readable by its owner only).\n"
+            "Every API call needs a bearer token, e.g.:\n"
+            "  TOKEN=$(.venv/bin/python -m backbone.issuer token hotline-12355)\n"
+            '  curl -H "Authorization: Bearer $TOKEN" ...',
+            flush=True,
+        )
     server: EmbeddedPostgres | None = None
     if not settings.database_url:
         server = EmbeddedPostgres(settings.data_dir)

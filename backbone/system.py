@@ -6,13 +6,18 @@ import asyncio
 import importlib
 import logging
 
+from backbone.audit.store import append_audit, audit_record
+from backbone.auth.guard import Access, Authenticator
+from backbone.auth.setup import build_authentication
 from backbone.db import create_engine, ping, session_factory, start_embedded_postgres
 from backbone.db_access import DatabaseAccess, role_secret
+from backbone.issuer.app import BuiltinIssuer
 from backbone.logging import configure_logging
 from backbone.messaging.consumer import EventConsumer
 from backbone.messaging.embedded import LOG_SCHEMA, LOG_TABLES
 from backbone.messaging.outbox import OutboxRelay
 from backbone.messaging.transport import Transport, create_transport
+from backbone.sealing import KeyRing, load_key_ring
 from backbone.service import ServiceDefinition, ServiceRuntime, supervise
 from backbone.settings import Settings
 from backbone.telemetry import configure_tracing
@@ -42,6 +47,8 @@ class System:
         self.database_url: str | None = None
         self.access: DatabaseAccess | None = None
         self.runtimes: dict[str, ServiceRuntime] = {}
+        self.auth: Authenticator | None = None
+        self.issuer: BuiltinIssuer | None = None
         self._tasks: list[asyncio.Task] = []
 
     def runtime(self, name: str) -> ServiceRuntime:
@@ -76,6 +83,7 @@ class System:
                 retention_seconds=self.settings.embedded_retention_seconds,
                 concurrency=self.settings.consumer_concurrency,
             )
+        self.auth, self.issuer = build_authentication(self.settings)
         await self.transport.start()
         await self.transport.ensure_topics(self._topics())
         for definition in self.definitions:
@@ -84,7 +92,8 @@ class System:
 
     async def _start_service(self, definition: ServiceDefinition) -> ServiceRuntime:
         assert self.access is not None
-        await self.access.migrate(definition.name, definition.migrations)
+        key_ring = self._key_ring() if definition.seals_personal_data else None
+        await self.access.migrate(definition.name, definition.migrations, attributes={"key_ring": key_ring})
         engine = create_engine(
             self.access.service_url(definition.name),
             schema=definition.name,
@@ -105,6 +114,7 @@ class System:
             catalogue=self.catalogue,
             relay=relay,
             sla_policy_path=self.settings.sla_policy_path,
+            key_ring=key_ring,
         )
         self._spawn(f"{definition.name}.relay", relay.run)
         if definition.handlers or definition.envelope_observers:
@@ -134,8 +144,21 @@ class System:
             topics |= {t for spec in self.catalogue.consumed_by(definition.name) for t in spec.topics}
         return sorted(topics)
 
+    def _key_ring(self) -> KeyRing:
+        """The sealing key ring from the settings; the key file is created on first start if missing."""
+        return load_key_ring(
+            inline=self.settings.sealing_keys, path=self.settings.resolved_sealing_key_file, create=True
+        )
+
     def _spawn(self, name: str, loop) -> None:
         self._tasks.append(asyncio.create_task(supervise(name, loop), name=name))
+
+    async def record_read(self, service: str, access: Access, *, purpose: str | None) -> None:
+        """Audit a read of personal data before the data is returned, in a transaction of its own."""
+        runtime = self.runtime(service)
+        async with runtime.sessionmaker() as session:
+            await append_audit(session, audit_record(access, service=service, purpose=purpose))
+            await session.commit()
 
     async def ready(self) -> dict[str, str]:
         """Each dependency's state: `ok` or why not."""

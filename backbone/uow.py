@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from types import TracebackType
+from typing import Any
 
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from backbone.audit.store import append_audit
 from backbone.clock import utcnow
 from backbone.messaging.outbox import outbox_row
 from backbone.messaging.tables import outbox
+from backbone.sealing import KeyRing
 from backbone.sla.stamping import active_policy, sla_stamps
 from contracts.catalogue import Catalogue, topic_of
 from contracts.envelope import CloudEvent, Event, SlaClockRef
@@ -28,7 +31,12 @@ class UnitOfWork:
         on_commit: Callable[[], None] = lambda: None,
         sla_policy_path: str | None = None,
         observers: Sequence[Callable[[CloudEvent, UnitOfWork], Awaitable[None]]] = (),
+        audit: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+        key_ring: KeyRing | None = None,
     ) -> None:
+        # Set for a state-changing request: builds the audit record committed with its effects.
+        self.audit = audit
+        self._key_ring = key_ring
         self.observers = tuple(observers)
         self.sla_policy_path = sla_policy_path
         self.service = service
@@ -43,6 +51,13 @@ class UnitOfWork:
         if self._session is None:
             raise RuntimeError("unit of work used outside `async with`")
         return self._session
+
+    @property
+    def key_ring(self) -> KeyRing:
+        """The keys sealing the service's personal data (only for services declaring they seal)."""
+        if self._key_ring is None:
+            raise RuntimeError(f"{self.service} does not declare seals_personal_data: it holds no keys")
+        return self._key_ring
 
     async def __aenter__(self) -> UnitOfWork:
         self._session = self._sessionmaker()
@@ -92,6 +107,10 @@ class UnitOfWork:
         if self._pending:
             topic = topic_of(self.service)
             await self.session.execute(insert(outbox), [outbox_row(e, topic=topic) for e in self._pending])
+        if self.audit is not None:
+            # Last, so the chain lock is held only for the insert and the commit.
+            subjects = sorted({e.subject for e in self._pending if e.subject})
+            await append_audit(self.session, self.audit({"event_subjects": subjects} if subjects else {}))
         await self.session.commit()
         self._pending = []
         self._on_commit()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from alembic import command, context
 from alembic.config import Config
@@ -36,8 +38,15 @@ def run_env() -> None:
         context.run_migrations()
 
 
-def _upgrade(connection: Connection, script_location: Path, schema: str, version_table: str) -> None:
+def _upgrade(
+    connection: Connection,
+    script_location: Path,
+    schema: str,
+    version_table: str,
+    extra: Mapping[str, Any] | None = None,
+) -> None:
     config = alembic_config(script_location, schema=schema, version_table=version_table)
+    config.attributes.update(extra or {})
     config.attributes["connection"] = connection
     command.upgrade(config, "head")
 
@@ -49,11 +58,14 @@ async def upgrade_service_schema(
     service_migrations: tuple[Path, ...],
     role: str | None = None,
     grantee: str | None = None,
+    attributes: Mapping[str, Any] | None = None,
 ) -> None:
     """Bring a service's schema to head; replicas starting together wait on one advisory lock.
 
     With `role`, the migrations run as that role (the schema's owner, see backbone.db_access), so it
     owns what they create; `grantee` (the service's role) may then read the version tables, not write them.
+    `attributes` reach the service's migrations as `op.get_context().config.attributes` (e.g. the key
+    ring a migration sealing existing rows needs).
     """
     async with engine.begin() as connection:
         await connection.execute(
@@ -68,7 +80,7 @@ async def upgrade_service_schema(
         version_tables = ["backbone_alembic_version"]
         for location in service_migrations:
             version_tables.append(f"alembic_version_{location.parent.name}")
-            await connection.run_sync(_upgrade, location, schema, version_tables[-1])
+            await connection.run_sync(_upgrade, location, schema, version_tables[-1], attributes)
         if grantee:
             for table in version_tables:
                 await connection.execute(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -18,7 +19,9 @@ from tests.support.waiting import eventually
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 # The single-process default: no DATABASE_URL, no broker, nothing inherited from the test command.
-DROPPED = ("DATABASE_URL", "KAFKA_BOOTSTRAP_SERVERS", "BACKBONE_TRANSPORT", "BACKBONE_SERVICES", "KAFKA_")
+DROPPED = ("DATABASE_URL", "BACKBONE_", "KAFKA_", "AUTH_", "IDENTITY_", "SEALING_")
+# Every API call needs a bearer token: the built-in issuer's, for the 12355 hotline (intake's owner).
+CALLER = "hotline-12355"
 
 
 def free_port() -> int:
@@ -85,8 +88,18 @@ class RunningBackbone:
         await eventually(probe, until=lambda status: status == 200, within=120, what="backbone.run ready")
 
     async def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """A call as the hotline, with a token from this run's built-in issuer."""
         async with httpx.AsyncClient(base_url=self.base_url, timeout=30) as client:
-            return await client.request(method, path, **kwargs)
+            secrets = json.loads((self.data_dir / "identity" / "secrets.json").read_text())
+            issued = await client.post(
+                "/issuer/token", data={"grant_type": "client_credentials"}, auth=(CALLER, secrets[CALLER])
+            )
+            issued.raise_for_status()
+            headers = {
+                **kwargs.pop("headers", {}),
+                "Authorization": f"Bearer {issued.json()['access_token']}",
+            }
+            return await client.request(method, path, headers=headers, **kwargs)
 
     def signal(self, signum: int, *, group: bool = False) -> None:
         assert self.process is not None
@@ -95,13 +108,16 @@ class RunningBackbone:
         else:
             self.process.send_signal(signum)
 
-    def wait_exit(self, timeout: float = 60) -> int:
+    def wait_exit(self, timeout: float = 120) -> int:
         assert self.process is not None
         return self.process.wait(timeout)
 
     async def no_server_left(self) -> None:
         await eventually(
-            lambda: _now(server_processes(self.pgdata)), until=lambda pids: pids == [], what="no PostgreSQL"
+            lambda: _now(server_processes(self.pgdata)),
+            until=lambda pids: pids == [],
+            within=60,
+            what="no PostgreSQL",
         )
 
     def log_tail(self) -> str:
