@@ -23,7 +23,7 @@
 #   KAFKA_PORT             PLAINTEXT listener on 127.0.0.1 (default 9092)
 #   KAFKA_CONTROLLER_PORT  KRaft controller listener on 127.0.0.1 (default 9093)
 #   KAFKA_PARTITIONS       num.partitions for auto-created topics (default 3)
-#   KAFKA_START_TIMEOUT    seconds to wait for readiness (default 90)
+#   KAFKA_START_TIMEOUT    seconds to wait for readiness (default 180)
 #   KAFKA_STOP_TIMEOUT     seconds to wait after SIGTERM before SIGKILL (default 30)
 #   KAFKA_HEAP_OPTS        JVM heap options (default "-Xms256m -Xmx512m")
 set -euo pipefail
@@ -49,7 +49,7 @@ HOST="127.0.0.1"
 PORT="${KAFKA_PORT:-9092}"
 CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-9093}"
 PARTITIONS="${KAFKA_PARTITIONS:-3}"
-START_TIMEOUT="${KAFKA_START_TIMEOUT:-90}"
+START_TIMEOUT="${KAFKA_START_TIMEOUT:-180}"
 STOP_TIMEOUT="${KAFKA_STOP_TIMEOUT:-30}"
 HEAP_OPTS="${KAFKA_HEAP_OPTS:--Xms256m -Xmx512m}"
 
