@@ -5,11 +5,16 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from backbone.settings import get_settings
 from backbone.system import System
+from backbone.web.bodies import BodyGuard
+from backbone.web.failures import install_error_handlers
+from backbone.web.openapi import declare_runtime_statuses, runtime_statuses
+from backbone.web.params import refuse_nul_parameters
+from backbone.web.readiness import readiness
 
 # FastAPI's own OpenTelemetry support makes the HTTP spans. Its log records would carry validation
 # failures' input (a child's name, a resident ID), so they stay off; probes are not traced.
@@ -50,25 +55,27 @@ def create_app(system: System | None = None, *, manage_lifespan: bool = True) ->
         )
         service_app.state.system = system
         service_app.state.service_name = definition.name
+        # Hostile input is refused here, once for every service, before any view sees it.
+        install_error_handlers(service_app)
+        service_app.add_middleware(BodyGuard, max_body_bytes=system.settings.http_max_body_bytes)
         for router in definition.routers:
-            service_app.include_router(router)
-        _add_probes(service_app)
+            service_app.include_router(router, dependencies=[Depends(refuse_nul_parameters)])
+        declare_runtime_statuses(service_app, runtime_statuses(system.settings.http_max_body_bytes))
+        _add_probes(service_app, service=definition.name)
         root.mount(f"/{definition.name}", service_app)
     return root
 
 
-def _add_probes(app: FastAPI) -> None:
+def _add_probes(app: FastAPI, *, service: str | None = None) -> None:
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
     @app.get("/readyz", include_in_schema=False)
     async def readyz(request: Request) -> JSONResponse:
-        checks = await request.app.state.system.ready()
-        ready = bool(checks) and all(state == "ok" for state in checks.values())
-        return JSONResponse(
-            {"status": "ready" if ready else "not ready", "checks": checks}, 200 if ready else 503
-        )
+        databases, broker = await request.app.state.system.ready(service)
+        status_code, body = readiness(databases=databases, broker=broker)
+        return JSONResponse(body, status_code)
 
 
 def create_service_app(name: str) -> FastAPI:

@@ -11,6 +11,7 @@ from pydantic import BaseModel
 
 from backbone.service import get_uow
 from backbone.uow import UnitOfWork
+from backbone.web.problems import ErrorBody
 from services.intake.reports.idempotency import IdempotencyKeyReused
 from services.intake.reports.reading import ReportView, report_view
 from services.intake.reports.schemas import ReportSubmission
@@ -26,16 +27,6 @@ class ReportAccepted(BaseModel):
     child_id: str
     corroborates_report_id: str | None
     new_case: bool
-
-
-class Problem(BaseModel):
-    loc: list[str | int]
-    msg: str
-    type: str
-
-
-class Refusal(BaseModel):
-    detail: list[Problem]
 
 
 def inline_schema(model: type[BaseModel]) -> dict[str, Any]:
@@ -60,7 +51,7 @@ def inline_schema(model: type[BaseModel]) -> dict[str, Any]:
     "/reports",
     status_code=202,
     response_model=ReportAccepted,
-    responses={422: {"model": Refusal, "description": "Bad fields, named without their values"}},
+    responses={422: {"model": ErrorBody, "description": "Bad fields, named without their values"}},
     openapi_extra={
         "requestBody": {
             "required": True,

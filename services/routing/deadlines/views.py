@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Query
-from pydantic import AwareDatetime, BaseModel, Field
+from fastapi import APIRouter, Depends, HTTPException
+from pydantic import BaseModel, Field
 
 from backbone.clock import utcnow
 from backbone.service import get_uow
 from backbone.sla.clock import ClockError
 from backbone.uow import UnitOfWork
+from backbone.web.params import IsoDateTime, Page, paging
 from contracts.events.common import Agency
 from services.routing.deadlines import service
 from services.routing.deadlines.queries import (
@@ -23,6 +24,7 @@ from services.routing.deadlines.queries import (
 )
 
 router = APIRouter(prefix="/v1/sla", tags=["deadlines"])
+clock_page = paging(default_limit=100, max_limit=1000)
 
 
 class PauseClock(BaseModel):
@@ -34,12 +36,11 @@ class PauseClock(BaseModel):
 @router.get("", response_model=list[ClockView])
 async def get_clocks(
     uow: Annotated[UnitOfWork, Depends(get_uow)],
+    page: Annotated[Page, Depends(clock_page)],
     agency: Agency | None = None,
     state: ClockFilterState | None = None,
-    due_before: AwareDatetime | None = None,
+    due_before: IsoDateTime | None = None,
     case_id: str | None = None,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
 ) -> list[ClockView]:
     """Deadlines, soonest due first."""
     async with uow:
@@ -49,8 +50,8 @@ async def get_clocks(
             state=state,
             due_before=due_before,
             case_id=case_id,
-            limit=limit,
-            offset=offset,
+            limit=page.limit,
+            offset=page.offset,
         )
 
 
@@ -58,7 +59,7 @@ async def get_clocks(
 async def get_compliance(
     uow: Annotated[UnitOfWork, Depends(get_uow)],
     agency: Agency | None = None,
-    since: AwareDatetime | None = None,
+    since: IsoDateTime | None = None,
 ) -> list[AgencyCompliance]:
     """Per-agency figures for supervision: on time, late, breached, median and p90 time to stop."""
     async with uow:
