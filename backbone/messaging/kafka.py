@@ -11,10 +11,13 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import CommitFailedError
 
 from backbone.messaging.batching import apply_batch, retry_delay
+from backbone.messaging.outage import BROKER_OUTAGE, BrokerOutage
 from backbone.messaging.transport import IncomingMessage, MessageHandler, OutgoingMessage
 
 log = logging.getLogger(__name__)
 TOPIC_ALREADY_EXISTS = 36
+# How often the transport asks the broker for metadata, to notice it has gone or come back.
+BROKER_WATCH_SECONDS = 2.0
 
 
 class KafkaTransport:
@@ -26,6 +29,7 @@ class KafkaTransport:
         replication_factor: int = 1,
         namespace: str = "",
         concurrency: int = 4,
+        outage: BrokerOutage = BROKER_OUTAGE,
     ) -> None:
         self._concurrency = concurrency
         self._bootstrap = bootstrap_servers
@@ -34,6 +38,8 @@ class KafkaTransport:
         self._partitions = partitions
         self._replication_factor = replication_factor
         self._producer: AIOKafkaProducer | None = None
+        self._outage = outage
+        self._watch: asyncio.Task | None = None
 
     async def start(self) -> None:
         """Connect the producer."""
@@ -41,9 +47,25 @@ class KafkaTransport:
             bootstrap_servers=self._bootstrap, enable_idempotence=True, acks="all", linger_ms=2
         )
         await self._producer.start()
+        self._watch = asyncio.create_task(self._watch_broker(), name="kafka.broker_watch")
+
+    async def _watch_broker(self) -> None:
+        """Tell the outage log when the broker stops or starts answering."""
+        while True:
+            try:
+                await self.ping()
+            except Exception as error:
+                self._outage.went_away(reason=f"metadata request failed: {type(error).__name__}")
+            else:
+                self._outage.came_back()
+            await asyncio.sleep(BROKER_WATCH_SECONDS)
 
     async def stop(self) -> None:
         """Flush and close the producer."""
+        if self._watch is not None:
+            self._watch.cancel()
+            await asyncio.gather(self._watch, return_exceptions=True)
+            self._watch = None
         if self._producer is not None:
             await self._producer.stop()
             self._producer = None
