@@ -119,9 +119,10 @@ class KafkaTransport:
             auto_offset_reset="earliest",
             max_poll_records=200,
         )
-        await consumer.start()
         failures = 0
         try:
+            # Inside the try: a start that fails (broker down) must still close what it opened.
+            await consumer.start()
             while True:
                 batches = await consumer.getmany(timeout_ms=500)
                 outcomes = await asyncio.gather(

@@ -45,11 +45,19 @@ class PrivateComponent:
         await asyncio.to_thread(self.run, "stop")
 
 
+def _reuse_kafka_jars(script: str, directory: Path) -> None:
+    # The jars ./test.sh's own broker fetched: copying them beats Maven resolving them again.
+    fetched = REPO_ROOT / ".local-infra" / "kafka" / "libs"
+    if script == "kafka" and (fetched / ".complete").is_file():
+        shutil.copytree(fetched, directory / "kafka" / "libs")
+
+
 @contextlib.contextmanager
 def private_component(script: str, **ports: int) -> Iterator[PrivateComponent]:
     """Start the component in a fresh directory on the given ports; stop it and delete it afterwards."""
     directory = tempfile.mkdtemp(prefix=f"private-{script}-")
     os.chmod(directory, 0o755)  # PostgreSQL runs as its own user when the tests run as root
+    _reuse_kafka_jars(script, Path(directory))
     component = PrivateComponent(
         script, {**os.environ, "LOCAL_INFRA_DIR": directory, **{k: str(v) for k, v in ports.items()}}
     )
