@@ -69,10 +69,11 @@ def declare_runtime_statuses(app: FastAPI, statuses: Iterable[RuntimeStatus]) ->
     """Make `app.openapi()` declare each status, with the shared error schema, where it applies."""
     statuses = list(statuses)
     generate = app.openapi
+    declared: list[dict[str, Any]] = []
 
     def openapi() -> dict[str, Any]:
         document = generate()  # FastAPI's, cached: the changes below are made once and kept
-        if document.get("x-runtime-statuses"):
+        if declared and declared[0] is document:
             return document
         schemas = document.setdefault("components", {}).setdefault("schemas", {})
         error_schema = ErrorBody.model_json_schema(ref_template=COMPONENTS + "{model}")
@@ -83,7 +84,7 @@ def declare_runtime_statuses(app: FastAPI, statuses: Iterable[RuntimeStatus]) ->
                 if method in HTTP_METHODS:
                     _declare(method, operation, statuses)
         _drop_unreferenced(document, _FASTAPI_VALIDATION_SCHEMAS)
-        document["x-runtime-statuses"] = sorted(s.status for s in statuses)
+        declared[:] = [document]
         return document
 
     app.openapi = openapi  # type: ignore[method-assign]

@@ -11,7 +11,7 @@ from pydantic import BaseModel
 
 from backbone.service import get_uow
 from backbone.uow import UnitOfWork
-from backbone.web.problems import ErrorBody
+from backbone.web.problems import ErrorBody, problem
 from services.intake.reports.idempotency import IdempotencyKeyReused
 from services.intake.reports.reading import ReportView, report_view
 from services.intake.reports.schemas import ReportSubmission
@@ -76,11 +76,11 @@ async def post_report(
         raise HTTPException(
             422,
             detail=[
-                {
-                    "loc": ["header", "Idempotency-Key"],
-                    "msg": "this Idempotency-Key was already used with a different request body",
-                    "type": "idempotency_key_reused",
-                }
+                problem(
+                    ["header", "Idempotency-Key"],
+                    "this Idempotency-Key was already used with a different request body",
+                    "idempotency_key_reused",
+                )
             ],
         ) from None
     headers = {REPLAYED_HEADER: "true"} if replayed else {}
@@ -102,7 +102,7 @@ def _json_body(raw: bytes) -> Any:
         return json.loads(raw)
     except ValueError:
         raise HTTPException(
-            422, detail=[{"loc": ["body"], "msg": "the body is not valid JSON", "type": "json_invalid"}]
+            422, detail=[problem(["body"], "the body is not valid JSON", "json_invalid")]
         ) from None
 
 

@@ -12,6 +12,7 @@ from backbone.service import get_uow
 from backbone.sla.clock import ClockError
 from backbone.uow import UnitOfWork
 from backbone.web.params import IsoDateTime, Page, paging
+from backbone.web.problems import problem
 from contracts.events.common import Agency
 from services.routing.deadlines import service
 from services.routing.deadlines.queries import (
@@ -87,7 +88,7 @@ async def _change(uow: UnitOfWork, change) -> ClockView:
         except ClockError as error:
             raise HTTPException(409, str(error)) from None
         except ValueError as error:
-            raise HTTPException(422, str(error)) from None
+            raise HTTPException(422, [problem(["body"], str(error), "value_error")]) from None
         view = clock_view(row, now=utcnow())
         await uow.commit()
     return view
