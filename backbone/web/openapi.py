@@ -1,7 +1,7 @@
 """Every status the runtime can answer, declared on every operation of every service's OpenAPI.
 
-To declare another (401/403 for authentication, 429 for rate limits), add a `RuntimeStatus` to
-`RUNTIME_STATUSES`, or pass extra ones to `declare_runtime_statuses`; `applies` picks the operations.
+To declare another (429 for rate limits, ...), add a `RuntimeStatus` to `runtime_statuses` or pass it
+to `declare_runtime_statuses` (as `access_statuses` does for 401/403); `applies` picks the operations.
 """
 
 from __future__ import annotations
@@ -11,10 +11,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fastapi import FastAPI
+from pydantic import BaseModel
 
 from backbone.web.bodies import BODYLESS_METHODS, MAX_JSON_DEPTH
 from backbone.web.failures import RETRY_AFTER_SECONDS
-from backbone.web.problems import ErrorBody
+from backbone.web.problems import ErrorBody, ErrorMessage
 
 COMPONENTS = "#/components/schemas/"
 HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
@@ -22,11 +23,15 @@ HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "tra
 _FASTAPI_VALIDATION_SCHEMAS = ("HTTPValidationError", "ValidationError")
 
 
-def every_operation(method: str, operation: dict[str, Any]) -> bool:
+# Whether a status applies to an operation: (method, path as the service declares it, operation).
+Applies = Callable[[str, str, dict[str, Any]], bool]
+
+
+def every_operation(method: str, path: str, operation: dict[str, Any]) -> bool:
     return True
 
 
-def takes_a_body(method: str, operation: dict[str, Any]) -> bool:
+def takes_a_body(method: str, path: str, operation: dict[str, Any]) -> bool:
     return method.upper() not in BODYLESS_METHODS
 
 
@@ -34,8 +39,9 @@ def takes_a_body(method: str, operation: dict[str, Any]) -> bool:
 class RuntimeStatus:
     status: int
     description: str
-    applies: Callable[[str, dict[str, Any]], bool] = every_operation
+    applies: Applies = every_operation
     headers: dict[str, Any] = field(default_factory=dict)
+    model: type[BaseModel] = ErrorBody
 
 
 def runtime_statuses(max_body_bytes: int) -> list[RuntimeStatus]:
@@ -65,6 +71,24 @@ def runtime_statuses(max_body_bytes: int) -> list[RuntimeStatus]:
     ]
 
 
+def access_statuses(rule_of: Callable[[str, str], Any]) -> list[RuntimeStatus]:
+    """401 and 403 on every operation whose access rule is not public (`rule_of(method, path)`)."""
+
+    def guarded(method: str, path: str, operation: dict[str, Any]) -> bool:
+        rule = rule_of(method.upper(), path)
+        return rule is None or not rule.public
+
+    challenge = {
+        "WWW-Authenticate": {"description": "The bearer challenge (RFC 6750)", "schema": {"type": "string"}}
+    }
+    return [
+        RuntimeStatus(401, "No valid bearer access token", guarded, challenge, ErrorMessage),
+        RuntimeStatus(
+            403, "The token's scope or the access policy refuses this caller", guarded, {}, ErrorMessage
+        ),
+    ]
+
+
 def declare_runtime_statuses(app: FastAPI, statuses: Iterable[RuntimeStatus]) -> None:
     """Make `app.openapi()` declare each status, with the shared error schema, where it applies."""
     statuses = list(statuses)
@@ -76,13 +100,14 @@ def declare_runtime_statuses(app: FastAPI, statuses: Iterable[RuntimeStatus]) ->
         if declared and declared[0] is document:
             return document
         schemas = document.setdefault("components", {}).setdefault("schemas", {})
-        error_schema = ErrorBody.model_json_schema(ref_template=COMPONENTS + "{model}")
-        schemas.update(error_schema.pop("$defs", {}))
-        schemas[ErrorBody.__name__] = error_schema
-        for path_item in document.get("paths", {}).values():
+        for model in {s.model for s in statuses}:
+            model_schema = model.model_json_schema(ref_template=COMPONENTS + "{model}")
+            schemas.update(model_schema.pop("$defs", {}))
+            schemas[model.__name__] = model_schema
+        for path, path_item in document.get("paths", {}).items():
             for method, operation in path_item.items():
                 if method in HTTP_METHODS:
-                    _declare(method, operation, statuses)
+                    _declare(method, path, operation, statuses)
         _drop_unreferenced(document, _FASTAPI_VALIDATION_SCHEMAS)
         declared[:] = [document]
         return document
@@ -90,10 +115,10 @@ def declare_runtime_statuses(app: FastAPI, statuses: Iterable[RuntimeStatus]) ->
     app.openapi = openapi  # type: ignore[method-assign]
 
 
-def _declare(method: str, operation: dict[str, Any], statuses: list[RuntimeStatus]) -> None:
+def _declare(method: str, path: str, operation: dict[str, Any], statuses: list[RuntimeStatus]) -> None:
     responses = operation.setdefault("responses", {})
     for declared in statuses:
-        if not declared.applies(method, operation):
+        if not declared.applies(method, path, operation):
             continue
         key = str(declared.status)
         existing = responses.get(key)
@@ -101,7 +126,7 @@ def _declare(method: str, operation: dict[str, Any], statuses: list[RuntimeStatu
             continue  # the view declared this status itself
         response: dict[str, Any] = {
             "description": declared.description,
-            "content": {"application/json": {"schema": {"$ref": COMPONENTS + ErrorBody.__name__}}},
+            "content": {"application/json": {"schema": {"$ref": COMPONENTS + declared.model.__name__}}},
         }
         if declared.headers:
             response["headers"] = declared.headers

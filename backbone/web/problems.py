@@ -23,6 +23,12 @@ class ErrorBody(BaseModel):
     detail: list[Problem]
 
 
+class ErrorMessage(BaseModel):
+    """The body of a refusal that is about the request as a whole (401, 403, 404, 409): why, in words."""
+
+    detail: str
+
+
 def problem(loc: Sequence[str | int], msg: str, type_: str) -> dict[str, Any]:
     return {"loc": list(loc), "msg": msg, "type": type_}
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends
 
+from backbone.auth.guard import visibility
+from backbone.auth.policy import Visibility
 from backbone.service import get_uow
 from backbone.uow import UnitOfWork
 from backbone.web.params import IsoDateTime, Page, paging
@@ -32,6 +34,7 @@ def referrals_router(agency: Agency, *, completion_guard: CompletionGuard | None
         page: Page = Depends(inbox_page),
         received_after: IsoDateTime | None = None,
         uow: UnitOfWork = Depends(get_uow),
+        seen: Visibility = Depends(visibility),
     ) -> list[ReferralView]:
         """The agency's inbox, most urgent first; page with limit/offset or poll with received_after."""
         async with uow:
@@ -41,6 +44,7 @@ def referrals_router(agency: Agency, *, completion_guard: CompletionGuard | None
                 received_after=received_after,
                 limit=page.limit,
                 offset=page.offset,
+                visibility=seen,
             )
             return [ReferralView.model_validate(r) for r in referrals]
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, HTTPException, Query
 
+from backbone.auth.guard import visibility
+from backbone.auth.policy import Visibility
 from backbone.service import get_uow
 from backbone.uow import UnitOfWork
 from backbone.web.params import Page, paging
@@ -23,8 +25,8 @@ async def get_case(case_id: str, uow: UnitOfWork = Depends(get_uow)) -> CaseView
     async with uow:
         try:
             return await queries.get_case_view(session=uow.session, case_id=case_id)
-        except UnknownCase as error:
-            raise HTTPException(status_code=404, detail=str(error)) from None
+        except UnknownCase:
+            raise HTTPException(status_code=404, detail="no case with this id") from None
 
 
 @router.get("/cases", response_model=CasePage)
@@ -34,6 +36,7 @@ async def list_cases(
     priority: Priority | None = Query(default=None, description="P1, P2 or P3"),
     page: Page = Depends(case_page),
     uow: UnitOfWork = Depends(get_uow),
+    seen: Visibility = Depends(visibility),
 ) -> CasePage:
     """Cases for the joint meeting office, filtered, most urgent first."""
     async with uow:
@@ -44,4 +47,5 @@ async def list_cases(
             priority=priority,
             limit=page.limit,
             offset=page.offset,
+            visibility=seen,
         )

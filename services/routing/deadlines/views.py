@@ -7,6 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException
 from pydantic import BaseModel, Field
 
+from backbone.auth.guard import visibility
+from backbone.auth.policy import EVERYTHING, Visibility
 from backbone.clock import utcnow
 from backbone.service import get_uow
 from backbone.sla.clock import ClockError
@@ -42,6 +44,7 @@ async def get_clocks(
     state: ClockFilterState | None = None,
     due_before: IsoDateTime | None = None,
     case_id: str | None = None,
+    seen: Annotated[Visibility, Depends(visibility)] = EVERYTHING,
 ) -> list[ClockView]:
     """Deadlines, soonest due first."""
     async with uow:
@@ -53,6 +56,7 @@ async def get_clocks(
             case_id=case_id,
             limit=page.limit,
             offset=page.offset,
+            visibility=seen,
         )
 
 
@@ -61,10 +65,11 @@ async def get_compliance(
     uow: Annotated[UnitOfWork, Depends(get_uow)],
     agency: Agency | None = None,
     since: IsoDateTime | None = None,
+    seen: Annotated[Visibility, Depends(visibility)] = EVERYTHING,
 ) -> list[AgencyCompliance]:
     """Per-agency figures for supervision: on time, late, breached, median and p90 time to stop."""
     async with uow:
-        return await compliance(session=uow.session, agency=agency, since=since)
+        return await compliance(session=uow.session, agency=agency, since=since, visibility=seen)
 
 
 @router.post("/clocks/{clock_id}/pause", response_model=ClockView)
