@@ -18,6 +18,9 @@ log = logging.getLogger(__name__)
 TOPIC_ALREADY_EXISTS = 36
 # How often the transport asks the broker for metadata, to notice it has gone or come back.
 BROKER_WATCH_SECONDS = 2.0
+# Failed metadata requests in a row that make an outage: one slow answer on a loaded machine is not
+# one (a refused connection is noticed sooner anyway, from the client's own errors).
+BROKER_WATCH_FAILURES = 2
 
 
 class KafkaTransport:
@@ -51,12 +54,16 @@ class KafkaTransport:
 
     async def _watch_broker(self) -> None:
         """Tell the outage log when the broker stops or starts answering."""
+        failures = 0
         while True:
             try:
                 await self.ping()
             except Exception as error:
-                self._outage.went_away(reason=f"metadata request failed: {type(error).__name__}")
+                failures += 1
+                if failures >= BROKER_WATCH_FAILURES:
+                    self._outage.went_away(reason=f"metadata request failed: {type(error).__name__}")
             else:
+                failures = 0
                 self._outage.came_back()
             await asyncio.sleep(BROKER_WATCH_SECONDS)
 

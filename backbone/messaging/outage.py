@@ -29,7 +29,9 @@ _OUTAGE_SIGNS = (
     "Coordinator Request failed",
     "RequestTimedOutError",
 )
-SETTLE_SECONDS = 10.0
+# After the broker is back, group rejoins and coordinator lookups still fail for a while, longer on a
+# loaded machine; a real new outage in that time is still seen by the transport's broker watch.
+SETTLE_SECONDS = 30.0
 
 
 def is_outage_record(record: logging.LogRecord) -> bool:
