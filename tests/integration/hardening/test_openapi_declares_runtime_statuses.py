@@ -34,3 +34,13 @@ async def test_an_answered_refusal_matches_the_declared_schema(services: Service
     response = await services.client.get("/routing/v1/cases", params={"limit": "0"})
     assert response.status_code == 422
     assert [set(p) for p in response.json()["detail"]] == [problem_fields]
+
+
+async def test_guarded_operations_declare_401_and_403(services: Services) -> None:
+    document = (await services.client.get("/police/openapi.json")).json()
+    inbox = document["paths"]["/v1/referrals"]["get"]["responses"]
+    for status in ("401", "403"):
+        assert inbox[status]["content"]["application/json"]["schema"] == {
+            "$ref": "#/components/schemas/ErrorMessage"
+        }
+    assert "WWW-Authenticate" in inbox["401"]["headers"]

@@ -34,8 +34,10 @@ async def test_a_bad_detention_names_the_fields_not_the_child(services: Services
 
 
 async def test_a_large_invalid_body_gets_a_small_refusal(services: Services) -> None:
-    names = ["x" * 1000] * 900  # 900 KB, each item invalid
-    response = await services.client.post("/routing/v1/sla/clocks/x/pause", json={"reason": names})
+    children = ["x" * 1000] * 900  # 900 KB, each item invalid
+    response = await services.client.post(
+        "/police/v1/detentions", json={**_detention(), "children": children}
+    )
     assert response.status_code == 422
     assert len(response.content) < 1000, len(response.content)
 

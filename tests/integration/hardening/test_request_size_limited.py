@@ -42,9 +42,16 @@ async def test_a_streamed_oversized_body_is_refused(services: Services) -> None:
 
 
 async def test_a_body_just_under_the_limit_reaches_the_view(services: Services) -> None:
-    body = json.dumps({"reason": "x" * (LIMIT - 100)})
+    detention = {
+        "detention_reference": "x" * (LIMIT - 500),
+        "district": "370702",
+        "area": "urban",
+        "children": [{"name": "李小红", "gender": "female", "age": 7, "district": "370702"}],
+    }
+    body = json.dumps(detention, ensure_ascii=False).encode()
+    assert len(body) < LIMIT
     response = await services.client.post(
-        "/routing/v1/sla/clocks/x/pause", content=body, headers={"content-type": "application/json"}
+        "/police/v1/detentions", content=body, headers={"content-type": "application/json"}
     )
     assert response.status_code == 422, response.text[:300]
-    assert problems(response) == [(("body", "reason"), "string_too_long")]
+    assert problems(response) == [(("body", "detention_reference"), "string_too_long")]
