@@ -38,6 +38,24 @@ class PrivateComponent:
             timeout=300,
         )
 
+    def output(self, *command: str) -> str:
+        return subprocess.run(
+            ["bash", str(REPO_ROOT / "deploy" / "local" / f"{self.script}.sh"), *command],
+            env=self.env,
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        ).stdout
+
+    def client_settings(self) -> dict[str, str]:
+        """The settings a client of this component needs (its URL, or Kafka's SASL user), by env name."""
+        if self.script == "postgres":
+            return {"DATABASE_URL": self.output("url").strip()}
+        lines = self.output("env").splitlines()
+        pairs = (line.removeprefix("export ").split("=", 1) for line in lines if line.startswith("export "))
+        return {name: value for name, value in pairs if name != "KAFKA_CREDENTIALS_DIR"}
+
     async def start(self) -> None:
         await asyncio.to_thread(self.run, "start")
 

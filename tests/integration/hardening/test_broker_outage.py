@@ -60,12 +60,14 @@ async def outage(module_database_url: str) -> AsyncIterator[Outage]:
     port = free_port()
     seen = Outage()
     with private_component("kafka", KAFKA_PORT=port, KAFKA_CONTROLLER_PORT=free_port()) as kafka:
+        broker = kafka.client_settings()  # its own SASL super user
         async with running_system(
             module_database_url,
             ["intake"],
             transport="kafka",
-            kafka_bootstrap_servers=f"127.0.0.1:{port}",
+            kafka_bootstrap_servers=broker.pop("KAFKA_BOOTSTRAP_SERVERS"),
             kafka_namespace=f"t{uuid.uuid4().hex[:10]}.",
+            **broker,
         ) as (system, client):
             handler = logging.getLogger().handlers[0]  # the JSON lines on stdout (configure_logging)
             stream = io.StringIO()

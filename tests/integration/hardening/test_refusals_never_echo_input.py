@@ -22,7 +22,7 @@ def _detention(**child: object) -> dict:
 async def test_a_bad_detention_names_the_fields_not_the_child(services: Services) -> None:
     before = await services.counts()
     response = await services.client.post(
-        "/police/v1/detentions",
+        "/intake/v1/detentions",
         json=_detention(gender=CHILD, age=CHILD, id_number=CHILD + "123", district=CHILD),
     )
     assert response.status_code == 422, response.text
@@ -36,7 +36,7 @@ async def test_a_bad_detention_names_the_fields_not_the_child(services: Services
 async def test_a_large_invalid_body_gets_a_small_refusal(services: Services) -> None:
     children = ["x" * 1000] * 900  # 900 KB, each item invalid
     response = await services.client.post(
-        "/police/v1/detentions", json={**_detention(), "children": children}
+        "/intake/v1/detentions", json={**_detention(), "children": children}
     )
     assert response.status_code == 422
     assert len(response.content) < 1000, len(response.content)

@@ -35,7 +35,7 @@ async def test_a_streamed_oversized_body_is_refused(services: Services) -> None:
             yield body[start : start + 64 * 1024]
 
     response = await services.client.post(
-        "/police/v1/detentions", content=chunks(), headers={"content-type": "application/json"}
+        "/intake/v1/detentions", content=chunks(), headers={"content-type": "application/json"}
     )
     assert "content-length" not in {k.lower() for k in response.request.headers}
     assert response.status_code == 413, response.text[:300]
@@ -51,7 +51,7 @@ async def test_a_body_just_under_the_limit_reaches_the_view(services: Services) 
     body = json.dumps(detention, ensure_ascii=False).encode()
     assert len(body) < LIMIT
     response = await services.client.post(
-        "/police/v1/detentions", content=body, headers={"content-type": "application/json"}
+        "/intake/v1/detentions", content=body, headers={"content-type": "application/json"}
     )
     assert response.status_code == 422, response.text[:300]
     assert problems(response) == [(("body", "detention_reference"), "string_too_long")]

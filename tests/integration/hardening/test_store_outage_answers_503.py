@@ -24,7 +24,7 @@ from tests.support.waiting import eventually
 def private_postgres() -> Iterator[tuple[PrivateComponent, str]]:
     port = free_port()
     with private_component("postgres", PG_PORT=port) as postgres:
-        yield postgres, f"postgresql+asyncpg://postgres@127.0.0.1:{port}/postgres"
+        yield postgres, postgres.client_settings()["DATABASE_URL"]
 
 
 @pytest.fixture
