@@ -17,6 +17,9 @@
 #                           the one DATABASE_URL names; it is created when missing (e.g. `distributed`)
 #   KAFKA_NAMESPACE         topic and consumer-group prefix (e.g. `dist.`), passed through
 #   OTEL_EXPORTER_OTLP_ENDPOINT, LOG_LEVEL, KAFKA_TOPIC_PARTITIONS, KAFKA_REPLICATION_FACTOR  passed through
+#   KEYCLOAK_URL            Keycloak of deploy/local/up.sh: the services trust its child-protection realm
+#                           (AUTH_ISSUER=$KEYCLOAK_URL/realms/child-protection unless AUTH_ISSUER is set)
+#   AUTH_ISSUER, AUTH_AUDIENCE  passed through
 #   SERVICES_BASE_PORT      first port (default 8001)
 #   SERVICES_START_TIMEOUT  seconds to wait for all six to be ready (default 120)
 #   SERVICES_STOP_TIMEOUT   seconds to wait for each to exit before SIGKILL (default 20)
@@ -152,6 +155,8 @@ do_start() {
       KAFKA_REPLICATION_FACTOR="${KAFKA_REPLICATION_FACTOR:-1}" \
       OTEL_EXPORTER_OTLP_ENDPOINT="${OTEL_EXPORTER_OTLP_ENDPOINT:-}" \
       LOG_LEVEL="${LOG_LEVEL:-INFO}" \
+      AUTH_ISSUER="${AUTH_ISSUER:-${KEYCLOAK_URL:+${KEYCLOAK_URL%/}/realms/child-protection}}" \
+      AUTH_AUDIENCE="${AUTH_AUDIENCE:-child-protection-backbone}" \
       setsid bash -c 'echo $$ >"$1"; shift; exec "$@"' _ "$(pid_file "${name}")" \
       "${PYTHON}" -m uvicorn "services.${name}.main:app" --host "${HOST}" --port "${port}" --no-access-log \
       </dev/null >>"$(log_file "${name}")" 2>&1 9>&-) &
