@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 
 import httpx
 
@@ -20,10 +20,12 @@ async def running_system(
     transport: str = "embedded",
     kafka_bootstrap_servers: str | None = None,
     kafka_namespace: str = "",
+    environment: Mapping[str, str] | None = None,
 ) -> AsyncIterator[tuple[System, httpx.AsyncClient]]:
     """Start the named services (default: all) on a fresh database; yield the system and an HTTP client.
 
-    The client speaks to the same ASGI app uvicorn would serve: `/{service}/v1/...`.
+    The client speaks to the same ASGI app uvicorn would serve: `/{service}/v1/...`. `environment` gives
+    further settings by their variable names (e.g. `AUTH_ISSUER`).
     """
     settings = Settings(
         DATABASE_URL=database_url,
@@ -31,6 +33,7 @@ async def running_system(
         KAFKA_BOOTSTRAP_SERVERS=kafka_bootstrap_servers,
         KAFKA_NAMESPACE=kafka_namespace,
         **({"BACKBONE_SERVICES": ",".join(services)} if services else {}),
+        **(environment or {}),
     )
     system = System(settings)
     await system.start()
