@@ -28,7 +28,7 @@
 #   KEYCLOAK_JAVA_HOME       JDK to run it with (default: JAVA_HOME if it is Java 21+, else the newest
 #                            JDK >= 21 under /usr/lib/jvm)
 #   KEYCLOAK_HEAP_OPTS       JVM heap options (default "-Xms64m -Xmx768m")
-#   KEYCLOAK_START_TIMEOUT   seconds to wait for readiness (default 180)
+#   KEYCLOAK_START_TIMEOUT   seconds to wait for readiness (default 300)
 #   KEYCLOAK_STOP_TIMEOUT    seconds to wait after SIGTERM before SIGKILL (default 30)
 set -euo pipefail
 
@@ -51,7 +51,7 @@ REALM_DIR="${KEYCLOAK_REALM_DIR:-${REPO_ROOT}/deploy/keycloak}"
 ADMIN_USER="${KEYCLOAK_ADMIN_USER:-admin}"
 ADMIN_PASSWORD="${KEYCLOAK_ADMIN_PASSWORD:-admin}"
 HEAP_OPTS="${KEYCLOAK_HEAP_OPTS:--Xms64m -Xmx768m}"
-START_TIMEOUT="${KEYCLOAK_START_TIMEOUT:-180}"
+START_TIMEOUT="${KEYCLOAK_START_TIMEOUT:-300}"
 STOP_TIMEOUT="${KEYCLOAK_STOP_TIMEOUT:-30}"
 MIN_JAVA=21
 
