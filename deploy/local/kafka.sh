@@ -42,37 +42,12 @@ START_TIMEOUT="${KAFKA_START_TIMEOUT:-90}"
 STOP_TIMEOUT="${KAFKA_STOP_TIMEOUT:-30}"
 HEAP_OPTS="${KAFKA_HEAP_OPTS:--Xms256m -Xmx512m}"
 
-log() { printf '[kafka] %s\n' "$*" >&2; }
-die() {
-  log "ERROR: $*"
-  exit 1
-}
-
-show_log_tail() {
-  if [[ -f "${LOG_FILE}" ]]; then
-    log "last 50 lines of ${LOG_FILE}:"
-    tail -n 50 "${LOG_FILE}" >&2 || true
-  else
-    log "no log file at ${LOG_FILE}"
-  fi
-}
+LOG_PREFIX="kafka"
+# shellcheck source=deploy/local/lib.sh
+source "${SCRIPT_DIR}/lib.sh"
 
 # Prints the pid of our broker if it is alive (and really is a Kafka JVM), else nothing.
-running_pid() {
-  local pid
-  [[ -f "${PID_FILE}" ]] || return 0
-  pid="$(cat "${PID_FILE}" 2>/dev/null || true)"
-  [[ "${pid}" =~ ^[0-9]+$ ]] || return 0
-  kill -0 "${pid}" 2>/dev/null || return 0
-  if [[ -r "/proc/${pid}/cmdline" ]] && ! tr '\0' ' ' <"/proc/${pid}/cmdline" | grep -q 'kafka\.Kafka'; then
-    return 0 # pid recycled by an unrelated process
-  fi
-  printf '%s\n' "${pid}"
-}
-
-port_open() {
-  (exec 3<>"/dev/tcp/${HOST}/$1") 2>/dev/null
-}
+running_pid() { pid_in_file "${PID_FILE}" 'kafka\.Kafka'; }
 
 # A Python interpreter that can import aiokafka, if there is one.
 find_python() {
@@ -89,7 +64,7 @@ find_python() {
 # Succeeds when the broker accepts connections and serves metadata listing itself.
 broker_ready() {
   local python
-  port_open "${PORT}" || return 1
+  port_open "${HOST}" "${PORT}" || return 1
   python="$(find_python)"
   if [[ -n "${python}" ]]; then
     "${python}" - "${HOST}:${PORT}" <<'PY' >/dev/null 2>&1
@@ -221,10 +196,10 @@ do_start() {
     log "process ${pid} is alive but not answering yet; waiting"
   else
     rm -f "${PID_FILE}"
-    if port_open "${PORT}"; then
+    if port_open "${HOST}" "${PORT}"; then
       die "port ${HOST}:${PORT} is taken by another process; stop it or set KAFKA_PORT"
     fi
-    if port_open "${CONTROLLER_PORT}"; then
+    if port_open "${HOST}" "${CONTROLLER_PORT}"; then
       die "port ${HOST}:${CONTROLLER_PORT} is taken by another process; stop it or set KAFKA_CONTROLLER_PORT"
     fi
     fetch_jars
@@ -262,7 +237,7 @@ do_start() {
 }
 
 do_stop() {
-  local pid deadline
+  local pid
   pid="$(running_pid)"
   if [[ -z "${pid}" ]]; then
     log "not running"
@@ -270,17 +245,7 @@ do_stop() {
     return 0
   fi
   log "stopping broker (pid ${pid})"
-  kill -TERM "${pid}" 2>/dev/null || true
-  deadline=$((SECONDS + STOP_TIMEOUT))
-  while kill -0 "${pid}" 2>/dev/null; do
-    if ((SECONDS >= deadline)); then
-      log "still alive after ${STOP_TIMEOUT}s; sending SIGKILL"
-      kill -KILL "${pid}" 2>/dev/null || true
-      sleep 0.5
-      break
-    fi
-    sleep 0.2
-  done
+  stop_process "${pid}" TERM "${STOP_TIMEOUT}"
   rm -f "${PID_FILE}"
   log "stopped"
 }

@@ -55,23 +55,12 @@ START_TIMEOUT="${KEYCLOAK_START_TIMEOUT:-300}"
 STOP_TIMEOUT="${KEYCLOAK_STOP_TIMEOUT:-30}"
 MIN_JAVA=21
 
-log() { printf '[keycloak] %s\n' "$*" >&2; }
-die() {
-  log "ERROR: $*"
-  exit 1
-}
+LOG_PREFIX="keycloak"
+# shellcheck source=deploy/local/lib.sh
+source "${SCRIPT_DIR}/lib.sh"
 
 base_url() { printf 'http://%s:%s\n' "${HOST}" "${PORT}"; }
 issuer_url() { printf '%s/realms/%s\n' "$(base_url)" "${REALM}"; }
-
-show_log_tail() {
-  if [[ -f "${LOG_FILE}" ]]; then
-    log "last 50 lines of ${LOG_FILE}:"
-    tail -n 50 "${LOG_FILE}" >&2 || true
-  else
-    log "no log file at ${LOG_FILE}"
-  fi
-}
 
 # The major Java version of a java binary (17, 21, 25, ...), or nothing if it does not run.
 java_major() {
@@ -113,21 +102,7 @@ find_java() {
 }
 
 # Prints the pid of our Keycloak (its kc.sh launcher, which forwards signals to the JVM) if alive.
-running_pid() {
-  local pid
-  [[ -f "${PID_FILE}" ]] || return 0
-  pid="$(cat "${PID_FILE}" 2>/dev/null || true)"
-  [[ "${pid}" =~ ^[0-9]+$ ]] || return 0
-  kill -0 "${pid}" 2>/dev/null || return 0
-  if [[ -r "/proc/${pid}/cmdline" ]] && ! tr '\0' ' ' <"/proc/${pid}/cmdline" | grep -q "${DIST_DIR}"; then
-    return 0 # pid recycled by an unrelated process
-  fi
-  printf '%s\n' "${pid}"
-}
-
-port_open() {
-  (exec 3<>"/dev/tcp/${HOST}/${PORT}") 2>/dev/null
-}
+running_pid() { pid_in_file "${PID_FILE}" "${DIST_DIR}"; }
 
 # Ready = the realm's OpenID Connect discovery document answers and names the expected issuer.
 server_ready() {
@@ -207,13 +182,14 @@ do_start() {
   started=${SECONDS}
   if [[ -n "${pid}" ]]; then
     if server_ready; then
+      mark_imported # a start that gave up waiting leaves the mark to whoever sees it ready
       log "already running (pid ${pid}) on $(base_url)"
       return 0
     fi
     log "process ${pid} is alive but not answering yet; waiting"
   else
     rm -f "${PID_FILE}"
-    if port_open; then
+    if port_open "${HOST}" "${PORT}"; then
       die "port ${HOST}:${PORT} is taken by another process; stop it or set KEYCLOAK_PORT"
     fi
     java_home="$(find_java)"
@@ -254,7 +230,7 @@ do_start() {
 }
 
 do_stop() {
-  local pid deadline
+  local pid
   pid="$(running_pid)"
   if [[ -z "${pid}" ]]; then
     log "not running"
@@ -262,18 +238,8 @@ do_stop() {
     return 0
   fi
   log "stopping Keycloak (pid ${pid})"
-  kill -TERM "${pid}" 2>/dev/null || true
-  deadline=$((SECONDS + STOP_TIMEOUT))
-  while kill -0 "${pid}" 2>/dev/null; do
-    if ((SECONDS >= deadline)); then
-      # The launcher and its JVM share the process group setsid gave them (its id is the launcher's pid).
-      log "still alive after ${STOP_TIMEOUT}s; sending SIGKILL to process group ${pid}"
-      kill -KILL -- "-${pid}" 2>/dev/null || true
-      sleep 0.5
-      break
-    fi
-    sleep 0.2
-  done
+  # The launcher and its JVM share the process group setsid gave them (its id is the launcher's pid).
+  stop_process "${pid}" TERM "${STOP_TIMEOUT}" "-${pid}"
   rm -f "${PID_FILE}"
   log "stopped"
 }

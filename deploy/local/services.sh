@@ -35,11 +35,9 @@ BASE_PORT="${SERVICES_BASE_PORT:-8001}"
 START_TIMEOUT="${SERVICES_START_TIMEOUT:-120}"
 STOP_TIMEOUT="${SERVICES_STOP_TIMEOUT:-20}"
 
-log() { printf '[services] %s\n' "$*" >&2; }
-die() {
-  log "ERROR: $*"
-  exit 1
-}
+LOG_PREFIX="services"
+# shellcheck source=deploy/local/lib.sh
+source "${SCRIPT_DIR}/lib.sh"
 
 # The services, from the code (contracts.catalogue.SERVICES), so a seventh needs no edit here.
 service_names() {
@@ -54,25 +52,10 @@ pid_file() { printf '%s/%s.pid\n' "${RUN_DIR}" "$1"; }
 log_file() { printf '%s/%s.log\n' "${RUN_DIR}" "$1"; }
 
 # Prints the pid of the service's process if it is alive and really is that service's uvicorn.
-running_pid() { # NAME
-  local file pid
-  file="$(pid_file "$1")"
-  [[ -f "${file}" ]] || return 0
-  pid="$(cat "${file}" 2>/dev/null || true)"
-  [[ "${pid}" =~ ^[0-9]+$ ]] || return 0
-  kill -0 "${pid}" 2>/dev/null || return 0
-  if [[ -r "/proc/${pid}/cmdline" ]] && ! tr '\0' ' ' <"/proc/${pid}/cmdline" | grep -q "services\.$1\.main:app"; then
-    return 0 # the pid was reused by another process
-  fi
-  printf '%s\n' "${pid}"
-}
+running_pid() { pid_in_file "$(pid_file "$1")" "services\.$1\.main:app"; } # NAME
 
 ready() { # PORT NAME
   curl -fsS -o /dev/null -m 3 "http://${HOST}:$1/$2/readyz" 2>/dev/null
-}
-
-port_open() { # PORT
-  (exec 3<>"/dev/tcp/${HOST}/$1") 2>/dev/null
 }
 
 now() { printf '%s\n' "${EPOCHREALTIME}"; }
@@ -136,7 +119,7 @@ do_start() {
       continue
     fi
     rm -f "$(pid_file "${name}")"
-    if port_open "${port}"; then
+    if port_open "${HOST}" "${port}"; then
       die "port ${HOST}:${port} (for ${name}) is taken by another process"
     fi
     printf '\n===== start %s =====\n' "$(date -Is)" >>"$(log_file "${name}")"
