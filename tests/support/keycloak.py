@@ -73,9 +73,10 @@ class Keycloak:
     def issuer(self, realm: str = REALM) -> str:
         return f"{self.base_url.rstrip('/')}/realms/{realm}"
 
-    async def issue(self, client_id: str, *, realm: str = REALM, secret: str | None = None) -> IssuedToken:
-        """A client-credentials token of `client_id` (secret from the realm file unless given)."""
-        secret = secret if secret is not None else client_definition(client_id)["secret"]
+    async def issue(self, client: str | dict[str, Any], *, realm: str = REALM) -> IssuedToken:
+        """A client-credentials token of a client: one of the realm file by id, or a definition made here."""
+        definition = client_definition(client) if isinstance(client, str) else client
+        client_id, secret = definition["clientId"], definition["secret"]
         requested = time.time()
         async with httpx.AsyncClient(timeout=TIMEOUT) as http:
             response = await http.post(

@@ -8,6 +8,7 @@ each a copy of the police dispatch system of the realm file that differs in one 
 from __future__ import annotations
 
 import os
+from typing import Any
 
 import pytest
 
@@ -41,43 +42,49 @@ async def neighbouring_city(keycloak: Keycloak) -> str:
     return definition["realm"]
 
 
-def _police_variant(client_id: str) -> dict:
-    variant = client_definition(POLICE)
-    variant["clientId"] = client_id
-    variant["name"] = f"{variant['name']} (test variant)"
-    return variant
+async def _police_variant(
+    keycloak: Keycloak,
+    client_id: str,
+    *,
+    attributes: dict[str, str] | None = None,
+    scopes: list[str] | None = None,
+    mappers: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """The realm file's police dispatch system under another id, changed as given, made in Keycloak."""
+    client = client_definition(POLICE)
+    client["clientId"] = client_id
+    client["name"] += " (test variant)"
+    client["attributes"].update(attributes or {})
+    if scopes is not None:
+        client["defaultClientScopes"] = scopes
+    client["protocolMappers"] += mappers or []
+    await keycloak.replace_client(client)
+    return client
 
 
 @pytest.fixture(scope="session")
-async def short_lived_police(keycloak: Keycloak) -> dict:
+async def short_lived_police(keycloak: Keycloak) -> dict[str, Any]:
     """The police dispatch system with 15-second tokens."""
-    client = _police_variant("test-police-short-lived")
-    client["attributes"]["access.token.lifespan"] = "15"
-    await keycloak.replace_client(client)
-    return client
-
-
-@pytest.fixture(scope="session")
-async def police_for_another_audience(keycloak: Keycloak) -> dict:
-    """The police dispatch system, its tokens meant for another resource server (aud: police-records)."""
-    client = _police_variant("test-police-records")
-    client["defaultClientScopes"].remove("backbone-audience")
-    client["protocolMappers"].append(
-        {
-            "name": "police-records audience",
-            "protocol": "openid-connect",
-            "protocolMapper": "oidc-audience-mapper",
-            "config": {"included.custom.audience": "police-records", "access.token.claim": "true"},
-        }
+    return await _police_variant(
+        keycloak, "test-police-short-lived", attributes={"access.token.lifespan": "15"}
     )
-    await keycloak.replace_client(client)
-    return client
 
 
 @pytest.fixture(scope="session")
-async def police_reporting_only(keycloak: Keycloak) -> dict:
+async def police_for_another_audience(keycloak: Keycloak) -> dict[str, Any]:
+    """The police dispatch system, its tokens meant for another resource server (aud: police-records)."""
+    audience = {
+        "name": "police-records audience",
+        "protocol": "openid-connect",
+        "protocolMapper": "oidc-audience-mapper",
+        "config": {"included.custom.audience": "police-records", "access.token.claim": "true"},
+    }
+    scopes = [s for s in client_definition(POLICE)["defaultClientScopes"] if s != "backbone-audience"]
+    return await _police_variant(keycloak, "test-police-records", scopes=scopes, mappers=[audience])
+
+
+@pytest.fixture(scope="session")
+async def police_reporting_only(keycloak: Keycloak) -> dict[str, Any]:
     """The police dispatch system granted only `reports.submit` (it may report, not work the inbox)."""
-    client = _police_variant("test-police-reporting-only")
-    client["defaultClientScopes"] = ["basic", "service_account", "backbone-audience", "reports.submit"]
-    await keycloak.replace_client(client)
-    return client
+    scopes = ["basic", "service_account", "backbone-audience", "reports.submit"]
+    return await _police_variant(keycloak, "test-police-reporting-only", scopes=scopes)

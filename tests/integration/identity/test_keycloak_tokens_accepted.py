@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import AsyncIterator
+from typing import Any
 
 import httpx
 import pytest
@@ -33,8 +34,9 @@ async def police(fresh_database_url: str, keycloak_issuer: str) -> AsyncIterator
         yield RunningAgency("police", system, client)
 
 
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
+async def inbox_as(police: RunningAgency, token: str) -> httpx.Response:
+    """The police inbox, asked with `token` as the bearer token."""
+    return await police.client.get(INBOX, headers={"Authorization": f"Bearer {token}"})
 
 
 def assert_challenged(response: httpx.Response, *, invalid_token: bool = True) -> None:
@@ -49,11 +51,8 @@ def assert_challenged(response: httpx.Response, *, invalid_token: bool = True) -
 async def listed(police: RunningAgency, token: str, referral_id: str) -> httpx.Response:
     """The inbox as the token's holder sees it, once it shows `referral_id` (or answers other than 200)."""
 
-    async def inbox() -> httpx.Response:
-        return await police.client.get(INBOX, headers=bearer(token))
-
     return await eventually(
-        inbox,
+        lambda: inbox_as(police, token),
         until=lambda r: r.status_code != 200 or any(row["referral_id"] == referral_id for row in r.json()),
         what=f"{referral_id} in the police inbox",
     )
@@ -75,7 +74,7 @@ async def test_police_of_another_district_do_not_see_the_referral(
     referral = referral_created("police")  # district 370702
     await police.feed(referral)
     assert (await listed(police, await keycloak.token(POLICE), referral.referral_id)).status_code == 200
-    response = await police.client.get(INBOX, headers=bearer(await keycloak.token("police-dispatch-370703")))
+    response = await inbox_as(police, await keycloak.token("police-dispatch-370703"))
     assert response.status_code == 200, response.text
     assert response.json() == []
 
@@ -89,21 +88,17 @@ async def test_token_of_another_issuer_is_refused(
 ) -> None:
     # The same client, claims and audience, but issued (and signed) by another realm.
     token = await keycloak.token(POLICE, realm=neighbouring_city)
-    assert_challenged(await police.client.get(INBOX, headers=bearer(token)))
+    assert_challenged(await inbox_as(police, token))
 
 
 async def test_expired_token_is_refused(
-    police: RunningAgency, keycloak: Keycloak, short_lived_police: dict
+    police: RunningAgency, keycloak: Keycloak, short_lived_police: dict[str, Any]
 ) -> None:
-    issued = await keycloak.issue(short_lived_police["clientId"], secret=short_lived_police["secret"])
-
-    async def inbox() -> httpx.Response:
-        return await police.client.get(INBOX, headers=bearer(issued.access_token))
-
-    accepted = await inbox()
+    issued = await keycloak.issue(short_lived_police)
+    accepted = await inbox_as(police, issued.access_token)
     assert accepted.status_code == 200, f"a fresh token must work: {accepted.status_code} {accepted.text}"
     refused = await eventually(
-        inbox,
+        lambda: inbox_as(police, issued.access_token),
         until=lambda r: r.status_code != 200,
         within=issued.expires_at - time.time() + 15,
         what="the short-lived token to be refused once it expired",
@@ -114,18 +109,16 @@ async def test_expired_token_is_refused(
 
 
 async def test_token_for_another_audience_is_refused(
-    police: RunningAgency, keycloak: Keycloak, police_for_another_audience: dict
+    police: RunningAgency, keycloak: Keycloak, police_for_another_audience: dict[str, Any]
 ) -> None:
-    client = police_for_another_audience
-    token = (await keycloak.issue(client["clientId"], secret=client["secret"])).access_token
-    assert_challenged(await police.client.get(INBOX, headers=bearer(token)))
+    issued = await keycloak.issue(police_for_another_audience)
+    assert_challenged(await inbox_as(police, issued.access_token))
 
 
 async def test_token_without_the_inbox_scope_is_forbidden(
-    police: RunningAgency, keycloak: Keycloak, police_reporting_only: dict
+    police: RunningAgency, keycloak: Keycloak, police_reporting_only: dict[str, Any]
 ) -> None:
-    client = police_reporting_only
-    issued = await keycloak.issue(client["clientId"], secret=client["secret"])
+    issued = await keycloak.issue(police_reporting_only)
     assert issued.scope.split() == ["reports.submit"]
-    response = await police.client.get(INBOX, headers=bearer(issued.access_token))
+    response = await inbox_as(police, issued.access_token)
     assert response.status_code == 403, f"{response.status_code} {response.text}"
