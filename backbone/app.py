@@ -5,9 +5,14 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
+from starlette.types import Receive, Scope, Send
 
+from backbone.audit.views import router as audit_router
+from backbone.auth.guard import authorize
+from backbone.auth.policy import load_policy
 from backbone.settings import get_settings
 from backbone.system import System
 
@@ -44,17 +49,55 @@ def create_app(system: System | None = None, *, manage_lifespan: bool = True) ->
     )
     root.state.system = system
     _add_probes(root)
+    policy = load_policy(system.settings.access_policy_path)
     for definition in system.definitions:
         service_app = FastAPI(
-            title=definition.title, docs_url="/docs", openapi_url="/openapi.json", telemetry=TELEMETRY
+            title=definition.title,
+            docs_url="/docs",
+            openapi_url="/openapi.json",
+            telemetry=TELEMETRY,
+            dependencies=[Depends(authorize)],
         )
         service_app.state.system = system
         service_app.state.service_name = definition.name
-        for router in definition.routers:
+        for router in (*definition.routers, audit_router):
             service_app.include_router(router)
         _add_probes(service_app)
+        _require_rules(service_app, definition.name, policy)
         root.mount(f"/{definition.name}", service_app)
+    if not system.settings.auth_issuer:
+        root.mount("/issuer", _BuiltinIssuerApp(system))
     return root
+
+
+def _require_rules(app: FastAPI, service: str, policy) -> None:
+    """Every route the service serves has an access rule, or the process does not start."""
+    for route in app.routes:
+        if isinstance(route, APIRoute):
+            for method in route.methods:
+                if (
+                    policy.rule(service, method, route.path) is None
+                    and policy.rule("*", method, route.path) is None
+                ):
+                    raise RuntimeError(f"the access policy has no rule for {service} {method} {route.path}")
+
+
+class _BuiltinIssuerApp:
+    """The built-in issuer, created when the system starts (its keys live in the data folder)."""
+
+    def __init__(self, system: System) -> None:
+        self._system = system
+        self._app = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self._app is None:
+            if self._system.issuer is None:
+                await JSONResponse({"detail": "the issuer is starting"}, 503)(scope, receive, send)
+                return
+            from backbone.issuer.app import issuer_app
+
+            self._app = issuer_app(self._system.issuer)
+        await self._app(scope, receive, send)
 
 
 def _add_probes(app: FastAPI) -> None:

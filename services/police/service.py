@@ -5,6 +5,7 @@ from pathlib import Path
 from backbone.service import ServiceDefinition
 from contracts.events.common import Agency
 from services.agency import AGENCY_MIGRATIONS
+from services.agency.access import referral_loaders
 from services.agency.deadlines.service import alert_handlers, deadline_observer
 from services.agency.deadlines.views import deadlines_router
 from services.agency.referrals import addressed_to, referral_handlers, referrals_router
@@ -24,5 +25,6 @@ definition = ServiceDefinition(
     handlers={**referral_handlers(Agency.POLICE), **alert_handlers(Agency.POLICE)},
     envelope_observers=(deadline_observer(Agency.POLICE),),
     accepts=addressed_to(Agency.POLICE),
+    resources=referral_loaders(Agency.POLICE),
     migrations=(AGENCY_MIGRATIONS, Path(__file__).resolve().parent / "migrations"),
 )

@@ -34,7 +34,12 @@ PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
 # Variables a service container may set although Settings does not read them (Python's own switches).
 EXTRA_ALLOWED_ENV = frozenset({"PYTHONUNBUFFERED", "PYTHONDONTWRITEBYTECODE"})
 # Settings fields that default to None but need no value in distributed mode, with the reason.
-OPTIONAL_NONE_FIELDS = {"sla_policy_path": "None means the policy shipped in contracts/policies"}
+OPTIONAL_NONE_FIELDS = {
+    "sla_policy_path": "None means the policy shipped in contracts/policies",
+    "access_policy_path": "None means the access policy shipped in contracts/policies",
+    "identity_registry_path": "only the built-in issuer reads it; compose uses Keycloak",
+    "public_url": "only the built-in issuer's URL derives from it",
+}
 # Fields every service container sets although their defaults would work: explicit is safer here.
 ALWAYS_SET_FIELDS = ("services", "kafka_topic_partitions", "kafka_replication_factor", "log_level")
 TOP_LEVEL_KEYS = {"name", "services", "volumes", "networks", "configs", "secrets", "version"}

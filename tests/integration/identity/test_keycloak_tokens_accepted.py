@@ -28,10 +28,16 @@ POLICE = "police-dispatch"
 
 @pytest.fixture
 async def police(fresh_database_url: str, keycloak_issuer: str) -> AsyncIterator[RunningAgency]:
-    """The police service alone, trusting the Keycloak realm's tokens for the backbone's audience."""
-    environment = {"AUTH_ISSUER": keycloak_issuer, "AUTH_AUDIENCE": AUDIENCE}
-    async with running_system(fresh_database_url, ["police"], environment=environment) as (system, client):
-        yield RunningAgency("police", system, client)
+    """The police service alone, trusting the Keycloak realm's tokens for the backbone's audience.
+
+    Its client sends no token of its own: each request carries the one the test gives it.
+    """
+    trust = {"AUTH_ISSUER": keycloak_issuer, "AUTH_AUDIENCE": AUDIENCE}
+    async with running_system(fresh_database_url, ["police"], **trust) as (system, _):
+        async with httpx.AsyncClient(
+            transport=system.callers.transport, base_url="http://backbone"
+        ) as client:
+            yield RunningAgency("police", system, client)
 
 
 async def inbox_as(police: RunningAgency, token: str) -> httpx.Response:
