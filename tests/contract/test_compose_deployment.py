@@ -515,7 +515,20 @@ def test_keycloak_imports_the_realm_under_the_issuer_the_containers_reach(
     test = (keycloak.get("healthcheck") or {}).get("test")
     health = " ".join(test) if isinstance(test, list) else str(test or "")
     assert f"/{port}" in health and f"/realms/{realm}/.well-known/openid-configuration" in health, health
+    audiences = {
+        mapper["config"]["included.custom.audience"]
+        for scope in json.loads(REALM_FILE.read_text())["clientScopes"]
+        for mapper in scope.get("protocolMappers", [])
+        if mapper["protocolMapper"] == "oidc-audience-mapper"
+    }
     for container, service in _app_containers(services).items():
+        settings = Settings.model_validate(_environment(service))
+        assert settings.auth_issuer == f"{env['KC_HOSTNAME']}/realms/{realm}", (
+            f"{container}: AUTH_ISSUER={settings.auth_issuer!r} is not the Keycloak realm's issuer"
+        )
+        assert settings.auth_audience in audiences, (
+            f"{container}: the realm issues no tokens for its audience"
+        )
         assert _depends_on(service).get(name) == "service_healthy", (
             f"{container} must wait for {name}: it verifies every request's token with its keys"
         )

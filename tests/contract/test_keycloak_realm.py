@@ -16,26 +16,20 @@ from typing import Any
 
 import pytest
 
+from backbone.auth.policy import ROLES, load_policy
+from backbone.settings import Settings
+
 ROOT = Path(__file__).resolve().parents[2]
 REALM_FILE = ROOT / "deploy" / "keycloak" / "child-protection-realm.json"
 REALM = json.loads(REALM_FILE.read_text(encoding="utf-8"))
 CLIENTS = {client["clientId"]: client for client in REALM["clients"]}
 CLIENT_SCOPES = {scope["name"]: scope for scope in REALM["clientScopes"]}
 
-AUDIENCE = "child-protection-backbone"
-ROLES = {"system", "officer", "supervisor", "operations"}
-SCOPES = {
-    "reports.submit",
-    "reports.read",
-    "cases.read",
-    "referrals.read",
-    "referrals.act",
-    "sla.read",
-    "sla.manage",
-    "children.read",
-    "audit.read",
-    "detentions.submit",
-}
+AUDIENCE = Settings.model_fields["auth_audience"].default
+# The scopes the access policy asks for: the only ones with meaning for the backbone.
+SCOPES = {rule.scope for routes in load_policy().rules.values() for rule in routes.values() if rule.scope}
+# The built-in issuer's agency systems, and the extra ones the tests know (another district's).
+REGISTRIES = (ROOT / "deploy" / "identity" / "registry.json", ROOT / "tests" / "support" / "identity.json")
 # The agency systems the issue names, by (agency, district): each must have a client.
 REQUIRED_SYSTEMS = {
     ("hotline_12355", "370700"),
@@ -158,3 +152,21 @@ def test_the_agency_systems_of_the_issue_have_clients() -> None:
         systems |= {(claims["agency"][1], district) for district in claims["districts"][1]}
     missing = REQUIRED_SYSTEMS - systems
     assert not missing, f"no client for {sorted(missing)}"
+
+
+def _registered_clients(path: Path) -> dict[str, dict[str, Any]]:
+    return {entry["name"]: entry for entry in json.loads(path.read_text(encoding="utf-8"))["clients"]}
+
+
+def test_realm_clients_are_the_built_in_issuers_agency_systems() -> None:
+    """Keycloak (compose, the Keycloak tests) and the built-in issuer (embedded, the other tests) know the
+    same agency systems, saying the same of each."""
+    built_in, for_tests = (_registered_clients(path) for path in REGISTRIES)
+    missing = built_in.keys() - CLIENTS.keys()
+    assert not missing, f"agency systems of {REGISTRIES[0].name} without a Keycloak client: {sorted(missing)}"
+    for client_id, client in CLIENTS.items():
+        entry = built_in.get(client_id) or for_tests.get(client_id)
+        assert entry, f"{client_id} is in neither {REGISTRIES[0].name} nor {REGISTRIES[1].name}"
+        claims = {name: value for name, (_, value) in _hardcoded(client).items()}
+        assert claims == {key: entry[key] for key in ("agency", "roles", "districts")}, client_id
+        assert sorted(_token_scopes(client)) == sorted(entry["scopes"]), client_id
