@@ -18,6 +18,7 @@ import pytest
 
 from backbone.auth.policy import ROLES, load_policy
 from backbone.settings import Settings
+from tests.support.keycloak import token_scopes
 
 ROOT = Path(__file__).resolve().parents[2]
 REALM_FILE = ROOT / "deploy" / "keycloak" / "child-protection-realm.json"
@@ -63,14 +64,6 @@ def _hardcoded(client: dict[str, Any]) -> dict[str, tuple[str, Any]]:
             value = json.loads(config["claim.value"]) if label == "JSON" else config["claim.value"]
             claims[config["claim.name"]] = (label, value)
     return claims
-
-
-def _token_scopes(client: dict[str, Any]) -> list[str]:
-    return [
-        name
-        for name in client.get("defaultClientScopes", [])
-        if CLIENT_SCOPES[name]["attributes"].get("include.in.token.scope") == "true"
-    ]
 
 
 def test_realm_issues_short_lived_tokens() -> None:
@@ -131,7 +124,7 @@ def test_every_client_is_granted_backbone_scopes(client_id: str) -> None:
     client = CLIENTS[client_id]
     unknown = set(client["defaultClientScopes"]) - CLIENT_SCOPES.keys()
     assert not unknown, f"default client scopes the realm does not define: {sorted(unknown)}"
-    scopes = _token_scopes(client)
+    scopes = token_scopes(client)
     assert scopes and set(scopes) <= SCOPES, f"scope claim would be {scopes}"
     assert not client.get("optionalClientScopes"), "a client gets its scopes by default, no more on request"
 
@@ -169,4 +162,4 @@ def test_realm_clients_are_the_built_in_issuers_agency_systems() -> None:
         assert entry, f"{client_id} is in neither {REGISTRIES[0].name} nor {REGISTRIES[1].name}"
         claims = {name: value for name, (_, value) in _hardcoded(client).items()}
         assert claims == {key: entry[key] for key in ("agency", "roles", "districts")}, client_id
-        assert sorted(_token_scopes(client)) == sorted(entry["scopes"]), client_id
+        assert sorted(token_scopes(client)) == sorted(entry["scopes"]), client_id

@@ -55,6 +55,16 @@ def hardcoded_claim(client: dict[str, Any], claim: str) -> Any:
     raise KeyError(f"client {client['clientId']} has no hardcoded {claim!r} claim")
 
 
+def token_scopes(client: dict[str, Any]) -> set[str]:
+    """The scopes a client's tokens carry in `scope`: its default client scopes included in the claim."""
+    included = {
+        scope["name"]
+        for scope in _realm_file()["clientScopes"]
+        if scope["attributes"].get("include.in.token.scope") == "true"
+    }
+    return set(client.get("defaultClientScopes", [])) & included
+
+
 @dataclass(frozen=True)
 class IssuedToken:
     access_token: str
