@@ -184,7 +184,7 @@ format_storage() {
 }
 
 do_start() {
-  local pid deadline
+  local pid
   local -a java
   command -v java >/dev/null 2>&1 || die "java not found (Java 17 is needed)"
   pid="$(running_pid)"
@@ -207,32 +207,11 @@ do_start() {
     format_storage
     mapfile -d '' -t java < <(java_cmd "${LOG4J_FILE}")
     log "starting broker on ${HOST}:${PORT} (controller ${CONTROLLER_PORT}); log: ${LOG_FILE}"
-    printf '\n===== start %s =====\n' "$(date -Is)" >>"${LOG_FILE}"
-    # setsid: own session, so the broker outlives this script and its terminal.
-    # The inner shell writes its own pid and then execs (nohup execs java), so the
-    # pid file holds the JVM's pid.
-    # shellcheck disable=SC2016
-    setsid bash -c 'echo $$ >"$1"; shift; exec nohup "$@"' _ "${PID_FILE}" \
-      "${java[@]}" kafka.Kafka "${CONFIG_FILE}" </dev/null >>"${LOG_FILE}" 2>&1 9>&- &
-    for _ in $(seq 50); do
-      [[ -s "${PID_FILE}" ]] && break
-      sleep 0.1
-    done
-    pid="$(cat "${PID_FILE}" 2>/dev/null || true)"
+    # nohup execs java, so the pid file holds the JVM's pid.
+    launch nohup "${java[@]}" kafka.Kafka "${CONFIG_FILE}"
+    pid="$(running_pid)"
   fi
-
-  deadline=$((SECONDS + START_TIMEOUT))
-  until broker_ready; do
-    if [[ -z "$(running_pid)" ]]; then
-      show_log_tail
-      die "the broker process exited during startup"
-    fi
-    if ((SECONDS >= deadline)); then
-      show_log_tail
-      die "the broker did not become ready within ${START_TIMEOUT}s (pid ${pid}); it is left running for inspection, stop it with: $0 stop"
-    fi
-    sleep 0.5
-  done
+  await_ready broker_ready "the broker"
   log "ready: KAFKA_BOOTSTRAP_SERVERS=${HOST}:${PORT} (pid ${pid})"
 }
 

@@ -176,11 +176,14 @@ java_opts_append() { # JAVA_HOME
 }
 
 do_start() {
-  local pid deadline started java_home
+  local pid started java_home
   command -v curl >/dev/null 2>&1 || die "curl not found; it checks that Keycloak answers"
   pid="$(running_pid)"
   started=${SECONDS}
   if [[ -n "${pid}" ]]; then
+    if ! tr '\0' ' ' <"/proc/${pid}/cmdline" | grep -q -- "--http-port=${PORT} "; then
+      die "the Keycloak of ${KC_STATE} (pid ${pid}) serves another port than ${PORT}; stop it first, or give this one its own LOCAL_INFRA_DIR"
+    fi
     if server_ready; then
       mark_imported # a start that gave up waiting leaves the mark to whoever sees it ready
       log "already running (pid ${pid}) on $(base_url)"
@@ -196,35 +199,15 @@ do_start() {
     fetch_dist
     install_realms
     log "starting Keycloak ${KC_VERSION} on $(base_url) (Java $(java_major "${java_home}/bin/java") from ${java_home}); log: ${LOG_FILE}"
-    printf '\n===== start %s =====\n' "$(date -Is)" >>"${LOG_FILE}"
     started=${SECONDS}
-    # setsid: own session and process group, so Keycloak outlives this script and its terminal. The inner
-    # shell writes its pid and execs kc.sh, which runs the JVM as its child and forwards TERM to it.
-    # shellcheck disable=SC2016
-    JAVA_HOME="${java_home}" JAVA_OPTS_KC_HEAP="${HEAP_OPTS}" JAVA_OPTS_APPEND="$(java_opts_append "${java_home}")" \
+    # kc.sh runs the JVM as its child and forwards TERM to it (or execs it after a rebuild).
+    launch env JAVA_HOME="${java_home}" JAVA_OPTS_KC_HEAP="${HEAP_OPTS}" \
+      JAVA_OPTS_APPEND="$(java_opts_append "${java_home}")" \
       KC_BOOTSTRAP_ADMIN_USERNAME="${ADMIN_USER}" KC_BOOTSTRAP_ADMIN_PASSWORD="${ADMIN_PASSWORD}" \
-      setsid bash -c 'echo $$ >"$1"; shift; exec "$@"' _ "${PID_FILE}" \
-      "${DIST_DIR}/bin/kc.sh" start-dev --http-host="${HOST}" --http-port="${PORT}" \
-      --db=dev-file --import-realm </dev/null >>"${LOG_FILE}" 2>&1 9>&- &
-    for _ in $(seq 50); do
-      [[ -s "${PID_FILE}" ]] && break
-      sleep 0.1
-    done
-    pid="$(cat "${PID_FILE}" 2>/dev/null || true)"
+      "${DIST_DIR}/bin/kc.sh" start-dev --http-host="${HOST}" --http-port="${PORT}" --db=dev-file --import-realm
+    pid="$(running_pid)"
   fi
-
-  deadline=$((SECONDS + START_TIMEOUT))
-  until server_ready; do
-    if [[ -z "$(running_pid)" ]]; then
-      show_log_tail
-      die "Keycloak exited during startup"
-    fi
-    if ((SECONDS >= deadline)); then
-      show_log_tail
-      die "Keycloak did not answer $(issuer_url)/.well-known/openid-configuration within ${START_TIMEOUT}s (pid ${pid}); it is left running for inspection, stop it with: $0 stop"
-    fi
-    sleep 0.5
-  done
+  await_ready server_ready "Keycloak (answering $(issuer_url)/.well-known/openid-configuration)"
   mark_imported
   log "ready in $((SECONDS - started)) s: KEYCLOAK_URL=$(base_url), issuer $(issuer_url) (pid ${pid})"
 }

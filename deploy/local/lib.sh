@@ -1,6 +1,7 @@
 # shellcheck shell=bash
 # What the deploy/local scripts share: log lines, pid files that may be stale, ports, bounded stops.
-# Sourced, never run: the script sets LOG_PREFIX (and LOG_FILE, for show_log_tail) before using these.
+# Sourced, never run: the script sets LOG_PREFIX and LOG_FILE before using these; launch and await_ready
+# also use its PID_FILE, START_TIMEOUT and running_pid.
 
 log() { printf '[%s] %s\n' "${LOG_PREFIX}" "$*" >&2; }
 die() {
@@ -49,5 +50,37 @@ stop_process() {
       return 0
     fi
     sleep 0.2
+  done
+}
+
+# launch COMMAND...: starts COMMAND in its own session, so that it outlives this script and its terminal,
+# with stdin from /dev/null, output appended to LOG_FILE and the lock on fd 9 closed. The inner shell
+# writes its own pid to PID_FILE and execs COMMAND, so the pid file holds COMMAND's pid; it returns once
+# the pid file is written (or after 5 s).
+launch() {
+  rm -f "${PID_FILE}"
+  printf '\n===== start %s =====\n' "$(date -Is)" >>"${LOG_FILE}"
+  # shellcheck disable=SC2016
+  setsid bash -c 'echo $$ >"$1"; shift; exec "$@"' _ "${PID_FILE}" "$@" </dev/null >>"${LOG_FILE}" 2>&1 9>&- &
+  for _ in $(seq 50); do
+    [[ -s "${PID_FILE}" ]] && break
+    sleep 0.1
+  done
+}
+
+# await_ready CHECK WHAT: runs CHECK until it succeeds; gives up, showing the log, when the process
+# (running_pid) exits or START_TIMEOUT seconds pass. WHAT names it in the error.
+await_ready() {
+  local deadline=$((SECONDS + START_TIMEOUT))
+  until "$1"; do
+    if [[ -z "$(running_pid)" ]]; then
+      show_log_tail
+      die "$2 exited during startup"
+    fi
+    if ((SECONDS >= deadline)); then
+      show_log_tail
+      die "$2 was not ready within ${START_TIMEOUT}s (pid $(running_pid)); it is left running for inspection, stop it with: $0 stop"
+    fi
+    sleep 0.5
   done
 }
