@@ -16,6 +16,7 @@ from backbone.auth.guard import Access, ResourceLoader
 from backbone.messaging.consumer import EventConsumer, EventHandler
 from backbone.messaging.outbox import OutboxRelay
 from backbone.messaging.transport import Transport
+from backbone.sealing import KeyRing
 from backbone.uow import UnitOfWork
 from contracts.catalogue import Catalogue
 from contracts.envelope import CloudEvent, Event
@@ -45,6 +46,8 @@ class ServiceDefinition:
     background: tuple[Callable[[ServiceRuntime], Awaitable[None]], ...] = ()
     # resource kind -> loader of the facts access decisions need (see contracts/policies/access.v1.json)
     resources: Mapping[str, ResourceLoader] = field(default_factory=dict)
+    # the service holds personal data sealed at rest: the runtime loads the key ring for it (and only it)
+    seals_personal_data: bool = False
 
 
 @dataclass
@@ -59,6 +62,7 @@ class ServiceRuntime:
     relay: OutboxRelay
     consumer: EventConsumer | None = None
     sla_policy_path: str | None = None
+    key_ring: KeyRing | None = None
 
     @property
     def name(self) -> str:
@@ -73,6 +77,7 @@ class ServiceRuntime:
             on_commit=self.relay.wake,
             sla_policy_path=self.sla_policy_path,
             observers=self.definition.envelope_observers,
+            key_ring=self.key_ring,
         )
 
 

@@ -5,9 +5,11 @@ from pathlib import Path
 from backbone.service import ServiceDefinition
 from services.intake.access import RESOURCES
 from services.intake.children.views import router as children_router
+from services.intake.detentions.views import router as detentions_router
 from services.intake.reports.handlers import (
     handle_case_closed,
     handle_children_without_care_found,
+    handle_monitoring_started,
     handle_reporter_informed,
 )
 from services.intake.reports.views import router as reports_router
@@ -15,12 +17,14 @@ from services.intake.reports.views import router as reports_router
 definition = ServiceDefinition(
     name="intake",
     title="Intake — mandatory reports and the 12355 hotline (强制报告)",
-    routers=(reports_router, children_router),
+    routers=(reports_router, children_router, detentions_router),
     handlers={
         "police.children_without_care_found": handle_children_without_care_found,
         "civil_affairs.reporter_informed": handle_reporter_informed,
+        "civil_affairs.monitoring_started": handle_monitoring_started,
         "civil_affairs.case_closed": handle_case_closed,
     },
     migrations=(Path(__file__).parent / "migrations",),
     resources=RESOURCES,
+    seals_personal_data=True,
 )

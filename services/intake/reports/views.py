@@ -13,6 +13,7 @@ from backbone.auth.guard import caller
 from backbone.auth.principal import Principal
 from backbone.service import get_uow
 from backbone.uow import UnitOfWork
+from backbone.web.problems import ErrorBody, problem
 from services.intake.reports.idempotency import IdempotencyKeyReused
 from services.intake.reports.reading import ReportView, report_view
 from services.intake.reports.schemas import ReportSubmission
@@ -28,16 +29,6 @@ class ReportAccepted(BaseModel):
     child_id: str
     corroborates_report_id: str | None
     new_case: bool
-
-
-class Problem(BaseModel):
-    loc: list[str | int]
-    msg: str
-    type: str
-
-
-class Refusal(BaseModel):
-    detail: list[Problem]
 
 
 def inline_schema(model: type[BaseModel]) -> dict[str, Any]:
@@ -62,7 +53,7 @@ def inline_schema(model: type[BaseModel]) -> dict[str, Any]:
     "/reports",
     status_code=202,
     response_model=ReportAccepted,
-    responses={422: {"model": Refusal, "description": "Bad fields, named without their values"}},
+    responses={422: {"model": ErrorBody, "description": "Bad fields, named without their values"}},
     openapi_extra={
         "requestBody": {
             "required": True,
@@ -77,7 +68,7 @@ async def post_report(
     idempotency_key: str | None = Header(default=None, alias="Idempotency-Key", min_length=1, max_length=200),
 ) -> JSONResponse:
     """Accept a report (`ReportSubmission`); a retry with the same `Idempotency-Key` gets the first answer."""
-    body = _json_body(await request.body())
+    body = json_body(await request.body())
     try:
         async with uow:
             answer, replayed = await submit_report(
@@ -85,16 +76,16 @@ async def post_report(
             )
             await uow.commit()
     except InvalidReport as refused:
-        raise HTTPException(422, detail=_in_body(refused.problems)) from None
+        raise HTTPException(422, detail=in_body(refused.problems)) from None
     except IdempotencyKeyReused:
         raise HTTPException(
             422,
             detail=[
-                {
-                    "loc": ["header", "Idempotency-Key"],
-                    "msg": "this Idempotency-Key was already used with a different request body",
-                    "type": "idempotency_key_reused",
-                }
+                problem(
+                    ["header", "Idempotency-Key"],
+                    "this Idempotency-Key was already used with a different request body",
+                    "idempotency_key_reused",
+                )
             ],
         ) from None
     headers = {REPLAYED_HEADER: "true"} if replayed else {}
@@ -105,20 +96,20 @@ async def post_report(
 async def get_report(report_id: str, uow: UnitOfWork = Depends(get_uow)) -> ReportView:
     """The report as intake holds it, with the child's and the reporter's personal data masked."""
     async with uow:
-        view = await report_view(session=uow.session, report_id=report_id)
+        view = await report_view(session=uow.session, ring=uow.key_ring, report_id=report_id)
     if view is None:
         raise HTTPException(404, detail="no report with this id")
     return view
 
 
-def _json_body(raw: bytes) -> Any:
+def json_body(raw: bytes) -> Any:
     try:
         return json.loads(raw)
     except ValueError:
         raise HTTPException(
-            422, detail=[{"loc": ["body"], "msg": "the body is not valid JSON", "type": "json_invalid"}]
+            422, detail=[problem(["body"], "the body is not valid JSON", "json_invalid")]
         ) from None
 
 
-def _in_body(problems: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def in_body(problems: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{**p, "loc": ["body", *p["loc"]]} for p in problems]
