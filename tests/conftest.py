@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import os
 import uuid
 from collections.abc import AsyncIterator
 
@@ -12,31 +11,21 @@ import pytest
 
 from backbone.db import asyncpg_url
 from backbone.db_access import drop_database_roles
+from tests.support.environment import required_env
 
 pytest_plugins = ["tests.support.fake_clock"]
-
-
-def _required_env(name: str) -> str:
-    value = os.environ.get(name)
-    if not value:
-        pytest.fail(
-            f"{name} is not set: run the suite with ./test.sh, which starts PostgreSQL and Kafka "
-            "(deploy/local) when they are not given",
-            pytrace=False,
-        )
-    return value
 
 
 @pytest.fixture(scope="session")
 def server_database_url() -> str:
     """The PostgreSQL server the test command provides."""
-    return _required_env("DATABASE_URL")
+    return required_env("DATABASE_URL")
 
 
 @pytest.fixture(scope="session")
 def kafka_bootstrap_servers() -> str:
     """The Kafka broker the test command provides."""
-    return _required_env("KAFKA_BOOTSTRAP_SERVERS")
+    return required_env("KAFKA_BOOTSTRAP_SERVERS")
 
 
 def _plain_url(url: str) -> str:

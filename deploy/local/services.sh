@@ -21,6 +21,9 @@
 #                           admin's), and each service connects as its own user, with its password from
 #                           $KAFKA_CREDENTIALS_DIR/<service>
 #   OTEL_EXPORTER_OTLP_ENDPOINT, LOG_LEVEL, KAFKA_TOPIC_PARTITIONS, KAFKA_REPLICATION_FACTOR  passed through
+#   KEYCLOAK_URL            Keycloak of deploy/local/up.sh: the services trust its child-protection realm
+#                           (AUTH_ISSUER=$KEYCLOAK_URL/realms/child-protection unless AUTH_ISSUER is set)
+#   AUTH_ISSUER, AUTH_AUDIENCE  passed through
 #   SERVICES_BASE_PORT      first port (default 8001)
 #   SERVICES_START_TIMEOUT  seconds to wait for all six to be ready (default 120)
 #   SERVICES_STOP_TIMEOUT   seconds to wait for each to exit before SIGKILL (default 20)
@@ -36,11 +39,9 @@ BASE_PORT="${SERVICES_BASE_PORT:-8001}"
 START_TIMEOUT="${SERVICES_START_TIMEOUT:-120}"
 STOP_TIMEOUT="${SERVICES_STOP_TIMEOUT:-20}"
 
-log() { printf '[services] %s\n' "$*" >&2; }
-die() {
-  log "ERROR: $*"
-  exit 1
-}
+LOG_PREFIX="services"
+# shellcheck source=deploy/local/lib.sh
+source "${SCRIPT_DIR}/lib.sh"
 
 # The services, from the code (contracts.catalogue.SERVICES), so a seventh needs no edit here.
 service_names() {
@@ -55,25 +56,10 @@ pid_file() { printf '%s/%s.pid\n' "${RUN_DIR}" "$1"; }
 log_file() { printf '%s/%s.log\n' "${RUN_DIR}" "$1"; }
 
 # Prints the pid of the service's process if it is alive and really is that service's uvicorn.
-running_pid() { # NAME
-  local file pid
-  file="$(pid_file "$1")"
-  [[ -f "${file}" ]] || return 0
-  pid="$(cat "${file}" 2>/dev/null || true)"
-  [[ "${pid}" =~ ^[0-9]+$ ]] || return 0
-  kill -0 "${pid}" 2>/dev/null || return 0
-  if [[ -r "/proc/${pid}/cmdline" ]] && ! tr '\0' ' ' <"/proc/${pid}/cmdline" | grep -q "services\.$1\.main:app"; then
-    return 0 # the pid was reused by another process
-  fi
-  printf '%s\n' "${pid}"
-}
+running_pid() { pid_in_file "$(pid_file "$1")" "services\.$1\.main:app"; } # NAME
 
 ready() { # PORT NAME
   curl -fsS -o /dev/null -m 3 "http://${HOST}:$1/$2/readyz" 2>/dev/null
-}
-
-port_open() { # PORT
-  (exec 3<>"/dev/tcp/${HOST}/$1") 2>/dev/null
 }
 
 now() { printf '%s\n' "${EPOCHREALTIME}"; }
@@ -141,7 +127,7 @@ do_start() {
       continue
     fi
     rm -f "$(pid_file "${name}")"
-    if port_open "${port}"; then
+    if port_open "${HOST}" "${port}"; then
       die "port ${HOST}:${port} (for ${name}) is taken by another process"
     fi
     printf '\n===== start %s =====\n' "$(date -Is)" >>"$(log_file "${name}")"
@@ -166,6 +152,8 @@ do_start() {
       KAFKA_REPLICATION_FACTOR="${KAFKA_REPLICATION_FACTOR:-1}" \
       OTEL_EXPORTER_OTLP_ENDPOINT="${OTEL_EXPORTER_OTLP_ENDPOINT:-}" \
       LOG_LEVEL="${LOG_LEVEL:-INFO}" \
+      AUTH_ISSUER="${AUTH_ISSUER:-${KEYCLOAK_URL:+${KEYCLOAK_URL%/}/realms/child-protection}}" \
+      AUTH_AUDIENCE="${AUTH_AUDIENCE:-child-protection-backbone}" \
       setsid bash -c 'echo $$ >"$1"; shift; exec "$@"' _ "$(pid_file "${name}")" \
       "${PYTHON}" -m uvicorn "services.${name}.main:app" --host "${HOST}" --port "${port}" --no-access-log \
       </dev/null >>"$(log_file "${name}")" 2>&1 9>&-) &
