@@ -21,7 +21,9 @@ fi
 if [ -z "${KAFKA_BOOTSTRAP_SERVERS:-}" ]; then
     deploy/local/kafka.sh start
     started+=(kafka)
-    export KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:${KAFKA_PORT:-9092}"
+    # SASL/SCRAM with ACLs: the harness connects as the broker's super user; the ACL test reads the
+    # services' own credentials from KAFKA_CREDENTIALS_DIR.
+    eval "$(deploy/local/kafka.sh env admin)"
 fi
 
 .venv/bin/ruff check .

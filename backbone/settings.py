@@ -27,15 +27,27 @@ class Settings(BaseSettings):
     )
     kafka_bootstrap_servers: str | None = Field(default=None, validation_alias="KAFKA_BOOTSTRAP_SERVERS")
     kafka_namespace: str = Field(default="", validation_alias="KAFKA_NAMESPACE")
+    kafka_security_protocol: Literal["PLAINTEXT", "SASL_PLAINTEXT", "SASL_SSL"] = Field(
+        default="PLAINTEXT", validation_alias="KAFKA_SECURITY_PROTOCOL"
+    )
+    kafka_sasl_mechanism: Literal["SCRAM-SHA-512", "SCRAM-SHA-256", "PLAIN"] = Field(
+        default="SCRAM-SHA-512", validation_alias="KAFKA_SASL_MECHANISM"
+    )
+    kafka_sasl_username: str | None = Field(default=None, validation_alias="KAFKA_SASL_USERNAME")
+    kafka_sasl_password: str | None = Field(default=None, validation_alias="KAFKA_SASL_PASSWORD", repr=False)
     kafka_topic_partitions: int = Field(default=3, validation_alias="KAFKA_TOPIC_PARTITIONS")
     kafka_replication_factor: int = Field(default=1, validation_alias="KAFKA_REPLICATION_FACTOR")
     database_url: str | None = Field(default=None, validation_alias="DATABASE_URL")
+    database_role_secret: str | None = Field(
+        default=None, validation_alias="DATABASE_ROLE_SECRET", repr=False
+    )
     data_dir: Path = Field(default=REPO_ROOT / ".data", validation_alias="BACKBONE_DATA_DIR")
     host: str = Field(default="127.0.0.1", validation_alias="BACKBONE_HOST")
     port: int = Field(default=8000, validation_alias="BACKBONE_PORT")
     log_level: str = Field(default="INFO", validation_alias="LOG_LEVEL")
     otlp_endpoint: str | None = Field(default=None, validation_alias="OTEL_EXPORTER_OTLP_ENDPOINT")
     sla_policy_path: str | None = Field(default=None, validation_alias="SLA_POLICY_PATH")
+    sla_calendar_dir: str | None = Field(default=None, validation_alias="SLA_CALENDAR_DIR")
     consumer_concurrency: int = Field(default=4, validation_alias="CONSUMER_CONCURRENCY", ge=1)
     consumer_max_attempts: int = Field(default=3, validation_alias="CONSUMER_MAX_ATTEMPTS")
     relay_batch_size: int = Field(default=200, validation_alias="OUTBOX_RELAY_BATCH_SIZE")
@@ -44,6 +56,7 @@ class Settings(BaseSettings):
         default=86400, validation_alias="EMBEDDED_LOG_RETENTION_SECONDS"
     )
     db_pool_size: int = Field(default=5, validation_alias="DB_POOL_SIZE")
+    http_max_body_bytes: int = Field(default=1_048_576, validation_alias="HTTP_MAX_BODY_BYTES", ge=1)
     auth_issuer: str | None = Field(default=None, validation_alias="AUTH_ISSUER")
     auth_audience: str = Field(default="child-protection-backbone", validation_alias="AUTH_AUDIENCE")
     auth_max_token_lifetime_seconds: int = Field(
@@ -59,6 +72,7 @@ class Settings(BaseSettings):
     # embedded default creates on first start.
     sealing_keys: str | None = Field(default=None, validation_alias="SEALING_KEYS", repr=False)
     sealing_key_file: Path | None = Field(default=None, validation_alias="SEALING_KEY_FILE")
+    agency_clock_skew_seconds: float = Field(default=120, ge=0, validation_alias="AGENCY_CLOCK_SKEW_SECONDS")
 
     @property
     def service_names(self) -> list[str]:
@@ -67,6 +81,22 @@ class Settings(BaseSettings):
         if unknown:
             raise ValueError(f"BACKBONE_SERVICES names unknown services: {sorted(unknown)}")
         return names
+
+    def kafka_security_options(self) -> dict[str, str]:
+        """aiokafka's keyword arguments for authenticating to the broker (none on PLAINTEXT)."""
+        if self.kafka_security_protocol == "PLAINTEXT":
+            return {}
+        if not (self.kafka_sasl_username and self.kafka_sasl_password):
+            raise ValueError(
+                f"KAFKA_SECURITY_PROTOCOL={self.kafka_security_protocol} needs KAFKA_SASL_USERNAME "
+                "and KAFKA_SASL_PASSWORD"
+            )
+        return {
+            "security_protocol": self.kafka_security_protocol,
+            "sasl_mechanism": self.kafka_sasl_mechanism,
+            "sasl_plain_username": self.kafka_sasl_username,
+            "sasl_plain_password": self.kafka_sasl_password,
+        }
 
     @property
     def issuer_url(self) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 from collections.abc import AsyncIterator
@@ -10,6 +11,7 @@ import asyncpg
 import pytest
 
 from backbone.db import asyncpg_url
+from backbone.db_access import drop_database_roles
 
 pytest_plugins = ["tests.support.fake_clock"]
 
@@ -47,21 +49,38 @@ def _with_database(url: str, database: str) -> str:
     return f"{base}/{database}" + (f"?{tail}" if tail else "")
 
 
-@pytest.fixture
-async def fresh_database_url(server_database_url: str) -> AsyncIterator[str]:
-    """A new, empty database on the real server for one test; dropped afterwards."""
+@contextlib.asynccontextmanager
+async def _fresh_database(server_database_url: str) -> AsyncIterator[str]:
+    """A new, empty database on the real server; dropped afterwards, with its roles."""
     name = f"test_{uuid.uuid4().hex[:12]}"
     admin = await asyncpg.connect(_plain_url(server_database_url))
     try:
         await admin.execute(f'CREATE DATABASE "{name}"')
     finally:
         await admin.close()
-    yield _with_database(asyncpg_url(server_database_url), name)
-    admin = await asyncpg.connect(_plain_url(server_database_url))
     try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        yield _with_database(asyncpg_url(server_database_url), name)
     finally:
-        await admin.close()
+        admin = await asyncpg.connect(_plain_url(server_database_url))
+        try:
+            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            await drop_database_roles(admin, name)
+        finally:
+            await admin.close()
+
+
+@pytest.fixture
+async def fresh_database_url(server_database_url: str) -> AsyncIterator[str]:
+    """A new, empty database on the real server for one test; dropped afterwards."""
+    async with _fresh_database(server_database_url) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+async def module_database_url(server_database_url: str) -> AsyncIterator[str]:
+    """A new, empty database shared by one module's tests; dropped afterwards."""
+    async with _fresh_database(server_database_url) as url:
+        yield url
 
 
 @pytest.fixture

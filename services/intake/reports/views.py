@@ -13,6 +13,7 @@ from backbone.auth.guard import optional_caller
 from backbone.auth.principal import Principal
 from backbone.service import get_uow
 from backbone.uow import UnitOfWork
+from backbone.web.problems import ErrorBody, problem
 from services.intake.reports.idempotency import IdempotencyKeyReused
 from services.intake.reports.reading import ReportView, report_view
 from services.intake.reports.schemas import ReportSubmission
@@ -28,16 +29,6 @@ class ReportAccepted(BaseModel):
     child_id: str
     corroborates_report_id: str | None
     new_case: bool
-
-
-class Problem(BaseModel):
-    loc: list[str | int]
-    msg: str
-    type: str
-
-
-class Refusal(BaseModel):
-    detail: list[Problem]
 
 
 def inline_schema(model: type[BaseModel]) -> dict[str, Any]:
@@ -62,7 +53,7 @@ def inline_schema(model: type[BaseModel]) -> dict[str, Any]:
     "/reports",
     status_code=202,
     response_model=ReportAccepted,
-    responses={422: {"model": Refusal, "description": "Bad fields, named without their values"}},
+    responses={422: {"model": ErrorBody, "description": "Bad fields, named without their values"}},
     openapi_extra={
         "requestBody": {
             "required": True,
@@ -92,11 +83,11 @@ async def post_report(
         raise HTTPException(
             422,
             detail=[
-                {
-                    "loc": ["header", "Idempotency-Key"],
-                    "msg": "this Idempotency-Key was already used with a different request body",
-                    "type": "idempotency_key_reused",
-                }
+                problem(
+                    ["header", "Idempotency-Key"],
+                    "this Idempotency-Key was already used with a different request body",
+                    "idempotency_key_reused",
+                )
             ],
         ) from None
     headers = {REPLAYED_HEADER: "true"} if replayed else {}
@@ -118,7 +109,7 @@ def json_body(raw: bytes) -> Any:
         return json.loads(raw)
     except ValueError:
         raise HTTPException(
-            422, detail=[{"loc": ["body"], "msg": "the body is not valid JSON", "type": "json_invalid"}]
+            422, detail=[problem(["body"], "the body is not valid JSON", "json_invalid")]
         ) from None
 
 

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Query
-from pydantic import AwareDatetime, BaseModel, Field
+from fastapi import APIRouter, Depends, HTTPException, Request
+from pydantic import BaseModel, Field
 
 from backbone.auth.guard import visibility
 from backbone.auth.policy import EVERYTHING, Visibility
 from backbone.clock import utcnow
-from backbone.service import get_uow
+from backbone.service import get_runtime, get_uow
 from backbone.sla.clock import ClockError
+from backbone.sla.holidays import CalendarDataError, calendar_status
 from backbone.uow import UnitOfWork
+from backbone.web.params import IsoDateTime, Page, paging
+from backbone.web.problems import problem
 from contracts.events.common import Agency
 from services.routing.deadlines import service
 from services.routing.deadlines.queries import (
@@ -23,8 +27,10 @@ from services.routing.deadlines.queries import (
     compliance,
     list_clocks,
 )
+from services.routing.deadlines.timer import refresh_calendar
 
 router = APIRouter(prefix="/v1/sla", tags=["deadlines"])
+clock_page = paging(default_limit=100, max_limit=1000)
 
 
 class PauseClock(BaseModel):
@@ -36,12 +42,11 @@ class PauseClock(BaseModel):
 @router.get("", response_model=list[ClockView])
 async def get_clocks(
     uow: Annotated[UnitOfWork, Depends(get_uow)],
+    page: Annotated[Page, Depends(clock_page)],
     agency: Agency | None = None,
     state: ClockFilterState | None = None,
-    due_before: AwareDatetime | None = None,
+    due_before: IsoDateTime | None = None,
     case_id: str | None = None,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
     seen: Annotated[Visibility, Depends(visibility)] = EVERYTHING,
 ) -> list[ClockView]:
     """Deadlines, soonest due first."""
@@ -52,8 +57,8 @@ async def get_clocks(
             state=state,
             due_before=due_before,
             case_id=case_id,
-            limit=limit,
-            offset=offset,
+            limit=page.limit,
+            offset=page.offset,
             visibility=seen,
         )
 
@@ -62,12 +67,38 @@ async def get_clocks(
 async def get_compliance(
     uow: Annotated[UnitOfWork, Depends(get_uow)],
     agency: Agency | None = None,
-    since: AwareDatetime | None = None,
+    since: IsoDateTime | None = None,
     seen: Annotated[Visibility, Depends(visibility)] = EVERYTHING,
 ) -> list[AgencyCompliance]:
     """Per-agency figures for supervision: on time, late, breached, median and p90 time to stop."""
     async with uow:
         return await compliance(session=uow.session, agency=agency, since=since, visibility=seen)
+
+
+class CalendarView(BaseModel):
+    years: list[int] = Field(description="Years with a holiday calendar file (cn-<year>.json)")
+    covered_until: date | None = Field(description="The last day covered without a gap from today")
+    days_left: int | None
+    warning: str | None = Field(description="Set 60 days before the calendar runs out, and once it has")
+    provisional_clocks: int = Field(description="Open clocks whose due time waits on a missing year")
+
+
+@router.get("/calendar", response_model=CalendarView)
+async def get_calendar(uow: Annotated[UnitOfWork, Depends(get_uow)]) -> CalendarView:
+    """The working-day calendar in force: which years it covers and when it runs out."""
+    async with uow:
+        provisional = await service.count_provisional(uow=uow)
+    return CalendarView(**calendar_status(), provisional_clocks=provisional)
+
+
+@router.post("/calendar/reload", response_model=CalendarView)
+async def reload_calendar(request: Request, uow: Annotated[UnitOfWork, Depends(get_uow)]) -> CalendarView:
+    """Load the calendar directory again (a year's file was added) and recompute provisional due times."""
+    try:
+        await refresh_calendar(get_runtime(request), force=True)
+    except CalendarDataError as error:
+        raise HTTPException(422, str(error)) from None
+    return await get_calendar(uow)
 
 
 @router.post("/clocks/{clock_id}/pause", response_model=ClockView)
@@ -91,7 +122,7 @@ async def _change(uow: UnitOfWork, change) -> ClockView:
         except ClockError as error:
             raise HTTPException(409, str(error)) from None
         except ValueError as error:
-            raise HTTPException(422, str(error)) from None
+            raise HTTPException(422, [problem(["body"], str(error), "value_error")]) from None
         view = clock_view(row, now=utcnow())
         await uow.commit()
     return view
