@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import socket
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -104,6 +105,8 @@ async def start_system(
         "LOG_LEVEL": opts.log_level,
         "SEALING_KEY_FILE": str(run_dir / "sealing-keys.json"),
         "BACKBONE_DATA_DIR": str(run_dir),
+        # Given, not drawn by whichever process starts first: the services start at the same moment.
+        "DATABASE_ROLE_SECRET": secrets.token_urlsafe(32),
     }
     environments: dict[str, dict[str, str]] = {}
     if mode == "distributed":
