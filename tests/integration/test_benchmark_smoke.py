@@ -5,7 +5,7 @@ environment's KAFKA_BOOTSTRAP_SERVERS / DATABASE_URL), on free ports, writing to
 Both system modes run (the issuer and six uvicorn processes on Kafka, then the single embedded process
 with its own issuer), every request with a bearer token; distributed mode also measures intake's POST
 with a token and without (a second intake on the open-intake policy). The run takes about 40 s on the
-2-core development machine.
+2-core development machine when it is not shared.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from contracts.catalogue import SERVICES
 
 pytestmark = pytest.mark.kafka
 REPO_ROOT = Path(__file__).resolve().parents[2]
-BUDGET_SECONDS = 60
+BUDGET_SECONDS = 90  # about 45 s on the unloaded machine; the authentication cost added ~10 s
 
 
 def _free_port_block(size: int) -> int:
