@@ -160,6 +160,11 @@ def caller(request: Request) -> Principal:
     return current_access(request).caller()
 
 
+def optional_caller(request: Request) -> Principal | None:
+    """FastAPI dependency for views a policy may make public: who acted, None on a public route."""
+    return current_access(request).principal
+
+
 def visibility(request: Request) -> Visibility:
     """FastAPI dependency for list views: the filters the caller's grant imposes."""
     access = current_access(request)

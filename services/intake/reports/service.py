@@ -94,12 +94,13 @@ def validate_submission(*, body: Any) -> ReportSubmission:
 
 
 async def submit_report(
-    *, uow: UnitOfWork, body: Any, idempotency_key: str | None, submitted_by: str
+    *, uow: UnitOfWork, body: Any, idempotency_key: str | None, submitted_by: str | None
 ) -> tuple[StoredAnswer, bool]:
     """Receive a submitted body; with a key the same client already used, the first answer (and True)."""
     if idempotency_key is not None:
         # Each client's keys are its own: another client's key can neither replay nor block this one's.
-        idempotency_key = f"{submitted_by}\x1f{idempotency_key}"
+        # Anonymous submitters (a policy making the route public) share one key space of their own.
+        idempotency_key = f"{submitted_by or ''}\x1f{idempotency_key}"
     if idempotency_key is not None:
         stored = await claim_key(
             session=uow.session,

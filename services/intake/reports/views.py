@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Header, HTTPException, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from backbone.auth.guard import caller
+from backbone.auth.guard import optional_caller
 from backbone.auth.principal import Principal
 from backbone.service import get_uow
 from backbone.uow import UnitOfWork
@@ -64,15 +64,17 @@ def inline_schema(model: type[BaseModel]) -> dict[str, Any]:
 async def post_report(
     request: Request,
     uow: UnitOfWork = Depends(get_uow),
-    principal: Principal = Depends(caller),
+    # None where a city's policy makes submission public (no token): the report then names no submitter.
+    principal: Principal | None = Depends(optional_caller),
     idempotency_key: str | None = Header(default=None, alias="Idempotency-Key", min_length=1, max_length=200),
 ) -> JSONResponse:
     """Accept a report (`ReportSubmission`); a retry with the same `Idempotency-Key` gets the first answer."""
     body = json_body(await request.body())
+    submitted_by = principal.client_id if principal else None
     try:
         async with uow:
             answer, replayed = await submit_report(
-                uow=uow, body=body, idempotency_key=idempotency_key, submitted_by=principal.client_id
+                uow=uow, body=body, idempotency_key=idempotency_key, submitted_by=submitted_by
             )
             await uow.commit()
     except InvalidReport as refused:
