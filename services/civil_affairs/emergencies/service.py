@@ -14,8 +14,8 @@ from services.civil_affairs.emergencies.models import CivilAffairsEmergency
 
 
 def is_others_emergency(event: ReferralCreated) -> bool:
-    """Another agency's emergency referral (the police's 第一时间出警): civil affairs only watches it."""
-    return event.emergency and event.agency != "civil_affairs"
+    """The police's emergency referral (第一时间出警), open until the police resolve the incident."""
+    return event.emergency and event.agency == "police"
 
 
 async def record_emergency(*, uow: UnitOfWork, event: ReferralCreated) -> None:
