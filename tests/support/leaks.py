@@ -16,6 +16,7 @@ from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from backbone.db import asyncpg_url
+from backbone.settings import Settings
 from backbone.telemetry import add_span_processor, configure_tracing
 
 SYSTEM_SCHEMAS = ("pg_catalog", "information_schema", "pg_toast")
@@ -81,7 +82,8 @@ def _as_text(column: str, kind: str) -> str:
 
 async def kafka_texts(bootstrap_servers: str, namespace: str) -> dict[str, str]:
     """Every message (key, headers, value) of every topic in the namespace, as text, by topic."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
+    security = Settings().kafka_security_options()  # the harness's broker credentials, from the env
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers, **security)
     await admin.start()
     try:
         topics = sorted(t for t in await admin.list_topics() if t.startswith(namespace))
@@ -89,7 +91,7 @@ async def kafka_texts(bootstrap_servers: str, namespace: str) -> dict[str, str]:
     finally:
         await admin.close()
     partitions = [TopicPartition(d["topic"], p["partition"]) for d in described for p in d["partitions"]]
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers, enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers, enable_auto_commit=False, **security)
     await consumer.start()
     try:
         consumer.assign(partitions)
