@@ -69,12 +69,20 @@ def role_secret(configured: str | None, data_dir: Path) -> str:
         return configured
     data_dir.mkdir(parents=True, exist_ok=True)
     path = data_dir / SECRET_FILE
-    try:
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
+    if path.exists():
         return path.read_text().strip()
+    # Written whole under a private name, then linked into place: processes starting together either
+    # publish theirs or find the winner's, never a half-written file.
+    draft = data_dir / f".{SECRET_FILE}.{os.getpid()}.{secrets.token_hex(4)}"
+    descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(descriptor, "w") as file:
         file.write(secrets.token_urlsafe(32))
+    try:
+        os.link(draft, path)
+    except FileExistsError:
+        pass
+    finally:
+        draft.unlink()
     return path.read_text().strip()
 
 
