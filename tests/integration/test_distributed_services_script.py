@@ -72,7 +72,9 @@ async def test_services_trust_the_issuer_the_script_starts(
         assert secrets.stat().st_mode & 0o077 == 0
         async with httpx.AsyncClient(timeout=30) as client:
             intake = f"http://127.0.0.1:{ports['intake']}/intake/v1/reports"
-            refused = await client.post(intake, content=report_body(1))
+            refused = await client.post(
+                intake, content=report_body(1), headers={"Content-Type": "application/json"}
+            )
             assert refused.status_code == 401
             filed = await client.post(
                 intake,
