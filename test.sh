@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Runs every test: lint, contracts, unit, integration and end-to-end, against a real Kafka broker and a
-# real PostgreSQL. When KAFKA_BOOTSTRAP_SERVERS / DATABASE_URL are not set it starts them from
-# deploy/local (and stops what it started); it never skips them. Extra arguments go to pytest.
+# Runs every test: lint, contracts, unit, integration and end-to-end, against a real Kafka broker, a
+# real PostgreSQL and a real Jaeger. When KAFKA_BOOTSTRAP_SERVERS / DATABASE_URL / JAEGER_QUERY_URL are
+# not set it starts them from deploy/local (Jaeger only when it is not already running) and stops what it
+# started; it never skips them. Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 bash scripts/bootstrap.sh
@@ -22,6 +23,17 @@ if [ -z "${KAFKA_BOOTSTRAP_SERVERS:-}" ]; then
     deploy/local/kafka.sh start
     started+=(kafka)
     export KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:${KAFKA_PORT:-9092}"
+fi
+# Only the tracing test exports to Jaeger (it sets the services' OTLP endpoint from JAEGER_OTLP_ENDPOINT);
+# OTEL_EXPORTER_OTLP_ENDPOINT stays unset for the rest of the suite.
+if [ -z "${JAEGER_QUERY_URL:-}" ]; then
+    if ! deploy/local/jaeger.sh status >/dev/null 2>&1; then
+        deploy/local/jaeger.sh start
+        started+=(jaeger)
+    fi
+    export JAEGER_QUERY_URL="http://127.0.0.1:${JAEGER_UI_PORT:-16686}"
+    JAEGER_OTLP_ENDPOINT="$(deploy/local/jaeger.sh endpoint)"
+    export JAEGER_OTLP_ENDPOINT
 fi
 
 .venv/bin/ruff check .

@@ -5,6 +5,7 @@ set -euo pipefail
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
 status=0
+"${SCRIPT_DIR}/jaeger.sh" stop || status=$?
 "${SCRIPT_DIR}/kafka.sh" stop "$@" || status=$?
 "${SCRIPT_DIR}/postgres.sh" stop "$@" || status=$?
 exit "${status}"

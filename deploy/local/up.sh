@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Starts the real local infrastructure (Kafka broker + PostgreSQL) idempotently and
+# Starts the real local infrastructure (Kafka broker + PostgreSQL + Jaeger) idempotently and
 # prints the environment variables to export, e.g.:
 #
 #   eval "$(deploy/local/up.sh)"
@@ -11,6 +11,8 @@ SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
 "${SCRIPT_DIR}/postgres.sh" start
 "${SCRIPT_DIR}/kafka.sh" start
+"${SCRIPT_DIR}/jaeger.sh" start
 
 printf 'export KAFKA_BOOTSTRAP_SERVERS=%s\n' "127.0.0.1:${KAFKA_PORT:-9092}"
 printf 'export DATABASE_URL=%s\n' "$("${SCRIPT_DIR}/postgres.sh" url)"
+printf 'export OTEL_EXPORTER_OTLP_ENDPOINT=%s\n' "$("${SCRIPT_DIR}/jaeger.sh" endpoint)"
