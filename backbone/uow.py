@@ -12,6 +12,7 @@ from backbone.clock import utcnow
 from backbone.messaging.outbox import outbox_row
 from backbone.messaging.tables import outbox
 from backbone.sla.stamping import active_policy, sla_stamps
+from backbone.telemetry import tag_current_span
 from contracts.catalogue import Catalogue, topic_of
 from contracts.envelope import CloudEvent, Event, SlaClockRef
 
@@ -25,7 +26,7 @@ class UnitOfWork:
         service: str,
         sessionmaker: async_sessionmaker[AsyncSession],
         catalogue: Catalogue,
-        on_commit: Callable[[], None] = lambda: None,
+        on_commit: Callable[[Sequence[CloudEvent]], None] = lambda _: None,
         sla_policy_path: str | None = None,
         observers: Sequence[Callable[[CloudEvent, UnitOfWork], Awaitable[None]]] = (),
     ) -> None:
@@ -34,6 +35,7 @@ class UnitOfWork:
         self.service = service
         self._sessionmaker = sessionmaker
         self._catalogue = catalogue
+        # called after every commit with the events it wrote (wakes the relay, counts them)
         self._on_commit = on_commit
         self._pending: list[CloudEvent] = []
         self._session: AsyncSession | None = None
@@ -74,6 +76,7 @@ class UnitOfWork:
             data=event.model_dump(mode="json"),
         )
         self._pending.append(envelope)
+        tag_current_span(envelope.data)
         return envelope
 
     @property
@@ -93,5 +96,5 @@ class UnitOfWork:
             topic = topic_of(self.service)
             await self.session.execute(insert(outbox), [outbox_row(e, topic=topic) for e in self._pending])
         await self.session.commit()
-        self._pending = []
-        self._on_commit()
+        committed, self._pending = self._pending, []
+        self._on_commit(committed)
