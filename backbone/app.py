@@ -1,4 +1,6 @@
-"""The HTTP face: each service's API under `/{service}/v1/...`, docs at `/{service}/docs`, health probes."""
+"""The HTTP face: each service's API under `/{service}/v1/...`, docs at `/{service}/docs` and
+`/{service}/redoc` (assets served here, nothing from a CDN), metrics at `/{service}/metrics`, probes;
+the process's root lists its services (`/`) and serves every service's metrics together (`/metrics`)."""
 
 from __future__ import annotations
 
@@ -6,19 +8,40 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi_offline import FastAPIOffline
+from prometheus_client import CONTENT_TYPE_LATEST
 
+from backbone.index import services_page
+from backbone.metrics import RequestMetrics, scrape
 from backbone.settings import get_settings
 from backbone.system import System
+from backbone.telemetry import provider_for
 
-# FastAPI's own OpenTelemetry support makes the HTTP spans. Its log records would carry validation
-# failures' input (a child's name, a resident ID), so they stay off; probes are not traced.
-TELEMETRY = {
-    "logs": False,
-    "operation_spans": False,
-    "auto_configure": False,
-    "exclude": lambda scope: scope.get("path", "").endswith(("/healthz", "/readyz")),
-}
+DOCS_ASSETS = "/docs-assets"
+# Requests that are no operation of the service: probes, scrapes, the docs and their assets.
+UNTRACED_SUFFIXES = (
+    "/healthz", "/readyz", "/metrics", "/docs", "/redoc", "/openapi.json", "/oauth2-redirect",
+)
+
+
+def _untraced(scope: dict) -> bool:
+    path = scope.get("path", "")
+    return path.endswith(UNTRACED_SUFFIXES) or f"{DOCS_ASSETS}/" in path
+
+
+def _telemetry(service: str) -> dict:
+    # FastAPI's own OpenTelemetry support makes the HTTP spans, with the service's tracer provider (its
+    # resource names the service). Its log records would carry validation failures' input (a child's
+    # name, a resident ID), so they stay off.
+    return {
+        "tracer_provider": provider_for(service),
+        "logs": False,
+        "metrics": False,
+        "operation_spans": False,
+        "auto_configure": False,
+        "exclude": _untraced,
+    }
 
 
 def create_app(system: System | None = None, *, manage_lifespan: bool = True) -> FastAPI:
@@ -40,21 +63,47 @@ def create_app(system: System | None = None, *, manage_lifespan: bool = True) ->
         lifespan=lifespan,
         docs_url=None,
         redoc_url=None,
-        telemetry=TELEMETRY,
+        openapi_url=None,
+        # The root only lists services and serves probes and metrics: each service traces its own.
+        telemetry={"tracing": False, "metrics": False, "logs": False, "auto_configure": False},
     )
     root.state.system = system
     _add_probes(root)
+
+    @root.get("/", include_in_schema=False)
+    async def index() -> HTMLResponse:
+        return HTMLResponse(services_page(system.definitions))
+
+    @root.get("/metrics", include_in_schema=False)
+    async def process_metrics() -> Response:
+        runtimes = [system.runtime(d.name) for d in system.definitions if d.name in system.runtimes]
+        return Response(await scrape(runtimes, process=True), media_type=CONTENT_TYPE_LATEST)
+
     for definition in system.definitions:
-        service_app = FastAPI(
-            title=definition.title, docs_url="/docs", openapi_url="/openapi.json", telemetry=TELEMETRY
+        service_app = FastAPIOffline(
+            title=definition.title,
+            docs_url="/docs",
+            redoc_url="/redoc",
+            openapi_url="/openapi.json",
+            static_url=DOCS_ASSETS,
+            telemetry=_telemetry(definition.name),
         )
         service_app.state.system = system
         service_app.state.service_name = definition.name
+        service_app.add_middleware(RequestMetrics, service=definition.name)
         for router in definition.routers:
             service_app.include_router(router)
         _add_probes(service_app)
+        _add_service_metrics(service_app)
         root.mount(f"/{definition.name}", service_app)
     return root
+
+
+def _add_service_metrics(app: FastAPI) -> None:
+    @app.get("/metrics", include_in_schema=False)
+    async def service_metrics(request: Request) -> Response:
+        runtime = request.app.state.system.runtime(request.app.state.service_name)
+        return Response(await scrape([runtime], process=False), media_type=CONTENT_TYPE_LATEST)
 
 
 def _add_probes(app: FastAPI) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from backbone.messaging.consumer import EventConsumer, EventHandler
 from backbone.messaging.outbox import OutboxRelay
 from backbone.messaging.transport import Transport
+from backbone.metrics import MetricsProbe, metrics_for
 from backbone.uow import UnitOfWork
 from contracts.catalogue import Catalogue
 from contracts.envelope import CloudEvent, Event
@@ -41,6 +42,8 @@ class ServiceDefinition:
     accepts: Callable[[Event], bool] | None = None
     # long-running loops (timers, projections) started with the service and restarted if they fail
     background: tuple[Callable[[ServiceRuntime], Awaitable[None]], ...] = ()
+    # gauges gathered when Prometheus scrapes `/{service}/metrics` (one query each, never per request)
+    metrics: tuple[MetricsProbe, ...] = ()
 
 
 @dataclass
@@ -66,10 +69,14 @@ class ServiceRuntime:
             service=self.name,
             sessionmaker=self.sessionmaker,
             catalogue=self.catalogue,
-            on_commit=self.relay.wake,
+            on_commit=self._committed,
             sla_policy_path=self.sla_policy_path,
             observers=self.definition.envelope_observers,
         )
+
+    def _committed(self, envelopes: Sequence[CloudEvent]) -> None:
+        self.relay.wake()
+        metrics_for(self.name).committed(envelopes)
 
 
 def get_runtime(request: Request) -> ServiceRuntime:

@@ -14,7 +14,7 @@ from backbone.messaging.transport import Transport, create_transport
 from backbone.migrations import upgrade_service_schema
 from backbone.service import ServiceDefinition, ServiceRuntime, supervise
 from backbone.settings import Settings
-from backbone.telemetry import configure_tracing
+from backbone.telemetry import configure_tracing, stop_exporting
 from contracts.catalogue import Catalogue, dead_letter_topic, load_catalogue
 
 log = logging.getLogger(__name__)
@@ -41,6 +41,7 @@ class System:
         self.database_url: str | None = None
         self.runtimes: dict[str, ServiceRuntime] = {}
         self._tasks: list[asyncio.Task] = []
+        self._exporting = False
 
     def runtime(self, name: str) -> ServiceRuntime:
         try:
@@ -52,7 +53,8 @@ class System:
         """Migrate every service's schema, connect the transport, start relays, consumers and timers."""
         configure_logging(self.settings.log_level)
         names = "+".join(d.name for d in self.definitions)
-        configure_tracing(service_name=f"backbone:{names}", otlp_endpoint=self.settings.otlp_endpoint)
+        configure_tracing(otlp_endpoint=self.settings.otlp_endpoint)
+        self._exporting = True
         self.database_url = self.settings.database_url or await asyncio.to_thread(
             start_embedded_postgres, self.settings.data_dir
         )
@@ -134,6 +136,10 @@ class System:
         for runtime in self.runtimes.values():
             await runtime.engine.dispose()
         self.runtimes.clear()
+        if self._exporting:
+            # The last spans go out before the process (or the test) ends.
+            await asyncio.to_thread(stop_exporting, self.settings.otlp_endpoint)
+            self._exporting = False
 
 
 async def _check(probe) -> str:

@@ -7,6 +7,7 @@ from contracts.events.common import Agency
 from services.agency import AGENCY_MIGRATIONS
 from services.agency.deadlines.service import alert_handlers, deadline_observer
 from services.agency.deadlines.views import deadlines_router
+from services.agency.metrics import inbox_gauges
 from services.agency.referrals import addressed_to, referral_handlers, referrals_router
 from services.civil_affairs.casework.service import check_file_complete
 from services.civil_affairs.casework.views import router as casework_router
@@ -29,5 +30,6 @@ definition = ServiceDefinition(
     },
     envelope_observers=(deadline_observer(Agency.CIVIL_AFFAIRS),),
     accepts=addressed_to(Agency.CIVIL_AFFAIRS),
+    metrics=(inbox_gauges,),
     migrations=(AGENCY_MIGRATIONS, Path(__file__).resolve().parent / "migrations"),
 )

@@ -7,6 +7,7 @@ from contracts.events.common import Agency
 from services.agency import AGENCY_MIGRATIONS
 from services.agency.deadlines.service import alert_handlers, deadline_observer
 from services.agency.deadlines.views import deadlines_router
+from services.agency.metrics import inbox_gauges
 from services.agency.referrals import addressed_to, referral_handlers, referrals_router
 from services.education.schooling.views import router as schooling_router
 
@@ -17,5 +18,6 @@ definition = ServiceDefinition(
     handlers={**referral_handlers(Agency.EDUCATION), **alert_handlers(Agency.EDUCATION)},
     envelope_observers=(deadline_observer(Agency.EDUCATION),),
     accepts=addressed_to(Agency.EDUCATION),
+    metrics=(inbox_gauges,),
     migrations=(AGENCY_MIGRATIONS, Path(__file__).resolve().parent / "migrations"),
 )

@@ -7,6 +7,7 @@ from contracts.events.common import Agency
 from services.agency import AGENCY_MIGRATIONS
 from services.agency.deadlines.service import alert_handlers, deadline_observer
 from services.agency.deadlines.views import deadlines_router
+from services.agency.metrics import inbox_gauges
 from services.agency.referrals import addressed_to, referral_handlers, referrals_router
 from services.police.detentions.views import router as detentions_router
 from services.police.response.service import check_response_resolved
@@ -24,5 +25,6 @@ definition = ServiceDefinition(
     handlers={**referral_handlers(Agency.POLICE), **alert_handlers(Agency.POLICE)},
     envelope_observers=(deadline_observer(Agency.POLICE),),
     accepts=addressed_to(Agency.POLICE),
+    metrics=(inbox_gauges,),
     migrations=(AGENCY_MIGRATIONS, Path(__file__).resolve().parent / "migrations"),
 )
