@@ -70,7 +70,8 @@ async def test_counters_and_gauges_move_after_a_report(client: httpx.AsyncClient
 
     routing = await eventually(
         routing_metrics,
-        until=lambda s: value(s, "routing_referrals", agency="police", state="pending") >= len(police_referrals),
+        until=lambda s: value(s, "routing_referrals", agency="police", state="pending")
+        >= len(police_referrals),
         what="routing's referral gauge counts the police referrals",
     )
     assert value(routing, "routing_referrals") == len(case["referrals"])
@@ -88,7 +89,8 @@ async def test_counters_and_gauges_move_after_a_report(client: httpx.AsyncClient
         assert all(dict(ls).get("service", service) == service for _, ls in samples), service
 
     everything = await scrape(client, "/metrics")
-    assert value(everything, "intake_reports_received_total") == value(intake, "intake_reports_received_total")
+    received = "intake_reports_received_total"
+    assert value(everything, received) == value(intake, received)
     assert {dict(ls)["service"] for n, ls in everything if n == "backbone_outbox_backlog"} == set(SERVICES)
     assert {dict(ls)["service"] for n, ls in everything if n == "backbone_consumer_lag"} == set(SERVICES)
     assert value(everything, "process_cpu_seconds_total") > 0
