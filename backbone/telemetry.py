@@ -133,6 +133,11 @@ def add_span_processor(processor: SpanProcessor) -> None:
     _exports.processors[processor] = processor
 
 
+def remove_span_processor(processor: SpanProcessor) -> None:
+    """Detach a processor attached with `add_span_processor`."""
+    _exports.processors.pop(processor, None)
+
+
 def tracer(service: str) -> trace.Tracer:
     """The tracer a service's own spans come from."""
     return provider_for(service).get_tracer(f"backbone.{service}")
