@@ -20,6 +20,7 @@ async def running_system(
     transport: str = "embedded",
     kafka_bootstrap_servers: str | None = None,
     kafka_namespace: str = "",
+    otlp_endpoint: str | None = None,
 ) -> AsyncIterator[tuple[System, httpx.AsyncClient]]:
     """Start the named services (default: all) on a fresh database; yield the system and an HTTP client.
 
@@ -30,6 +31,7 @@ async def running_system(
         BACKBONE_TRANSPORT=transport,
         KAFKA_BOOTSTRAP_SERVERS=kafka_bootstrap_servers,
         KAFKA_NAMESPACE=kafka_namespace,
+        OTEL_EXPORTER_OTLP_ENDPOINT=otlp_endpoint,
         **({"BACKBONE_SERVICES": ",".join(services)} if services else {}),
     )
     system = System(settings)
