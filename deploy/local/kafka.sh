@@ -21,6 +21,8 @@
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=deploy/local/lib.sh
+source "${SCRIPT_DIR}/lib.sh"
 REPO_ROOT="$(cd "${SCRIPT_DIR}/../.." && pwd)"
 INFRA_DIR="${LOCAL_INFRA_DIR:-${REPO_ROOT}/.local-infra}"
 KAFKA_HOME="${INFRA_DIR}/kafka"
@@ -68,10 +70,6 @@ running_pid() {
     return 0 # pid recycled by an unrelated process
   fi
   printf '%s\n' "${pid}"
-}
-
-port_open() {
-  (exec 3<>"/dev/tcp/${HOST}/$1") 2>/dev/null
 }
 
 # A Python interpreter that can import aiokafka, if there is one.
@@ -262,27 +260,14 @@ do_start() {
 }
 
 do_stop() {
-  local pid deadline
+  local pid
   pid="$(running_pid)"
   if [[ -z "${pid}" ]]; then
     log "not running"
     rm -f "${PID_FILE}"
     return 0
   fi
-  log "stopping broker (pid ${pid})"
-  kill -TERM "${pid}" 2>/dev/null || true
-  deadline=$((SECONDS + STOP_TIMEOUT))
-  while kill -0 "${pid}" 2>/dev/null; do
-    if ((SECONDS >= deadline)); then
-      log "still alive after ${STOP_TIMEOUT}s; sending SIGKILL"
-      kill -KILL "${pid}" 2>/dev/null || true
-      sleep 0.5
-      break
-    fi
-    sleep 0.2
-  done
-  rm -f "${PID_FILE}"
-  log "stopped"
+  stop_pid "${pid}" broker "${STOP_TIMEOUT}"
 }
 
 do_purge() {
