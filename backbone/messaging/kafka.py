@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from aiokafka.errors import CommitFailedError
+from aiokafka.errors import CommitFailedError, IllegalStateError
 
 from backbone.messaging.batching import apply_batch, retry_delay
 from backbone.messaging.transport import IncomingMessage, MessageHandler, OutgoingMessage
@@ -128,9 +128,13 @@ class KafkaTransport:
         lag: dict[tuple[str, int], int] = {}
         for partition in consumer.assignment():
             highwater = consumer.highwater(partition)
-            if highwater is not None:
+            if highwater is None:
+                continue
+            try:
                 behind = highwater - await consumer.position(partition)
-                lag[(partition.topic[len(self._namespace) :], partition.partition)] = max(behind, 0)
+            except IllegalStateError:  # revoked by a rebalance meanwhile
+                continue
+            lag[(partition.topic[len(self._namespace) :], partition.partition)] = max(behind, 0)
         self._lag[group] = lag
 
     async def consumer_lag(self, *, group: str, topics: Sequence[str]) -> dict[str, int]:

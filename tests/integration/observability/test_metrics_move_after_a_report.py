@@ -5,30 +5,11 @@ events applied; outbox backlog and consumer lag are there for every service."""
 from __future__ import annotations
 
 import httpx
-from prometheus_client.parser import text_string_to_metric_families
 
 from contracts.catalogue import SERVICES
 from tests.support.journeys import Journey, born_years_ago, report_body, synthetic_resident_id
+from tests.support.prometheus import Samples, label_values, scrape, value
 from tests.support.waiting import eventually
-
-Samples = dict[tuple[str, frozenset], float]
-
-
-async def scrape(client: httpx.AsyncClient, path: str) -> Samples:
-    answer = await client.get(path)
-    assert answer.status_code == 200, f"{path}: {answer.status_code}"
-    assert answer.headers["content-type"].startswith("text/plain")
-    return {
-        (sample.name, frozenset(sample.labels.items())): sample.value
-        for family in text_string_to_metric_families(answer.text)
-        for sample in family.samples
-    }
-
-
-def value(samples: Samples, name: str, **labels: str) -> float:
-    """The sum over the samples of `name` whose labels include `labels` (0 if none)."""
-    wanted = set(labels.items())
-    return sum(v for (n, ls), v in samples.items() if n == name and wanted <= ls)
 
 
 def injured_child_report() -> dict:
@@ -85,12 +66,12 @@ async def test_counters_and_gauges_move_after_a_report(client: httpx.AsyncClient
         samples = await scrape(client, f"/{service}/metrics")
         assert ("backbone_outbox_backlog", frozenset({("service", service)})) in samples, service
         assert value(samples, "backbone_outbox_backlog") >= 0
-        assert {dict(ls)["topic"] for n, ls in samples if n == "backbone_consumer_lag"}, service
+        assert label_values(samples, "backbone_consumer_lag", "topic"), service
         assert all(dict(ls).get("service", service) == service for _, ls in samples), service
 
     everything = await scrape(client, "/metrics")
     received = "intake_reports_received_total"
     assert value(everything, received) == value(intake, received)
-    assert {dict(ls)["service"] for n, ls in everything if n == "backbone_outbox_backlog"} == set(SERVICES)
-    assert {dict(ls)["service"] for n, ls in everything if n == "backbone_consumer_lag"} == set(SERVICES)
+    assert label_values(everything, "backbone_outbox_backlog", "service") == set(SERVICES)
+    assert label_values(everything, "backbone_consumer_lag", "service") == set(SERVICES)
     assert value(everything, "process_cpu_seconds_total") > 0

@@ -17,6 +17,7 @@ import httpx
 import pytest
 
 from tests.support.journeys import Journey, born_years_ago, referral_of, report_body, synthetic_resident_id
+from tests.support.prometheus import label_values, scrape, value
 from tests.support.system import running_system
 from tests.support.waiting import eventually
 
@@ -109,6 +110,14 @@ async def test_report_is_one_trace_across_services_in_jaeger(
         await journey.accept("police", police)
         await journey.step("police", police, "dispatch", {"unit": "weicheng-patrol-7"})
         await journey.on_timeline(case_id, "police.dispatched.v1")
+        # On Kafka the consumer lag comes from the fetch responses' highwater marks: all caught up.
+        lag = await eventually(
+            lambda: scrape(client, "/routing/metrics"),
+            until=lambda s: "intake.events" in label_values(s, "backbone_consumer_lag", "topic")
+            and value(s, "backbone_consumer_lag") == 0,
+            what="routing's consumer lag known and zero",
+        )
+        assert label_values(lag, "backbone_consumer_lag", "service") == {"routing"}
     reached = {"intake", "routing"} | {r["agency"] for r in case["referrals"]}
     assert reached >= {"police", "health", "education", "civil_affairs"}
 
