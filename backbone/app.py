@@ -19,7 +19,8 @@ from backbone.system import System
 from backbone.telemetry import provider_for
 
 DOCS_ASSETS = "/docs-assets"
-# Requests that are no operation of the service: probes, scrapes, the docs and their assets.
+# Requests that are no operation of the service (probes, scrapes, the docs and their assets): neither
+# traced nor timed.
 UNTRACED_SUFFIXES = (
     "/healthz", "/readyz", "/metrics", "/docs", "/redoc", "/openapi.json", "/oauth2-redirect",
 )
@@ -90,7 +91,7 @@ def create_app(system: System | None = None, *, manage_lifespan: bool = True) ->
         )
         service_app.state.system = system
         service_app.state.service_name = definition.name
-        service_app.add_middleware(RequestMetrics, service=definition.name)
+        service_app.add_middleware(RequestMetrics, service=definition.name, exclude=_untraced)
         for router in definition.routers:
             service_app.include_router(router)
         _add_probes(service_app)

@@ -176,14 +176,18 @@ async def scrape(runtimes: Sequence[ServiceRuntime], *, process: bool) -> bytes:
 
 
 class RequestMetrics:
-    """ASGI middleware timing a service's requests by route template (never the raw path: it has ids)."""
+    """ASGI middleware timing a service's requests by route template (never the raw path: it has ids).
 
-    def __init__(self, app: ASGIApp, *, service: str) -> None:
+    `exclude` leaves out what is no operation of the service (probes, scrapes, docs and their assets).
+    """
+
+    def __init__(self, app: ASGIApp, *, service: str, exclude: Callable[[Scope], bool]) -> None:
         self.app = app
         self.metrics = metrics_for(service)
+        self.exclude = exclude
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or self.exclude(scope):
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()

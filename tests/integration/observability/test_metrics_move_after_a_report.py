@@ -45,6 +45,8 @@ async def test_counters_and_gauges_move_after_a_report(client: httpx.AsyncClient
         value(before["intake"], "http_server_request_duration_seconds_count", **route) + 1
     )
     assert value(intake, "backbone_events_committed_total", type="report.received.v1") >= 1
+    routes = label_values(intake, "http_server_request_duration_seconds_count", "route")
+    assert "/metrics" not in routes and "unmatched" not in routes, "scrapes are no operation: not timed"
 
     async def routing_metrics() -> Samples:
         return await scrape(client, "/routing/metrics")
