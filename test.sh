@@ -25,9 +25,12 @@ if [ -z "${KAFKA_BOOTSTRAP_SERVERS:-}" ]; then
     export KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:${KAFKA_PORT:-9092}"
 fi
 # Only the tracing test exports to Jaeger (it sets the services' OTLP endpoint from JAEGER_OTLP_ENDPOINT);
-# OTEL_EXPORTER_OTLP_ENDPOINT stays unset for the rest of the suite.
+# the rest of the suite exports nowhere, even in a shell where `eval "$(deploy/local/up.sh)"` set it.
+unset OTEL_EXPORTER_OTLP_ENDPOINT
 if [ -z "${JAEGER_QUERY_URL:-}" ]; then
-    if ! deploy/local/jaeger.sh status >/dev/null 2>&1; then
+    # A Jaeger already answering on the ports (this checkout's or another's) is used as it is.
+    if ! deploy/local/jaeger.sh status >/dev/null 2>&1 &&
+        ! curl -fsS -o /dev/null -m 3 "http://127.0.0.1:${JAEGER_UI_PORT:-16686}/api/services" 2>/dev/null; then
         deploy/local/jaeger.sh start
         started+=(jaeger)
     fi
