@@ -1,17 +1,23 @@
 """The HTTP face: each service's API under `/{service}/v1/...`, docs at `/{service}/docs` and
 `/{service}/redoc` (assets served here, nothing from a CDN), metrics at `/{service}/metrics`, probes;
-the process's root lists its services (`/`) and serves every service's metrics together (`/metrics`)."""
+the process's root lists its services (`/`) and serves every service's metrics together (`/metrics`).
+Every route but the probes, the docs and the service list needs a bearer token (backbone/auth)."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.routing import APIRoute
 from fastapi_offline import FastAPIOffline
 from prometheus_client import CONTENT_TYPE_LATEST
+from starlette.types import Receive, Scope, Send
 
+from backbone.audit.views import router as audit_router
+from backbone.auth.guard import authorize
+from backbone.auth.policy import load_policy
 from backbone.index import services_page
 from backbone.metrics import RequestMetrics, scrape
 from backbone.settings import get_settings
@@ -24,6 +30,8 @@ DOCS_ASSETS = "/docs-assets"
 UNTRACED_SUFFIXES = (
     "/healthz", "/readyz", "/metrics", "/docs", "/redoc", "/openapi.json", "/oauth2-redirect",
 )
+# The access policy's service key for rules every service shares; the root's routes are decided by them.
+EVERY_SERVICE = "*"
 
 
 def _untraced(scope: dict) -> bool:
@@ -69,17 +77,20 @@ def create_app(system: System | None = None, *, manage_lifespan: bool = True) ->
         telemetry={"tracing": False, "metrics": False, "logs": False, "auto_configure": False},
     )
     root.state.system = system
+    root.state.service_name = EVERY_SERVICE
     _add_probes(root)
 
     @root.get("/", include_in_schema=False)
     async def index() -> HTMLResponse:
         return HTMLResponse(services_page(system.definitions))
 
-    @root.get("/metrics", include_in_schema=False)
+    @root.get("/metrics", include_in_schema=False, dependencies=[Depends(authorize)])
     async def process_metrics() -> Response:
         runtimes = [system.runtime(d.name) for d in system.definitions if d.name in system.runtimes]
         return Response(await scrape(runtimes, process=True), media_type=CONTENT_TYPE_LATEST)
 
+    policy = load_policy(system.settings.access_policy_path)
+    _require_rules(root, EVERY_SERVICE, policy, only=("/metrics",))
     for definition in system.definitions:
         service_app = FastAPIOffline(
             title=definition.title,
@@ -88,15 +99,19 @@ def create_app(system: System | None = None, *, manage_lifespan: bool = True) ->
             openapi_url="/openapi.json",
             static_url=DOCS_ASSETS,
             telemetry=_telemetry(definition.name),
+            dependencies=[Depends(authorize)],
         )
         service_app.state.system = system
         service_app.state.service_name = definition.name
         service_app.add_middleware(RequestMetrics, service=definition.name, exclude=_untraced)
-        for router in definition.routers:
+        for router in (*definition.routers, audit_router):
             service_app.include_router(router)
         _add_probes(service_app)
         _add_service_metrics(service_app)
+        _require_rules(service_app, definition.name, policy)
         root.mount(f"/{definition.name}", service_app)
+    if not system.settings.auth_issuer:
+        root.mount("/issuer", _BuiltinIssuerApp(system))
     return root
 
 
@@ -105,6 +120,36 @@ def _add_service_metrics(app: FastAPI) -> None:
     async def service_metrics(request: Request) -> Response:
         runtime = request.app.state.system.runtime(request.app.state.service_name)
         return Response(await scrape([runtime], process=False), media_type=CONTENT_TYPE_LATEST)
+
+
+def _require_rules(app: FastAPI, service: str, policy, only: tuple[str, ...] | None = None) -> None:
+    """Every route the service serves has an access rule, or the process does not start."""
+    for route in app.routes:
+        if isinstance(route, APIRoute) and (only is None or route.path in only):
+            for method in route.methods:
+                if (
+                    policy.rule(service, method, route.path) is None
+                    and policy.rule(EVERY_SERVICE, method, route.path) is None
+                ):
+                    raise RuntimeError(f"the access policy has no rule for {service} {method} {route.path}")
+
+
+class _BuiltinIssuerApp:
+    """The built-in issuer, created when the system starts (its keys live in the data folder)."""
+
+    def __init__(self, system: System) -> None:
+        self._system = system
+        self._app = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self._app is None:
+            if self._system.issuer is None:
+                await JSONResponse({"detail": "the issuer is starting"}, 503)(scope, receive, send)
+                return
+            from backbone.issuer.app import issuer_app
+
+            self._app = issuer_app(self._system.issuer)
+        await self._app(scope, receive, send)
 
 
 def _add_probes(app: FastAPI) -> None:

@@ -92,6 +92,16 @@ def settings_from(argv: Sequence[str] | None, base: Settings | None = None) -> S
 
 def main(argv: Sequence[str] | None = None) -> None:
     settings = settings_from(argv)
+    if not settings.auth_issuer:
+        secrets_file = settings.data_dir / "identity" / "secrets.json"
+        print(
+            f"Built-in issuer: {settings.issuer_url} (accounts: deploy/identity/registry.json;\n"
+            f"their secrets, drawn on first start, in {secrets_file}, readable by its owner only).\n"
+            "Every API call needs a bearer token, e.g.:\n"
+            "  TOKEN=$(.venv/bin/python -m backbone.issuer token hotline-12355)\n"
+            '  curl -H "Authorization: Bearer $TOKEN" ...',
+            flush=True,
+        )
     app = create_app(System(settings))
     uvicorn.run(app, host=settings.host, port=settings.port, log_config=None, access_log=False)
 

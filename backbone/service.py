@@ -11,6 +11,8 @@ from pathlib import Path
 from fastapi import APIRouter, Request
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from backbone.audit.store import audit_record
+from backbone.auth.guard import Access, ResourceLoader
 from backbone.messaging.consumer import EventConsumer, EventHandler
 from backbone.messaging.outbox import OutboxRelay
 from backbone.messaging.transport import Transport
@@ -44,6 +46,8 @@ class ServiceDefinition:
     background: tuple[Callable[[ServiceRuntime], Awaitable[None]], ...] = ()
     # gauges gathered when Prometheus scrapes `/{service}/metrics` (one query each, never per request)
     metrics: tuple[MetricsProbe, ...] = ()
+    # resource kind -> loader of the facts access decisions need (see contracts/policies/access.v1.json)
+    resources: Mapping[str, ResourceLoader] = field(default_factory=dict)
 
 
 @dataclass
@@ -85,8 +89,16 @@ def get_runtime(request: Request) -> ServiceRuntime:
 
 
 def get_uow(request: Request) -> UnitOfWork:
-    """FastAPI dependency: a unit of work for the service serving the request."""
-    return get_runtime(request).unit_of_work()
+    """FastAPI dependency: a unit of work for the service serving the request.
+
+    For a state-changing call it carries the call's audit record, committed with the call's effects.
+    """
+    runtime = get_runtime(request)
+    uow = runtime.unit_of_work()
+    access: Access | None = getattr(request.state, "access", None)
+    if access is not None and access.changes_state:
+        uow.audit = lambda extra: audit_record(access, service=runtime.name, extra_ids=extra)
+    return uow
 
 
 async def supervise(name: str, loop: Callable[[], Awaitable[None]], *, backoff_seconds: float = 1.0) -> None:

@@ -66,6 +66,17 @@ class Settings(BaseSettings):
         default=86400, validation_alias="EMBEDDED_LOG_RETENTION_SECONDS"
     )
     db_pool_size: int = Field(default=5, validation_alias="DB_POOL_SIZE")
+    auth_issuer: str | None = Field(default=None, validation_alias="AUTH_ISSUER")
+    auth_audience: str = Field(default="child-protection-backbone", validation_alias="AUTH_AUDIENCE")
+    auth_max_token_lifetime_seconds: int = Field(
+        default=3600, validation_alias="AUTH_MAX_TOKEN_LIFETIME_SECONDS", ge=60
+    )
+    access_policy_path: str | None = Field(default=None, validation_alias="ACCESS_POLICY_PATH")
+    identity_registry_path: Path | None = Field(default=None, validation_alias="IDENTITY_REGISTRY_PATH")
+    identity_token_lifetime_seconds: int = Field(
+        default=300, validation_alias="IDENTITY_TOKEN_LIFETIME_SECONDS", ge=30
+    )
+    public_url: str | None = Field(default=None, validation_alias="BACKBONE_PUBLIC_URL")
 
     @property
     def service_names(self) -> list[str]:
@@ -74,6 +85,14 @@ class Settings(BaseSettings):
         if unknown:
             raise ValueError(f"BACKBONE_SERVICES names unknown services: {sorted(unknown)}")
         return names
+
+    @property
+    def issuer_url(self) -> str:
+        """The configured issuer, or the built-in one this process serves at `/issuer`."""
+        if self.auth_issuer:
+            return self.auth_issuer.rstrip("/")
+        base = self.public_url or f"http://{self.host}:{self.port}"
+        return base.rstrip("/") + "/issuer"
 
     @property
     def resolved_transport(self) -> Literal["kafka", "embedded"]:

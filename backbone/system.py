@@ -6,7 +6,11 @@ import asyncio
 import importlib
 import logging
 
+from backbone.audit.store import append_audit, audit_record
+from backbone.auth.guard import Access, Authenticator
+from backbone.auth.setup import build_authentication
 from backbone.db import create_engine, ping, session_factory, start_embedded_postgres
+from backbone.issuer.app import BuiltinIssuer
 from backbone.logging import configure_logging
 from backbone.messaging.consumer import EventConsumer
 from backbone.messaging.outbox import OutboxRelay
@@ -40,6 +44,8 @@ class System:
         self.transport = transport
         self.database_url: str | None = None
         self.runtimes: dict[str, ServiceRuntime] = {}
+        self.auth: Authenticator | None = None
+        self.issuer: BuiltinIssuer | None = None
         self._tasks: list[asyncio.Task] = []
         self._exporting = False
 
@@ -69,6 +75,7 @@ class System:
                 retention_seconds=self.settings.embedded_retention_seconds,
                 concurrency=self.settings.consumer_concurrency,
             )
+        self.auth, self.issuer = build_authentication(self.settings)
         await self.transport.start()
         topics = self.catalogue.topics() + [dead_letter_topic(d.name) for d in self.definitions]
         await self.transport.ensure_topics(topics)
@@ -116,6 +123,13 @@ class System:
 
     def _spawn(self, name: str, loop) -> None:
         self._tasks.append(asyncio.create_task(supervise(name, loop), name=name))
+
+    async def record_read(self, service: str, access: Access, *, purpose: str | None) -> None:
+        """Audit a read of personal data before the data is returned, in a transaction of its own."""
+        runtime = self.runtime(service)
+        async with runtime.sessionmaker() as session:
+            await append_audit(session, audit_record(access, service=service, purpose=purpose))
+            await session.commit()
 
     async def ready(self) -> dict[str, str]:
         """Each dependency's state: `ok` or why not."""

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from types import TracebackType
+from typing import Any
 
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from backbone.audit.store import append_audit
 from backbone.clock import utcnow
 from backbone.messaging.outbox import outbox_row
 from backbone.messaging.tables import outbox
@@ -29,7 +31,10 @@ class UnitOfWork:
         on_commit: Callable[[Sequence[CloudEvent]], None] = lambda _: None,
         sla_policy_path: str | None = None,
         observers: Sequence[Callable[[CloudEvent, UnitOfWork], Awaitable[None]]] = (),
+        audit: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
     ) -> None:
+        # Set for a state-changing request: builds the audit record committed with its effects.
+        self.audit = audit
         self.observers = tuple(observers)
         self.sla_policy_path = sla_policy_path
         self.service = service
@@ -95,6 +100,10 @@ class UnitOfWork:
         if self._pending:
             topic = topic_of(self.service)
             await self.session.execute(insert(outbox), [outbox_row(e, topic=topic) for e in self._pending])
+        if self.audit is not None:
+            # Last, so the chain lock is held only for the insert and the commit.
+            subjects = sorted({e.subject for e in self._pending if e.subject})
+            await append_audit(self.session, self.audit({"event_subjects": subjects} if subjects else {}))
         await self.session.commit()
         committed, self._pending = self._pending, []
         self._on_commit(committed)

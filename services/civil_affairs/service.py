@@ -5,6 +5,7 @@ from pathlib import Path
 from backbone.service import ServiceDefinition
 from contracts.events.common import Agency
 from services.agency import AGENCY_MIGRATIONS
+from services.agency.access import referral_loaders
 from services.agency.deadlines.service import alert_handlers, deadline_observer
 from services.agency.deadlines.views import deadlines_router
 from services.agency.metrics import inbox_gauges
@@ -31,5 +32,6 @@ definition = ServiceDefinition(
     envelope_observers=(deadline_observer(Agency.CIVIL_AFFAIRS),),
     accepts=addressed_to(Agency.CIVIL_AFFAIRS),
     metrics=(inbox_gauges,),
+    resources=referral_loaders(Agency.CIVIL_AFFAIRS),
     migrations=(AGENCY_MIGRATIONS, Path(__file__).resolve().parent / "migrations"),
 )

@@ -5,6 +5,7 @@ from pathlib import Path
 from backbone.service import ServiceDefinition
 from contracts.events.common import Agency
 from services.agency import AGENCY_MIGRATIONS
+from services.agency.access import referral_loaders
 from services.agency.deadlines.service import alert_handlers, deadline_observer
 from services.agency.deadlines.views import deadlines_router
 from services.agency.metrics import inbox_gauges
@@ -19,5 +20,6 @@ definition = ServiceDefinition(
     envelope_observers=(deadline_observer(Agency.EDUCATION),),
     accepts=addressed_to(Agency.EDUCATION),
     metrics=(inbox_gauges,),
+    resources=referral_loaders(Agency.EDUCATION),
     migrations=(AGENCY_MIGRATIONS, Path(__file__).resolve().parent / "migrations"),
 )

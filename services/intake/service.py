@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from backbone.service import ServiceDefinition
+from services.intake.access import RESOURCES
 from services.intake.children.views import router as children_router
 from services.intake.reports.handlers import (
     handle_case_closed,
@@ -21,4 +22,5 @@ definition = ServiceDefinition(
         "civil_affairs.case_closed": handle_case_closed,
     },
     migrations=(Path(__file__).parent / "migrations",),
+    resources=RESOURCES,
 )

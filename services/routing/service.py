@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from backbone.service import ServiceDefinition
+from services.routing.access import RESOURCES
 from services.routing.cases.handlers import HANDLERS
 from services.routing.cases.views import router as cases_router
 from services.routing.deadlines import feature as deadlines
@@ -17,4 +18,5 @@ definition = ServiceDefinition(
     envelope_observers=deadlines.ENVELOPE_OBSERVERS,
     background=deadlines.BACKGROUND,
     metrics=(routing_gauges,),
+    resources=RESOURCES,
 )

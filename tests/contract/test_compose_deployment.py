@@ -31,7 +31,12 @@ PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
 # Variables a service container may set although Settings does not read them (Python's own switches).
 EXTRA_ALLOWED_ENV = frozenset({"PYTHONUNBUFFERED", "PYTHONDONTWRITEBYTECODE"})
 # Settings fields that default to None but need no value in distributed mode, with the reason.
-OPTIONAL_NONE_FIELDS = {"sla_policy_path": "None means the policy shipped in contracts/policies"}
+OPTIONAL_NONE_FIELDS = {
+    "sla_policy_path": "None means the policy shipped in contracts/policies",
+    "access_policy_path": "None means the access policy shipped in contracts/policies",
+    "identity_registry_path": "only the built-in issuer reads it; compose uses Keycloak",
+    "public_url": "only the built-in issuer's URL derives from it",
+}
 # Fields every service container sets although their defaults would work: explicit is safer here.
 ALWAYS_SET_FIELDS = ("services", "kafka_topic_partitions", "kafka_replication_factor", "log_level")
 TOP_LEVEL_KEYS = {"name", "services", "volumes", "networks", "configs", "secrets", "version"}
@@ -535,7 +540,24 @@ def _app_routes(service_name: str) -> set[str]:
     return {getattr(route, "path", "") for route in app.routes}
 
 
-def test_prometheus_scrapes_every_service_container(services: dict[str, dict[str, Any]]) -> None:
+def _assert_scrapes_with_a_token(job: dict[str, Any], services: dict[str, dict[str, Any]]) -> None:
+    """The job gets a token with the scope the access policy asks of metrics, from the services' issuer."""
+    from backbone.auth.policy import load_policy
+
+    rule = load_policy().rule("*", "GET", "/metrics")
+    assert rule is not None and not rule.public, "metrics are protected by the access policy"
+    oauth2 = job.get("oauth2") or {}
+    assert rule.scope in (oauth2.get("scopes") or []), f"{job['job_name']} asks no {rule.scope} token"
+    issuers = {_environment(s).get("AUTH_ISSUER") for s in _app_containers(services).values()}
+    assert len(issuers) == 1, f"the services name different issuers: {issuers}"
+    assert oauth2.get("token_url", "").startswith(issuers.pop().rstrip("/") + "/"), oauth2.get("token_url")
+    secret = oauth2.get("client_secret_file", "")
+    assert oauth2.get("client_id") and secret.startswith("/run/secrets/"), "a client id and a secret file"
+
+
+def test_prometheus_scrapes_every_service_container(
+    compose: dict[str, Any], services: dict[str, dict[str, Any]]
+) -> None:
     name, prometheus = _one(services, "prom/prometheus")
     config_path = _option(_command(prometheus), "--config.file") or "/etc/prometheus/prometheus.yml"
     config = yaml.safe_load(_host_file(prometheus, config_path).read_text())
@@ -553,8 +575,15 @@ def test_prometheus_scrapes_every_service_container(services: dict[str, dict[str
         assert scraped[target] in _app_routes(service_name), (
             f"{container} serves no {scraped[target]} for Prometheus"
         )
+    app_targets = {(c, _uvicorn_port(s)) for c, s in _app_containers(services).items()}
+    for job in jobs.values():
+        if _scrape_targets(job) & app_targets:
+            _assert_scrapes_with_a_token(job, services)
     assert any(str(p).split(":")[-1] == "9090" for p in prometheus.get("ports") or []), "UI not published"
     assert "/prometheus" in _mounts(prometheus), "Prometheus keeps its data on a volume"
+    declared = compose.get("secrets") or {}
+    for secret in prometheus.get("secrets") or []:
+        assert secret in declared, f"{name} uses the undeclared secret {secret}"
 
 
 # --- images --------------------------------------------------------------------------------------------

@@ -25,5 +25,5 @@ async def journey(
         transport=request.param,
         kafka_bootstrap_servers=kafka_bootstrap_servers,
         kafka_namespace=kafka_namespace,
-    ) as (_, client):
-        yield Journey(client, request.param)
+    ) as (system, client):
+        yield Journey(client, request.param, system.callers)

@@ -5,7 +5,7 @@ to the police's breached clocks, on the case's timeline, once, and in routing's 
 """
 
 from tests.support.journeys import Journey, referral_of, report_body
-from tests.support.prometheus import scrape, value
+from tests.support.prometheus import SCRAPER, scrape, value
 from tests.support.waiting import eventually
 
 BREACH = {"agency": "police", "clock": "police.first_dispatch"}
@@ -45,7 +45,8 @@ async def test_deadline_breach_visible_end_to_end(fake_clock, journey: Journey) 
         case_id,
     )
     assert await journey.clocks(state="breached") == []
-    breaches_before = value(await scrape(journey.client, "/routing/metrics"), "sla_breaches_total", **BREACH)
+    async with journey.callers.client(SCRAPER) as scraper:
+        before = value(await scrape(scraper, "/routing/metrics"), "sla_breaches_total", **BREACH)
 
     fake_clock.advance(minutes=3, seconds=1)  # no unit dispatched
 
@@ -70,6 +71,7 @@ async def test_deadline_breach_visible_end_to_end(fake_clock, journey: Journey) 
     # The referral is still waiting in the police inbox: the breach is attributable, nothing else moved.
     waiting = await journey.get(f"/police/v1/referrals/{police['referral_id']}")
     assert waiting["status"] == "pending"
-    metrics = await scrape(journey.client, "/routing/metrics")
-    assert value(metrics, "sla_breaches_total", **BREACH) == breaches_before + 1
+    async with journey.callers.client(SCRAPER) as scraper:
+        metrics = await scrape(scraper, "/routing/metrics")
+    assert value(metrics, "sla_breaches_total", **BREACH) == before + 1
     assert value(metrics, "sla_clocks", state="breached", **BREACH) == 1

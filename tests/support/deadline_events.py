@@ -30,7 +30,7 @@ def violence_in_progress(*, case_id: str, at: datetime) -> ReportReceived:
         injured=False,
         occurred_at=at,
         received_at=at,
-        district="320703",
+        district="370702",
         area="urban",
         new_case=True,
     )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
@@ -17,6 +17,7 @@ import httpx
 from backbone.clock import utcnow
 from services.intake.reports.resident_id import check_digit
 from services.intake.reports.schemas import CHINA_TIME
+from tests.support.auth import Callers
 from tests.support.waiting import eventually
 
 AGENCIES = ("police", "health", "education", "civil_affairs")
@@ -118,12 +119,23 @@ def clock_states(case: Json) -> dict[tuple[str, str], list[str]]:
     return states
 
 
+# Who files a report of each source: the reporting source's own system (tests/support/identity.json).
+REPORTING_CLIENTS = {
+    "school": "school-platform",
+    "kindergarten": "school-platform",
+    "hospital": "hospital-system",
+    "police": "police-dispatch",
+}
+
+
 @dataclass
 class Journey:
-    """The whole system behind one HTTP client, as uvicorn would serve it."""
+    """The whole system as uvicorn would serve it; each call made as the agency that would make it."""
 
     client: httpx.AsyncClient
     transport: str
+    callers: Callers
+    submitters: dict[str, str] = field(default_factory=dict)
 
     # -- plain calls ---------------------------------------------------------------------------------
 
@@ -140,11 +152,22 @@ class Journey:
     # -- intake --------------------------------------------------------------------------------------
 
     async def report(self, body: Json) -> Json:
-        """Submit a report; the 202 answer: report_id, case_id, child_id, corroborates_report_id, new_case."""
-        return await self.post("/intake/v1/reports", body, expect=202)
+        """Submit a report as its source's system (else the 12355 hotline); the 202 answer."""
+        account = REPORTING_CLIENTS.get(body.get("source"), "hotline-12355")
+        async with self.callers.client(account) as reporter:
+            answer = await reporter.post("/intake/v1/reports", json=body)
+        assert answer.status_code == 202, f"POST report: {answer.status_code} {answer.text}"
+        accepted = answer.json()
+        self.submitters[accepted["report_id"]] = account
+        return accepted
 
     async def intake_report(self, report_id: str) -> Json:
-        return await self.get(f"/intake/v1/reports/{report_id}")
+        """The report read back by whoever submitted it (a reporting source sees only its own)."""
+        # Reports made from another service's event have no submitting client: a supervisor reads them.
+        async with self.callers.client(self.submitters.get(report_id, "supervisor")) as reporter:
+            answer = await reporter.get(f"/intake/v1/reports/{report_id}")
+        assert answer.status_code == 200, f"GET report: {answer.status_code} {answer.text}"
+        return answer.json()
 
     async def child_file(self, child_id: str) -> Json:
         return await self.get(f"/intake/v1/children/{child_id}")

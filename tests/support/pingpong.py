@@ -6,6 +6,7 @@ They exercise the backbone (outbox, relay, transports, inbox, dead letters, trac
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 
 import asyncpg
 from fastapi import APIRouter, Depends
@@ -17,6 +18,7 @@ from backbone.settings import Settings
 from backbone.uow import UnitOfWork
 from contracts.catalogue import Catalogue
 from contracts.envelope import CloudEvent, Event
+from tests.support.system import test_identity
 
 catalogue = Catalogue(services=("sender", "receiver"))
 
@@ -72,13 +74,20 @@ CREATE TABLE IF NOT EXISTS receiver.received_notes (
 """
 
 
-def pingpong_settings(database_url: str, bootstrap: str, namespace: str, transport: str) -> Settings:
+ACCESS_POLICY = Path(__file__).resolve().parent / "pingpong_access.json"
+
+
+def pingpong_settings(
+    database_url: str, bootstrap: str, namespace: str, transport: str, data_dir: Path
+) -> Settings:
     return Settings(
         DATABASE_URL=database_url,
         KAFKA_BOOTSTRAP_SERVERS=bootstrap,
         KAFKA_NAMESPACE=namespace,
         BACKBONE_TRANSPORT=transport,
         CONSUMER_MAX_ATTEMPTS=2,
+        ACCESS_POLICY_PATH=str(ACCESS_POLICY),
+        **test_identity(data_dir),
     )
 
 

@@ -6,6 +6,8 @@ import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
 Samples = dict[tuple[str, frozenset], float]
+# The account Prometheus scrapes with (scope metrics.read); every metrics route needs a token.
+SCRAPER = "metrics-scraper"
 
 
 async def scrape(client: httpx.AsyncClient, path: str) -> Samples:

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import contextlib
+import tempfile
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import httpx
 
 from backbone.app import create_app
 from backbone.settings import Settings
 from backbone.system import System
+from tests.support.auth import TEST_REGISTRY, Callers
 
 
 @contextlib.asynccontextmanager
@@ -20,27 +23,42 @@ async def running_system(
     transport: str = "embedded",
     kafka_bootstrap_servers: str | None = None,
     kafka_namespace: str = "",
-    otlp_endpoint: str | None = None,
+    **settings: object,
 ) -> AsyncIterator[tuple[System, httpx.AsyncClient]]:
     """Start the named services (default: all) on a fresh database; yield the system and an HTTP client.
 
-    The client speaks to the same ASGI app uvicorn would serve: `/{service}/v1/...`.
+    The client speaks to the same ASGI app uvicorn would serve (`/{service}/v1/...`), each request as
+    the agency owning the path (tests/support/auth.py); `system.callers` gives clients for any account.
+    The built-in issuer keeps its keys and secrets in a temporary folder of this system's own.
     """
-    settings = Settings(
-        DATABASE_URL=database_url,
-        BACKBONE_TRANSPORT=transport,
-        KAFKA_BOOTSTRAP_SERVERS=kafka_bootstrap_servers,
-        KAFKA_NAMESPACE=kafka_namespace,
-        OTEL_EXPORTER_OTLP_ENDPOINT=otlp_endpoint,
-        **({"BACKBONE_SERVICES": ",".join(services)} if services else {}),
-    )
-    system = System(settings)
-    await system.start()
-    try:
-        app = create_app(system, manage_lifespan=False)
-        async with httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://backbone"
-        ) as client:
-            yield system, client
-    finally:
-        await system.stop()
+    with tempfile.TemporaryDirectory(prefix="backbone-test-") as data_dir:
+        config = Settings(
+            DATABASE_URL=database_url,
+            BACKBONE_TRANSPORT=transport,
+            KAFKA_BOOTSTRAP_SERVERS=kafka_bootstrap_servers,
+            KAFKA_NAMESPACE=kafka_namespace,
+            **test_identity(Path(data_dir)),
+            **({"BACKBONE_SERVICES": ",".join(services)} if services else {}),
+            **settings,
+        )
+        system = System(config)
+        await system.start()
+        try:
+            async with serving(system) as client:
+                yield system, client
+        finally:
+            await system.stop()
+
+
+def test_identity(data_dir: Path) -> dict[str, object]:
+    """Settings giving a system the test registry's accounts, its issuer state kept in `data_dir`."""
+    return {"BACKBONE_DATA_DIR": data_dir, "IDENTITY_REGISTRY_PATH": TEST_REGISTRY}
+
+
+@contextlib.asynccontextmanager
+async def serving(system: System) -> AsyncIterator[httpx.AsyncClient]:
+    """The started system's ASGI app, and a client calling it as each path's owner (tests/support/auth.py)."""
+    asgi = httpx.ASGITransport(app=create_app(system, manage_lifespan=False))
+    system.callers = Callers(system, asgi)
+    async with system.callers.owners_client() as client:
+        yield client

@@ -10,9 +10,12 @@ from pydantic import AwareDatetime, BaseModel
 from sqlalchemy import select
 from sqlmodel import col
 
+from backbone.auth.guard import visibility
+from backbone.auth.policy import EVERYTHING, Visibility, district_filter
 from backbone.service import get_uow
 from backbone.uow import UnitOfWork
 from services.agency.deadlines.models import AgencySlaClock
+from services.agency.referrals.models import AgencyReferral
 
 
 class AgencyClockView(BaseModel):
@@ -40,9 +43,11 @@ def deadlines_router() -> APIRouter:
         due_before: AwareDatetime | None = None,
         limit: Annotated[int, Query(ge=1, le=1000)] = 100,
         offset: Annotated[int, Query(ge=0)] = 0,
+        seen: Annotated[Visibility, Depends(visibility)] = EVERYTHING,
     ) -> list[AgencyClockView]:
-        """This agency's deadlines: running, warned, breached or met."""
-        statement = select(AgencySlaClock)
+        """This agency's deadlines in the caller's districts: running, warned, breached or met."""
+        in_districts = select(AgencyReferral.case_id).where(district_filter(AgencyReferral.district, seen))
+        statement = select(AgencySlaClock).where(col(AgencySlaClock.case_id).in_(in_districts))
         if state == "warning":
             statement = statement.where(AgencySlaClock.state == "running", col(AgencySlaClock.warned))
         elif state is not None:

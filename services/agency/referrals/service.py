@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backbone.auth.policy import EVERYTHING, Visibility, district_filter
 from backbone.clock import utcnow
 from backbone.db import insert_ignoring_conflict
 from backbone.uow import UnitOfWork
@@ -91,10 +92,13 @@ async def list_referrals(
     received_after: datetime | None = None,
     limit: int = 200,
     offset: int = 0,
+    visibility: Visibility = EVERYTHING,
 ) -> list[AgencyReferral]:
-    """The inbox, most urgent first then oldest first, optionally of one status or received since."""
-    query = select(AgencyReferral).order_by(
-        AgencyReferral.priority, AgencyReferral.received_at, AgencyReferral.referral_id
+    """The inbox in the caller's districts, most urgent then oldest first, optionally filtered."""
+    query = (
+        select(AgencyReferral)
+        .where(district_filter(AgencyReferral.district, visibility))
+        .order_by(AgencyReferral.priority, AgencyReferral.received_at, AgencyReferral.referral_id)
     )
     if status is not None:
         query = query.where(AgencyReferral.status == status.value)
@@ -107,7 +111,7 @@ async def get_referral(*, session: AsyncSession, referral_id: str, lock: bool = 
     """One referral of the inbox (locked for the transaction when it is about to change)."""
     referral = await session.get(AgencyReferral, referral_id, with_for_update=lock)
     if referral is None:
-        raise ReferralNotFound(f"no referral {referral_id} in this agency's inbox")
+        raise ReferralNotFound("no referral with this id in this agency's inbox")
     return referral
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Query
 from pydantic import AwareDatetime
 
+from backbone.auth.guard import visibility
+from backbone.auth.policy import Visibility
 from backbone.service import get_uow
 from backbone.uow import UnitOfWork
 from contracts.events.common import Agency
@@ -32,11 +34,17 @@ def referrals_router(agency: Agency, *, completion_guard: CompletionGuard | None
         limit: int = Query(200, ge=1, le=1000),
         offset: int = Query(0, ge=0),
         uow: UnitOfWork = Depends(get_uow),
+        seen: Visibility = Depends(visibility),
     ) -> list[ReferralView]:
         """The agency's inbox, most urgent first; page with limit/offset or poll with received_after."""
         async with uow:
             referrals = await list_referrals(
-                session=uow.session, status=status, received_after=received_after, limit=limit, offset=offset
+                session=uow.session,
+                status=status,
+                received_after=received_after,
+                limit=limit,
+                offset=offset,
+                visibility=seen,
             )
             return [ReferralView.model_validate(r) for r in referrals]
 

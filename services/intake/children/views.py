@@ -1,14 +1,42 @@
-"""`/intake/v1/children/{child_id}`: a child's file (一人一档) with personal data masked."""
+"""`/intake/v1/children/{child_id}`: a child's file (一人一档), masked; its personal data, for a purpose."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, HTTPException
+from datetime import date
+from enum import StrEnum
+
+from fastapi import APIRouter, Depends, HTTPException, Query
+from pydantic import BaseModel, Field
 
 from backbone.service import get_uow
 from backbone.uow import UnitOfWork
+from services.intake.children.models import ChildFile
 from services.intake.reports.reading import ChildFileView, child_file_view
 
 router = APIRouter(prefix="/v1", tags=["children"])
+
+
+class AccessPurpose(StrEnum):
+    """Why a caseworker or officer reads a child's identity; recorded with every read."""
+
+    EMERGENCY_RESPONSE = "emergency_response"  # 应急处置: finding and protecting the child
+    ASSESSMENT = "assessment"  # 评估帮扶
+    GUARDIANSHIP_INTERVENTION = "guardianship_intervention"  # 监护干预
+    PLACEMENT = "placement"  # 临时监护 / 安置
+    FAMILY_TRACING = "family_tracing"
+    COURT_PROCEEDINGS = "court_proceedings"
+
+
+class ChildPersonalData(BaseModel):
+    """A child's identity as the file holds it (civil-affairs caseworkers; the police on an open case)."""
+
+    child_id: str
+    name: str | None
+    gender: str
+    birth_date: date | None
+    id_number: str | None = Field(description="Resident ID number (公民身份号码)")
+    district: str
+    school: str | None
 
 
 @router.get("/children/{child_id}", response_model=ChildFileView, responses={404: {"description": "Unknown"}})
@@ -19,3 +47,21 @@ async def get_child_file(child_id: str, uow: UnitOfWork = Depends(get_uow)) -> C
     if view is None:
         raise HTTPException(404, detail="no child file with this id")
     return view
+
+
+@router.get(
+    "/children/{child_id}/personal-data",
+    response_model=ChildPersonalData,
+    responses={404: {"description": "Unknown"}},
+)
+async def get_child_personal_data(
+    child_id: str,
+    purpose: AccessPurpose = Query(description="Why the identity is read; recorded in the audit trail"),
+    uow: UnitOfWork = Depends(get_uow),
+) -> ChildPersonalData:
+    """The child's unmasked identity; every read is recorded (who, when, purpose) before it is answered."""
+    async with uow:
+        child = await uow.session.get(ChildFile, child_id)
+        if child is None:
+            raise HTTPException(404, detail="no child file with this id")
+        return ChildPersonalData.model_validate(child, from_attributes=True)

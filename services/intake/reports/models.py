@@ -31,6 +31,8 @@ class Report(SQLModel, table=True):
     child_age_years: int | None = None
     # The event a report was made from (police children without care), None for submitted reports.
     source_event_id: str | None = None
+    # The client that submitted it (None: made from another service's event).
+    submitted_by: str | None = None
 
 
 class ReporterContact(SQLModel, table=True):

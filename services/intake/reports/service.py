@@ -96,9 +96,12 @@ def validate_submission(*, body: Any) -> ReportSubmission:
 
 
 async def submit_report(
-    *, uow: UnitOfWork, body: Any, idempotency_key: str | None
+    *, uow: UnitOfWork, body: Any, idempotency_key: str | None, submitted_by: str
 ) -> tuple[StoredAnswer, bool]:
-    """Receive a submitted body; with a key already used, the first answer instead (and True)."""
+    """Receive a submitted body; with a key the same client already used, the first answer (and True)."""
+    if idempotency_key is not None:
+        # Each client's keys are its own: another client's key can neither replay nor block this one's.
+        idempotency_key = f"{submitted_by}\x1f{idempotency_key}"
     if idempotency_key is not None:
         stored = await claim_key(
             session=uow.session, key=idempotency_key, request_fingerprint=fingerprint(body), at=utcnow()
@@ -106,14 +109,18 @@ async def submit_report(
         if stored is not None:
             return stored, True
     submission = validate_submission(body=body)
-    received = await receive_report(uow=uow, report=NewReport.submitted(submission))
+    received = await receive_report(
+        uow=uow, report=NewReport.submitted(submission), submitted_by=submitted_by
+    )
     answer = StoredAnswer(status_code=ACCEPTED, body=received.answer())
     if idempotency_key is not None:
         await record_answer(session=uow.session, key=idempotency_key, answer=answer)
     return answer, False
 
 
-async def receive_report(*, uow: UnitOfWork, report: NewReport) -> ReceivedReport:
+async def receive_report(
+    *, uow: UnitOfWork, report: NewReport, submitted_by: str | None = None
+) -> ReceivedReport:
     """Put a report in the child's file and case, store it with its reporter, and emit report.received."""
     session = uow.session
     received_at = utcnow()
@@ -154,6 +161,7 @@ async def receive_report(*, uow: UnitOfWork, report: NewReport) -> ReceivedRepor
             ),
             child_age_years=age,
             source_event_id=report.source_event_id,
+            submitted_by=submitted_by,
         )
     )
     await session.flush()

@@ -9,6 +9,8 @@ from fastapi import APIRouter, Depends, Header, HTTPException, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
+from backbone.auth.guard import caller
+from backbone.auth.principal import Principal
 from backbone.service import get_uow
 from backbone.uow import UnitOfWork
 from services.intake.reports.idempotency import IdempotencyKeyReused
@@ -71,13 +73,16 @@ def inline_schema(model: type[BaseModel]) -> dict[str, Any]:
 async def post_report(
     request: Request,
     uow: UnitOfWork = Depends(get_uow),
+    principal: Principal = Depends(caller),
     idempotency_key: str | None = Header(default=None, alias="Idempotency-Key", min_length=1, max_length=200),
 ) -> JSONResponse:
     """Accept a report (`ReportSubmission`); a retry with the same `Idempotency-Key` gets the first answer."""
     body = _json_body(await request.body())
     try:
         async with uow:
-            answer, replayed = await submit_report(uow=uow, body=body, idempotency_key=idempotency_key)
+            answer, replayed = await submit_report(
+                uow=uow, body=body, idempotency_key=idempotency_key, submitted_by=principal.client_id
+            )
             await uow.commit()
     except InvalidReport as refused:
         raise HTTPException(422, detail=_in_body(refused.problems)) from None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backbone.auth.policy import EVERYTHING, Visibility, district_filter
 from services.routing.cases.models import (
     OPEN_REFERRAL_STATUSES,
     CaseStatus,
@@ -108,10 +109,17 @@ async def list_cases(
     priority: Priority | None,
     limit: int,
     offset: int,
+    visibility: Visibility = EVERYTHING,
 ) -> CasePage:
-    """Cases matching every filter given, most urgent and oldest first."""
+    """Cases the caller may see matching every filter given, most urgent and oldest first."""
     await snapshot(session=session)
-    where = []
+    where = [district_filter(RoutingCase.district, visibility)]
+    if visibility.agency is not None:
+        where.append(
+            RoutingCase.case_id.in_(
+                select(RoutingReferral.case_id).where(RoutingReferral.agency == visibility.agency)
+            )
+        )
     if status is not None:
         where.append(RoutingCase.status == status.value)
     if priority is not None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, HTTPException, Query
 
+from backbone.auth.guard import visibility
+from backbone.auth.policy import Visibility
 from backbone.service import get_uow
 from backbone.uow import UnitOfWork
 from services.routing.cases import queries
@@ -21,8 +23,8 @@ async def get_case(case_id: str, uow: UnitOfWork = Depends(get_uow)) -> CaseView
     async with uow:
         try:
             return await queries.get_case_view(session=uow.session, case_id=case_id)
-        except UnknownCase as error:
-            raise HTTPException(status_code=404, detail=str(error)) from None
+        except UnknownCase:
+            raise HTTPException(status_code=404, detail="no case with this id") from None
 
 
 @router.get("/cases", response_model=CasePage)
@@ -33,9 +35,15 @@ async def list_cases(
     limit: int = Query(default=50, ge=1, le=200),
     offset: int = Query(default=0, ge=0),
     uow: UnitOfWork = Depends(get_uow),
+    seen: Visibility = Depends(visibility),
 ) -> CasePage:
     """Cases for the joint meeting office, filtered, most urgent first."""
     async with uow:
         return await queries.list_cases(
-            session=uow.session, status=status, agency=agency, priority=priority, limit=limit, offset=offset
+            session=uow.session, status=status,
+            agency=agency,
+            priority=priority,
+            limit=limit,
+            offset=offset,
+            visibility=seen,
         )

@@ -5,13 +5,16 @@ from __future__ import annotations
 import statistics
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import Select, select
+from sqlalchemy import Select, and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from backbone.auth.policy import EVERYTHING, Visibility, district_filter
 from backbone.clock import utcnow
+from services.routing.cases.models import RoutingCase
 from services.routing.deadlines.models import SlaClockRow
 
 
@@ -106,9 +109,11 @@ async def list_clocks(
     case_id: str | None = None,
     limit: int = 100,
     offset: int = 0,
+    visibility: Visibility = EVERYTHING,
 ) -> list[ClockView]:
-    """Clocks matching the filters, soonest due first."""
+    """Clocks the caller may see matching the filters, soonest due first."""
     statement = _filtered(select(SlaClockRow), agency=agency, state=state, due_before=due_before)
+    statement = statement.where(_visible(visibility))
     if case_id:
         statement = statement.where(SlaClockRow.case_id == case_id)
     statement = statement.order_by(col(SlaClockRow.due_at).asc().nulls_last(), SlaClockRow.id)
@@ -117,11 +122,25 @@ async def list_clocks(
     return [clock_view(row, now=now) for row in rows]
 
 
+def _visible(visibility: Visibility) -> Any:
+    """Clocks of cases in the caller's districts (and, for an agency, its own clocks)."""
+    in_districts = select(RoutingCase.case_id).where(district_filter(RoutingCase.district, visibility))
+    condition = col(SlaClockRow.case_id).in_(in_districts)
+    if visibility.agency is not None:
+        condition = and_(condition, SlaClockRow.agency == visibility.agency)
+    return condition
+
+
 async def compliance(
-    *, session: AsyncSession, agency: str | None = None, since: datetime | None = None
+    *,
+    session: AsyncSession,
+    agency: str | None = None,
+    since: datetime | None = None,
+    visibility: Visibility = EVERYTHING,
 ) -> list[AgencyCompliance]:
     """Per agency: met on time, late, breached and still open, and how long stopping took."""
     statement = select(SlaClockRow.agency, SlaClockRow.state, SlaClockRow.started_at, SlaClockRow.stopped_at)
+    statement = statement.where(_visible(visibility))
     if agency:
         statement = statement.where(SlaClockRow.agency == agency)
     if since:

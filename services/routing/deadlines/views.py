@@ -7,6 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Query
 from pydantic import AwareDatetime, BaseModel, Field
 
+from backbone.auth.guard import visibility
+from backbone.auth.policy import EVERYTHING, Visibility
 from backbone.clock import utcnow
 from backbone.service import get_uow
 from backbone.sla.clock import ClockError
@@ -40,6 +42,7 @@ async def get_clocks(
     case_id: str | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0)] = 0,
+    seen: Annotated[Visibility, Depends(visibility)] = EVERYTHING,
 ) -> list[ClockView]:
     """Deadlines, soonest due first."""
     async with uow:
@@ -51,6 +54,7 @@ async def get_clocks(
             case_id=case_id,
             limit=limit,
             offset=offset,
+            visibility=seen,
         )
 
 
@@ -59,10 +63,11 @@ async def get_compliance(
     uow: Annotated[UnitOfWork, Depends(get_uow)],
     agency: Agency | None = None,
     since: AwareDatetime | None = None,
+    seen: Annotated[Visibility, Depends(visibility)] = EVERYTHING,
 ) -> list[AgencyCompliance]:
     """Per-agency figures for supervision: on time, late, breached, median and p90 time to stop."""
     async with uow:
-        return await compliance(session=uow.session, agency=agency, since=since)
+        return await compliance(session=uow.session, agency=agency, since=since, visibility=seen)
 
 
 @router.post("/clocks/{clock_id}/pause", response_model=ClockView)

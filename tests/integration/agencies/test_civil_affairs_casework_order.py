@@ -59,9 +59,10 @@ async def test_a_responsible_referral_cannot_close_the_case(civil_affairs: Runni
 
     refused = await civil_affairs.post(f"referrals/{rid}/close-case", {"outcome": "done"})
 
+    # The access policy closes a case only through the lead agency's referral (resource lead_referral).
     assert (refused.status_code, refused.json()["detail"]) == (
-        409,
-        "only the lead agency's referral closes the case",
+        403,
+        "the access policy refuses this caller: close case",
     )
     await civil_affairs.step(f"referrals/{rid}/complete", {"outcome": "medical costs covered"})
     assert "civil_affairs.case_closed.v1" not in await civil_affairs.emitted_types()

@@ -15,7 +15,7 @@ async def test_unknown_referral_is_404_for_every_route(police: RunningAgency) ->
     ):
         response = await police.post(path, body)
         assert response.status_code == 404, path
-        assert "nope" in response.json()["detail"]
+        assert response.json()["detail"] == "no referral with this id", path
 
 
 async def test_bad_bodies_and_queries_name_the_field(police: RunningAgency) -> None:

@@ -1,17 +1,15 @@
 """An event written by one service reaches another service's database through the transport."""
 
-import httpx
 from sqlalchemy import text
 
-from backbone.app import create_app
 from backbone.system import System
 from tests.support.pingpong_queries import received_rows, unsent_outbox_rows
+from tests.support.system import serving
 from tests.support.waiting import eventually
 
 
 async def test_note_posted_to_sender_is_stored_by_receiver(pingpong_system: System) -> None:
-    app = create_app(pingpong_system, manage_lifespan=False)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
+    async with serving(pingpong_system) as client:
         response = await client.post("/sender/v1/notes", json={"text": "hello"})
     assert response.status_code == 202
     note_id = response.json()["note_id"]
@@ -28,8 +26,7 @@ async def test_note_posted_to_sender_is_stored_by_receiver(pingpong_system: Syst
 
 
 async def test_readiness_reports_database_and_broker(pingpong_system: System) -> None:
-    app = create_app(pingpong_system, manage_lifespan=False)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
+    async with serving(pingpong_system) as client:
         ready = await client.get("/readyz")
         service_ready = await client.get("/receiver/readyz")
     assert ready.status_code == 200, ready.text

@@ -2,16 +2,16 @@
 still arrives, and is applied exactly once."""
 
 from collections.abc import AsyncIterator, Sequence
+from pathlib import Path
 
-import httpx
 import pytest
 
-from backbone.app import create_app
 from backbone.messaging.transport import OutgoingMessage, Transport, create_transport
 from backbone.system import System
 from tests.support import pingpong
 from tests.support.pingpong import create_pingpong_tables, pingpong_settings
 from tests.support.pingpong_queries import received_rows, unsent_outbox_rows
+from tests.support.system import serving
 from tests.support.waiting import eventually
 
 
@@ -48,9 +48,12 @@ async def dying_relay_system(
     fresh_database_url: str,
     kafka_bootstrap_servers: str,
     kafka_namespace: str,
+    tmp_path: Path,
 ) -> AsyncIterator[tuple[System, DyingRelayTransport]]:
     await create_pingpong_tables(fresh_database_url)
-    settings = pingpong_settings(fresh_database_url, kafka_bootstrap_servers, kafka_namespace, request.param)
+    settings = pingpong_settings(
+        fresh_database_url, kafka_bootstrap_servers, kafka_namespace, request.param, tmp_path
+    )
     transport = DyingRelayTransport(
         create_transport(
             request.param,
@@ -71,8 +74,7 @@ async def test_event_survives_relay_deaths_and_is_applied_once(
     dying_relay_system: tuple[System, DyingRelayTransport],
 ) -> None:
     system, transport = dying_relay_system
-    app = create_app(system, manage_lifespan=False)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
+    async with serving(system) as client:
         response = await client.post("/sender/v1/notes", json={"text": "must not be lost"})
     note_id = response.json()["note_id"]
 

@@ -1,21 +1,19 @@
 """Sent outbox rows and consumed embedded-log messages are deleted after their retention, so neither
 becomes a lasting second copy of a child's data."""
 
-import httpx
 import pytest
 from sqlalchemy import text
 
-from backbone.app import create_app
 from backbone.messaging.embedded import EmbeddedTransport
 from backbone.system import System
 from tests.support.pingpong_queries import received_rows, unsent_outbox_rows
+from tests.support.system import serving
 from tests.support.waiting import eventually
 
 
 @pytest.mark.parametrize("pingpong_system", ["embedded"], indirect=True)
 async def test_outbox_and_log_rows_are_purged_after_retention(pingpong_system: System) -> None:
-    app = create_app(pingpong_system, manage_lifespan=False)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
+    async with serving(pingpong_system) as client:
         note_id = (await client.post("/sender/v1/notes", json={"text": "purge me"})).json()["note_id"]
     await eventually(lambda: received_rows(pingpong_system, note_id), until=lambda n: n == 1, what="applied")
     await eventually(lambda: unsent_outbox_rows(pingpong_system), until=lambda n: n == 0, what="sent")

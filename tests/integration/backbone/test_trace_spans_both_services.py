@@ -1,16 +1,15 @@
 """One request is one trace: the HTTP span, the sender's publish and the receiver's processing and
 database spans share a trace id, across real Kafka; each span's resource names the service it is from."""
 
-import httpx
 import pytest
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind
 
-from backbone.app import create_app
 from backbone.system import System
 from backbone.telemetry import add_span_processor, configure_tracing
 from tests.support.pingpong_queries import received_rows
+from tests.support.system import serving
 from tests.support.waiting import eventually
 
 
@@ -26,8 +25,7 @@ def spans() -> InMemorySpanExporter:
 async def test_request_trace_contains_spans_from_both_services(
     pingpong_system: System, spans: InMemorySpanExporter
 ) -> None:
-    app = create_app(pingpong_system, manage_lifespan=False)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
+    async with serving(pingpong_system) as client:
         response = await client.post("/sender/v1/notes", json={"text": "traced"})
     note_id = response.json()["note_id"]
     await eventually(

@@ -1,24 +1,21 @@
 """The police see their own deadlines at /police/v1/sla: started by routing's referral, breached by
 routing's alert, and met late once the unit is dispatched through the police API."""
 
-import httpx
-
-from backbone.app import create_app
 from backbone.system import System, load_definition
 from tests.integration.deadlines.conftest import deadline_settings, intake, routing
 from tests.support.deadline_events import report_p1_case
+from tests.support.system import serving
 from tests.support.waiting import eventually
 
 
 async def test_police_deadline_view_follows_start_breach_and_late_dispatch(
-    fresh_database_url: str, kafka_bootstrap_servers: str, kafka_namespace: str, fake_clock
+    fresh_database_url: str, kafka_bootstrap_servers: str, kafka_namespace: str, fake_clock, tmp_path
 ) -> None:
-    settings = deadline_settings(fresh_database_url, kafka_bootstrap_servers, kafka_namespace)
+    settings = deadline_settings(fresh_database_url, kafka_bootstrap_servers, kafka_namespace, tmp_path)
     system = System(settings, [routing, intake, load_definition("police")])
     await system.start()
     try:
-        app = create_app(system, manage_lifespan=False)
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://b") as client:
+        async with serving(system) as client:
             referral = await report_p1_case(system, client, case_id="case-av", at=fake_clock.now)
 
             async def police_clock(state: str | None = None) -> list[dict]:

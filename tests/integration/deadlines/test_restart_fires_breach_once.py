@@ -3,26 +3,21 @@ one breach is emitted."""
 
 import asyncio
 
-import httpx
-
-from backbone.app import create_app
 from backbone.system import System
 from tests.integration.deadlines.conftest import deadline_settings, intake, police, routing
 from tests.support.deadline_events import alerts, report_p1_case
+from tests.support.system import serving
 from tests.support.topics import topic_reader
 from tests.support.waiting import eventually
 
 
 async def test_breach_due_during_downtime_fires_once_with_two_replicas(
-    fresh_database_url: str, kafka_bootstrap_servers: str, kafka_namespace: str, fake_clock
+    fresh_database_url: str, kafka_bootstrap_servers: str, kafka_namespace: str, fake_clock, tmp_path
 ) -> None:
-    settings = deadline_settings(fresh_database_url, kafka_bootstrap_servers, kafka_namespace)
+    settings = deadline_settings(fresh_database_url, kafka_bootstrap_servers, kafka_namespace, tmp_path)
     first = System(settings, [routing, intake, police])
     await first.start()
-    app = create_app(first, manage_lifespan=False)
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://backbone"
-    ) as client:
+    async with serving(first) as client:
         await report_p1_case(first, client, case_id="case-rs", at=fake_clock.now)
     await first.stop()
 

@@ -7,11 +7,17 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
+from backbone.system import System
 from tests.support.system import running_system
 
 
 @pytest.fixture
-async def client(fresh_database_url: str) -> AsyncIterator[httpx.AsyncClient]:
-    """An HTTP client on all six services, embedded transport."""
-    async with running_system(fresh_database_url) as (_, http):
-        yield http
+async def running(fresh_database_url: str) -> AsyncIterator[tuple[System, httpx.AsyncClient]]:
+    """All six services, embedded transport, and a client calling each path as its owner."""
+    async with running_system(fresh_database_url) as (system, http):
+        yield system, http
+
+
+@pytest.fixture
+def client(running: tuple[System, httpx.AsyncClient]) -> httpx.AsyncClient:
+    return running[1]

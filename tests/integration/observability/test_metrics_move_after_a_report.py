@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import httpx
 
+from backbone.system import System
 from contracts.catalogue import SERVICES
 from tests.support.journeys import Journey, born_years_ago, report_body, synthetic_resident_id
-from tests.support.prometheus import Samples, label_values, scrape, value
+from tests.support.prometheus import SCRAPER, Samples, label_values, scrape, value
 from tests.support.waiting import eventually
 
 
@@ -28,9 +29,23 @@ def injured_child_report() -> dict:
     )
 
 
-async def test_counters_and_gauges_move_after_a_report(client: httpx.AsyncClient) -> None:
+async def test_counters_and_gauges_move_after_a_report(running: tuple[System, httpx.AsyncClient]) -> None:
+    system, owners = running
+    async with system.callers.client(SCRAPER) as client:
+        await _counters_and_gauges_move(Journey(owners, "embedded", system.callers), client)
+
+
+async def test_metrics_need_a_token_with_the_metrics_scope(running: tuple[System, httpx.AsyncClient]) -> None:
+    system, owners = running
+    async with httpx.AsyncClient(transport=system.callers.transport, base_url="http://backbone") as anonymous:
+        for path in ("/metrics", "/routing/metrics"):
+            assert (await anonymous.get(path)).status_code == 401, path
+    # The routing owner's token has no metrics.read: refused.
+    assert (await owners.get("/routing/metrics")).status_code == 403
+
+
+async def _counters_and_gauges_move(journey: Journey, client: httpx.AsyncClient) -> None:
     before = {service: await scrape(client, f"/{service}/metrics") for service in SERVICES}
-    journey = Journey(client, "embedded")
     accepted = await journey.report(injured_child_report())
     case = await journey.routed(accepted["case_id"], referrals=3)
     police_referrals = [r for r in case["referrals"] if r["agency"] == "police"]

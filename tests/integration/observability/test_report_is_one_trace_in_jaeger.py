@@ -17,7 +17,7 @@ import httpx
 import pytest
 
 from tests.support.journeys import Journey, born_years_ago, referral_of, report_body, synthetic_resident_id
-from tests.support.prometheus import label_values, scrape, value
+from tests.support.prometheus import SCRAPER, label_values, scrape, value
 from tests.support.system import running_system
 from tests.support.waiting import eventually
 
@@ -99,9 +99,9 @@ async def test_report_is_one_trace_across_services_in_jaeger(
         transport="kafka",
         kafka_bootstrap_servers=kafka_bootstrap_servers,
         kafka_namespace=kafka_namespace,
-        otlp_endpoint=otlp,
-    ) as (_, client):
-        journey = Journey(client, "kafka")
+        OTEL_EXPORTER_OTLP_ENDPOINT=otlp,
+    ) as (system, client):
+        journey = Journey(client, "kafka", system.callers)
         accepted = await journey.report(school_report())
         case_id, report_id = accepted["case_id"], accepted["report_id"]
         case = await journey.routed(case_id, referrals=10)
@@ -111,12 +111,13 @@ async def test_report_is_one_trace_across_services_in_jaeger(
         await journey.step("police", police, "dispatch", {"unit": "weicheng-patrol-7"})
         await journey.on_timeline(case_id, "police.dispatched.v1")
         # On Kafka the consumer lag comes from the fetch responses' highwater marks: all caught up.
-        lag = await eventually(
-            lambda: scrape(client, "/routing/metrics"),
-            until=lambda s: "intake.events" in label_values(s, "backbone_consumer_lag", "topic")
-            and value(s, "backbone_consumer_lag") == 0,
-            what="routing's consumer lag known and zero",
-        )
+        async with system.callers.client(SCRAPER) as scraper:
+            lag = await eventually(
+                lambda: scrape(scraper, "/routing/metrics"),
+                until=lambda s: "intake.events" in label_values(s, "backbone_consumer_lag", "topic")
+                and value(s, "backbone_consumer_lag") == 0,
+                what="routing's consumer lag known and zero",
+            )
         assert label_values(lag, "backbone_consumer_lag", "service") == {"routing"}
     reached = {"intake", "routing"} | {r["agency"] for r in case["referrals"]}
     assert reached >= {"police", "health", "education", "civil_affairs"}

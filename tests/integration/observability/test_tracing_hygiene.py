@@ -75,8 +75,9 @@ async def test_idle_loops_make_no_traces_and_a_report_is_one_findable_trace(
         await eventually(idle_queries, until=lambda n: n >= 60, what="the background loops polled")
         assert spans.get_finished_spans() == (), [s.name for s in spans.get_finished_spans()]
 
-        accepted = await Journey(client, "embedded").report(report())
-        await Journey(client, "embedded").routed(accepted["case_id"], referrals=2)
+        journey = Journey(client, "embedded", system.callers)
+        accepted = await journey.report(report())
+        await journey.routed(accepted["case_id"], referrals=2)
 
         def with_id(key: str, value: str) -> list[ReadableSpan]:
             return [s for s in spans.get_finished_spans() if s.attributes.get(key) == value]

@@ -41,7 +41,7 @@ def report(case_id: str, **changes: Any) -> ReportReceived:
         "injured": False,
         "occurred_at": NOW,
         "received_at": NOW,
-        "district": "320703",
+        "district": "370702",
         "area": "urban",
         "new_case": True,
     }

@@ -36,7 +36,7 @@ def test_every_family_routing_consumes_or_publishes_has_a_summary() -> None:
         ReportReceived(
             report_id="r1", case_id="c1", child_id="k1", child_display_name=SECRET, child_gender="male",
             source="hotline", categories=["abuse"], immediate_danger=True, injured=False, occurred_at=AT,
-            received_at=AT, district="320703", area="rural", new_case=True,
+            received_at=AT, district="370702", area="rural", new_case=True,
         ),
         ReferralDeclined(
             referral_id="f1", case_id="c1", agency="police", task="judicial_protection", role="lead",
@@ -65,7 +65,7 @@ def test_free_text_names_and_places_stay_out_of_the_timeline(event) -> None:
 def test_a_referral_summary_names_agency_task_and_why() -> None:
     event = ReferralCreated(
         referral_id="f2", case_id="c1", child_id="k1", agency="civil_affairs", task="judicial_protection",
-        role="lead", priority="P2", emergency=False, categories=["abuse"], district="320703", area="urban",
+        role="lead", priority="P2", emergency=False, categories=["abuse"], district="370702", area="urban",
         rule_version="routing.v1", reason="rerouted", replaces_referral_id="f1", created_at=AT,
     )  # fmt: skip
     assert summarize(event) == (

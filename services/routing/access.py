@@ -1,0 +1,35 @@
+"""What access decisions need to know of a case or a deadline (see contracts/policies/access.v1.json)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backbone.auth.policy import ResourceFacts
+
+_CASE = text(
+    "SELECT c.district, array_remove(array_agg(DISTINCT r.agency), NULL) AS agencies "
+    "FROM routing_cases c LEFT JOIN routing_referrals r ON r.case_id = c.case_id "
+    "WHERE c.case_id = :id GROUP BY c.district"
+)
+_CLOCK = text(
+    "SELECT c.district, k.agency FROM routing_sla_clocks k JOIN routing_cases c ON c.case_id = k.case_id "
+    "WHERE k.id = :id"
+)
+
+
+async def case_facts(session: AsyncSession, params: Mapping[str, str]) -> ResourceFacts | None:
+    """A case is addressed to every agency holding a referral on it."""
+    row = (await session.execute(_CASE, {"id": params["case_id"]})).first()
+    return ResourceFacts(district=row.district, agencies=frozenset(row.agencies)) if row else None
+
+
+async def clock_facts(session: AsyncSession, params: Mapping[str, str]) -> ResourceFacts | None:
+    """A deadline belongs to its agency, in its case's district."""
+    row = (await session.execute(_CLOCK, {"id": params["clock_id"]})).first()
+    return ResourceFacts(district=row.district, agencies=frozenset({row.agency})) if row else None
+
+
+RESOURCES = {"case": case_facts, "clock": clock_facts}
