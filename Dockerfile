@@ -44,6 +44,8 @@ RUN pip install --no-deps /wheels/*.whl && rm -rf /wheels
 
 USER app
 WORKDIR /home/app
+# The data dir exists in the image, owned by app, so a volume mounted there is app's (intake's key file).
+RUN mkdir -p /home/app/data
 EXPOSE 8000
 
 # Liveness only; compose's own healthcheck asks /readyz (database and broker reachable).

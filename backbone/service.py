@@ -17,6 +17,7 @@ from backbone.messaging.consumer import EventConsumer, EventHandler
 from backbone.messaging.outbox import OutboxRelay
 from backbone.messaging.transport import Transport
 from backbone.metrics import MetricsProbe, metrics_for
+from backbone.sealing import KeyRing
 from backbone.uow import UnitOfWork
 from contracts.catalogue import Catalogue
 from contracts.envelope import CloudEvent, Event
@@ -48,6 +49,8 @@ class ServiceDefinition:
     metrics: tuple[MetricsProbe, ...] = ()
     # resource kind -> loader of the facts access decisions need (see contracts/policies/access.v1.json)
     resources: Mapping[str, ResourceLoader] = field(default_factory=dict)
+    # the service holds personal data sealed at rest: the runtime loads the key ring for it (and only it)
+    seals_personal_data: bool = False
 
 
 @dataclass
@@ -62,6 +65,7 @@ class ServiceRuntime:
     relay: OutboxRelay
     consumer: EventConsumer | None = None
     sla_policy_path: str | None = None
+    key_ring: KeyRing | None = None
 
     @property
     def name(self) -> str:
@@ -76,6 +80,7 @@ class ServiceRuntime:
             on_commit=self._committed,
             sla_policy_path=self.sla_policy_path,
             observers=self.definition.envelope_observers,
+            key_ring=self.key_ring,
         )
 
     def _committed(self, envelopes: Sequence[CloudEvent]) -> None:

@@ -77,6 +77,10 @@ class Settings(BaseSettings):
         default=300, validation_alias="IDENTITY_TOKEN_LIFETIME_SECONDS", ge=30
     )
     public_url: str | None = Field(default=None, validation_alias="BACKBONE_PUBLIC_URL")
+    # The key ring sealing personal data (backbone/sealing.py): inline JSON, else a key file, which the
+    # embedded default creates on first start.
+    sealing_keys: str | None = Field(default=None, validation_alias="SEALING_KEYS", repr=False)
+    sealing_key_file: Path | None = Field(default=None, validation_alias="SEALING_KEY_FILE")
 
     @property
     def service_names(self) -> list[str]:
@@ -93,6 +97,10 @@ class Settings(BaseSettings):
             return self.auth_issuer.rstrip("/")
         base = self.public_url or f"http://{self.host}:{self.port}"
         return base.rstrip("/") + "/issuer"
+
+    @property
+    def resolved_sealing_key_file(self) -> Path:
+        return self.sealing_key_file or self.data_dir / "sealing-keys.json"
 
     @property
     def resolved_transport(self) -> Literal["kafka", "embedded"]:

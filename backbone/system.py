@@ -16,6 +16,7 @@ from backbone.messaging.consumer import EventConsumer
 from backbone.messaging.outbox import OutboxRelay
 from backbone.messaging.transport import Transport, create_transport
 from backbone.migrations import upgrade_service_schema
+from backbone.sealing import KeyRing, load_key_ring
 from backbone.service import ServiceDefinition, ServiceRuntime, supervise
 from backbone.settings import Settings
 from backbone.telemetry import configure_tracing, stop_exporting
@@ -87,7 +88,13 @@ class System:
         engine = create_engine(
             self.database_url, schema=definition.name, pool_size=self.settings.db_pool_size
         )
-        await upgrade_service_schema(engine, schema=definition.name, service_migrations=definition.migrations)
+        key_ring = self._key_ring() if definition.seals_personal_data else None
+        await upgrade_service_schema(
+            engine,
+            schema=definition.name,
+            service_migrations=definition.migrations,
+            attributes={"key_ring": key_ring},
+        )
         relay = OutboxRelay(
             service=definition.name,
             engine=engine,
@@ -103,6 +110,7 @@ class System:
             catalogue=self.catalogue,
             relay=relay,
             sla_policy_path=self.settings.sla_policy_path,
+            key_ring=key_ring,
         )
         self._spawn(f"{definition.name}.relay", relay.run)
         if definition.handlers or definition.envelope_observers:
@@ -120,6 +128,12 @@ class System:
         for index, loop in enumerate(definition.background):
             self._spawn(f"{definition.name}.background.{index}", lambda loop=loop: loop(runtime))
         return runtime
+
+    def _key_ring(self) -> KeyRing:
+        """The sealing key ring from the settings; the key file is created on first start if missing."""
+        return load_key_ring(
+            inline=self.settings.sealing_keys, path=self.settings.resolved_sealing_key_file, create=True
+        )
 
     def _spawn(self, name: str, loop) -> None:
         self._tasks.append(asyncio.create_task(supervise(name, loop), name=name))

@@ -13,6 +13,7 @@ from backbone.audit.store import append_audit
 from backbone.clock import utcnow
 from backbone.messaging.outbox import outbox_row
 from backbone.messaging.tables import outbox
+from backbone.sealing import KeyRing
 from backbone.sla.stamping import active_policy, sla_stamps
 from backbone.telemetry import tag_current_span
 from contracts.catalogue import Catalogue, topic_of
@@ -32,9 +33,11 @@ class UnitOfWork:
         sla_policy_path: str | None = None,
         observers: Sequence[Callable[[CloudEvent, UnitOfWork], Awaitable[None]]] = (),
         audit: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+        key_ring: KeyRing | None = None,
     ) -> None:
         # Set for a state-changing request: builds the audit record committed with its effects.
         self.audit = audit
+        self._key_ring = key_ring
         self.observers = tuple(observers)
         self.sla_policy_path = sla_policy_path
         self.service = service
@@ -50,6 +53,13 @@ class UnitOfWork:
         if self._session is None:
             raise RuntimeError("unit of work used outside `async with`")
         return self._session
+
+    @property
+    def key_ring(self) -> KeyRing:
+        """The keys sealing the service's personal data (only for services declaring they seal)."""
+        if self._key_ring is None:
+            raise RuntimeError(f"{self.service} does not declare seals_personal_data: it holds no keys")
+        return self._key_ring
 
     async def __aenter__(self) -> UnitOfWork:
         self._session = self._sessionmaker()

@@ -67,7 +67,12 @@ async def _start(mode: str, infra: Infra, opts: SystemOptions, name: str, namesp
     taken = [p for p in ports.values() if not _port_free(p)]
     if taken:
         raise RuntimeError(f"ports {taken} are in use; choose others (--distributed-port/--embedded-port)")
-    common = {"DATABASE_URL": database_url, "LOG_LEVEL": opts.log_level}
+    # A fresh database per run, so a fresh key ring (created by intake on start) beside its logs.
+    common = {
+        "DATABASE_URL": database_url,
+        "LOG_LEVEL": opts.log_level,
+        "SEALING_KEY_FILE": str(logs / name / "sealing-keys.json"),
+    }
     if mode == "distributed":
         processes = [
             spawn(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from alembic import command, context
 from alembic.config import Config
@@ -36,16 +38,31 @@ def run_env() -> None:
         context.run_migrations()
 
 
-def _upgrade(connection: Connection, script_location: Path, schema: str, version_table: str) -> None:
+def _upgrade(
+    connection: Connection,
+    script_location: Path,
+    schema: str,
+    version_table: str,
+    extra: Mapping[str, Any] | None = None,
+) -> None:
     config = alembic_config(script_location, schema=schema, version_table=version_table)
+    config.attributes.update(extra or {})
     config.attributes["connection"] = connection
     command.upgrade(config, "head")
 
 
 async def upgrade_service_schema(
-    engine: AsyncEngine, *, schema: str, service_migrations: tuple[Path, ...]
+    engine: AsyncEngine,
+    *,
+    schema: str,
+    service_migrations: tuple[Path, ...],
+    attributes: Mapping[str, Any] | None = None,
 ) -> None:
-    """Bring a service's schema to head; replicas starting together wait on one advisory lock."""
+    """Bring a service's schema to head; replicas starting together wait on one advisory lock.
+
+    `attributes` reach the service's migrations as `op.get_context().config.attributes` (e.g. the key
+    ring a migration sealing existing rows needs).
+    """
     async with engine.begin() as connection:
         await connection.execute(
             text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": f"migrate:{schema}"}
@@ -53,4 +70,6 @@ async def upgrade_service_schema(
         await connection.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
         await connection.run_sync(_upgrade, BACKBONE_MIGRATIONS, schema, "backbone_alembic_version")
         for location in service_migrations:
-            await connection.run_sync(_upgrade, location, schema, f"alembic_version_{location.parent.name}")
+            await connection.run_sync(
+                _upgrade, location, schema, f"alembic_version_{location.parent.name}", attributes
+            )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import AwareDatetime, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from contracts.catalogue import CATALOGUE
 from contracts.envelope import Event
@@ -44,6 +44,38 @@ class ReporterFeedbackRecorded(Event):
     recorded_at: AwareDatetime
 
 
+class DetentionChildReport(BaseModel):
+    """One child of a detention, reported: ids only."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    report_id: str
+    case_id: str
+    child_id: str
+    new_case: bool
+
+
+class DetentionChildrenReported(Event):
+    """Intake received a detained person's children without care from the police, one report each.
+
+    Replaces police.children_without_care_found.v1, which carried the children's names and resident IDs
+    through police's outbox and the broker: the police now give the children to intake directly and
+    learn only these ids.
+    """
+
+    TYPE = "intake.detention_children_reported.v1"
+
+    detention_id: str
+    detention_reference: str
+    district: DistrictCode
+    area: Area
+    found_at: AwareDatetime
+    received_at: AwareDatetime
+    case_ids: list[str] = Field(min_length=1, description="The case of each child, in the order given")
+    reports: list[DetentionChildReport] = Field(min_length=1)
+
+
 # Civil affairs observes reports for the reporter-feedback deadline it owns.
 CATALOGUE.register(ReportReceived, publishers=("intake",), consumers=("routing", "civil_affairs"))
 CATALOGUE.register(ReporterFeedbackRecorded, publishers=("intake",), consumers=("routing",))
+CATALOGUE.register(DetentionChildrenReported, publishers=("intake",), consumers=("police",))

@@ -70,7 +70,12 @@ class ChildWithoutCare(BaseModel):
 
 
 class ChildrenWithoutCareFound(Event):
-    """A detained person has minor children left without care (询问是否有未成年子女需要照料)."""
+    """A detained person has minor children left without care (询问是否有未成年子女需要照料).
+
+    No longer published: it carried the children's personal data through the broker. The police give
+    the children to intake (`POST /intake/v1/detentions`), which announces
+    intake.detention_children_reported.v1. Intake still accepts this type from older publishers.
+    """
 
     TYPE = "police.children_without_care_found.v1"
 

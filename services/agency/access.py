@@ -33,3 +33,12 @@ def referral_loaders(agency: Agency) -> dict[str, ResourceLoader]:
         return await load(session, params, lead_only=True)
 
     return {"referral": referral, "lead_referral": lead_referral}
+
+
+_DETENTION = text("SELECT district FROM police_detentions WHERE detention_id = :id")
+
+
+async def detention_facts(session: AsyncSession, params: Mapping[str, str]) -> ResourceFacts | None:
+    """A detention the police recorded, in its district."""
+    district = await session.scalar(_DETENTION, {"id": params["detention_id"]})
+    return ResourceFacts(district=district, agencies=frozenset({"police"})) if district else None

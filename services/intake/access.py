@@ -31,4 +31,18 @@ async def child_facts(session: AsyncSession, params: Mapping[str, str]) -> Resou
     return ResourceFacts(district=row.district, agencies=frozenset(agencies))
 
 
-RESOURCES = {"report": report_facts, "child": child_facts}
+_DETENTION = text(
+    "SELECT d.district, (SELECT r.submitted_by FROM reports r WHERE r.detention_id = d.detention_id LIMIT 1) "
+    "AS submitter FROM intake_detentions d WHERE d.detention_id = :id"
+)
+
+
+async def detention_facts(session: AsyncSession, params: Mapping[str, str]) -> ResourceFacts | None:
+    """A detention is the police's who reported it, in its district."""
+    row = (await session.execute(_DETENTION, {"id": params["detention_id"]})).first()
+    if row is None:
+        return None
+    return ResourceFacts(district=row.district, agencies=frozenset({"police"}), submitter=row.submitter)
+
+
+RESOURCES = {"report": report_facts, "child": child_facts, "detention": detention_facts}

@@ -5,6 +5,7 @@ from pathlib import Path
 from backbone.service import ServiceDefinition
 from services.intake.access import RESOURCES
 from services.intake.children.views import router as children_router
+from services.intake.detentions.views import router as detentions_router
 from services.intake.reports.handlers import (
     handle_case_closed,
     handle_children_without_care_found,
@@ -15,7 +16,7 @@ from services.intake.reports.views import router as reports_router
 definition = ServiceDefinition(
     name="intake",
     title="Intake — mandatory reports and the 12355 hotline (强制报告)",
-    routers=(reports_router, children_router),
+    routers=(reports_router, children_router, detentions_router),
     handlers={
         "police.children_without_care_found": handle_children_without_care_found,
         "civil_affairs.reporter_informed": handle_reporter_informed,
@@ -23,4 +24,5 @@ definition = ServiceDefinition(
     },
     migrations=(Path(__file__).parent / "migrations",),
     resources=RESOURCES,
+    seals_personal_data=True,
 )

@@ -5,11 +5,12 @@ from pathlib import Path
 from backbone.service import ServiceDefinition
 from contracts.events.common import Agency
 from services.agency import AGENCY_MIGRATIONS
-from services.agency.access import referral_loaders
+from services.agency.access import detention_facts, referral_loaders
 from services.agency.deadlines.service import alert_handlers, deadline_observer
 from services.agency.deadlines.views import deadlines_router
 from services.agency.metrics import inbox_gauges
 from services.agency.referrals import addressed_to, referral_handlers, referrals_router
+from services.police.detentions.handlers import handle_detention_children_reported
 from services.police.detentions.views import router as detentions_router
 from services.police.response.service import check_response_resolved
 from services.police.response.views import router as response_router
@@ -23,10 +24,14 @@ definition = ServiceDefinition(
         response_router,
         detentions_router,
     ),
-    handlers={**referral_handlers(Agency.POLICE), **alert_handlers(Agency.POLICE)},
+    handlers={
+        **referral_handlers(Agency.POLICE),
+        **alert_handlers(Agency.POLICE),
+        "intake.detention_children_reported": handle_detention_children_reported,
+    },
     envelope_observers=(deadline_observer(Agency.POLICE),),
     accepts=addressed_to(Agency.POLICE),
     metrics=(inbox_gauges,),
-    resources=referral_loaders(Agency.POLICE),
+    resources={**referral_loaders(Agency.POLICE), "detention": detention_facts},
     migrations=(AGENCY_MIGRATIONS, Path(__file__).resolve().parent / "migrations"),
 )

@@ -36,6 +36,8 @@ OPTIONAL_NONE_FIELDS = {
     "access_policy_path": "None means the access policy shipped in contracts/policies",
     "identity_registry_path": "only the built-in issuer reads it; compose uses Keycloak",
     "public_url": "only the built-in issuer's URL derives from it",
+    "sealing_keys": "None means the key file (SEALING_KEY_FILE)",
+    "sealing_key_file": "None means <data dir>/sealing-keys.json; only intake holds keys",
 }
 # Fields every service container sets although their defaults would work: explicit is safer here.
 ALWAYS_SET_FIELDS = ("services", "kafka_topic_partitions", "kafka_replication_factor", "log_level")

@@ -24,5 +24,6 @@ def test_handlers_cover_what_the_catalogue_says_the_service_consumes(service: st
 def test_every_event_names_its_case_and_when_it_happened() -> None:
     for spec in load_catalogue().specs():
         fields = spec.model.model_fields
-        assert "case_id" in fields or spec.type.startswith("police.children_without_care_found"), spec.type
+        names_cases = "case_id" in fields or "case_ids" in fields
+        assert names_cases or spec.type.startswith("police.children_without_care_found"), spec.type
         assert any(name.endswith("_at") for name in fields), f"{spec.type} has no *_at field"

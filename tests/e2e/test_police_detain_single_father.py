@@ -1,9 +1,10 @@
 """The police detain a single father of two young children: each child becomes a report and a case.
 
-`POST /police/v1/detentions` names both children; intake receives one police report per child
-(de-facto unattended, guardianship failure; under 8 and alone, so in immediate danger), routing opens
-one case per child with civil-affairs rescue and assessment referrals, and civil affairs places each
-child with kin.
+The police give both children to intake (`POST /intake/v1/detentions`), the only holder of children's
+personal data: one police report per child (de-facto unattended, guardianship failure; under 8 and
+alone, so in immediate danger), and the answer names each child's case. The police's own record of
+the detention holds those case ids only. Routing opens one case per child with civil-affairs rescue and
+assessment referrals, and civil affairs places each child with kin.
 """
 
 from collections import Counter
@@ -43,7 +44,7 @@ def child(name: str, *, years: int, sequence: int, gender: str) -> dict:
 
 async def test_police_detain_single_father(journey: Journey) -> None:
     detention = await journey.post(
-        "/police/v1/detentions",
+        "/intake/v1/detentions",
         {
             "detention_reference": "WCPSB-2026-1126-017",
             "district": DISTRICT,
@@ -56,11 +57,21 @@ async def test_police_detain_single_father(journey: Journey) -> None:
         expect=201,
     )
     assert detention["children_count"] == 2
+    case_ids = [c["case_id"] for c in detention["children"]]
+    assert len(set(case_ids)) == 2
+    at_police = await eventually(
+        lambda: journey.client.get(f"/police/v1/detentions/{detention['detention_id']}"),
+        until=lambda answer: answer.status_code == 200,
+        what="the police's record of the detention",
+    )
+    assert at_police.json()["case_ids"] == case_ids
+    assert "测试" not in at_police.text
 
     def all_routed(page: dict) -> bool:
         return page["total"] == 2 and all(c["open_referrals"] == 5 for c in page["items"])
 
     page = await eventually(journey.cases, until=all_routed, what="two cases, each with its referrals")
+    assert sorted(c["case_id"] for c in page["items"]) == sorted(case_ids)
     cases = [await journey.case_or_none(c["case_id"]) for c in page["items"]]
     assert sorted(c["child"]["age_years"] for c in cases) == [3, 5]
     assert len({c["child"]["child_id"] for c in cases}) == 2  # two children, two files

@@ -23,6 +23,7 @@ TEST_REGISTRY = Path(__file__).resolve().parent / "identity.json"
 # First matching path prefix wins.
 PATH_OWNERS = (
     ("/intake/v1/children", "civil-affairs-cases"),
+    ("/intake/v1/detentions", "police-dispatch"),
     ("/intake/", "hotline-12355"),
     ("/routing/", "joint-office"),
     ("/police/", "police-dispatch"),

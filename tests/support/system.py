@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import tempfile
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -10,9 +11,13 @@ from pathlib import Path
 import httpx
 
 from backbone.app import create_app
+from backbone.sealing import new_key_file_content
 from backbone.settings import Settings
 from backbone.system import System
 from tests.support.auth import TEST_REGISTRY, Callers
+
+# One key ring for the test process: a system restarted on the same database still opens its data.
+TEST_SEALING_KEYS = json.dumps(new_key_file_content())
 
 
 @contextlib.asynccontextmanager
@@ -52,7 +57,11 @@ async def running_system(
 
 def test_identity(data_dir: Path) -> dict[str, object]:
     """Settings giving a system the test registry's accounts, its issuer state kept in `data_dir`."""
-    return {"BACKBONE_DATA_DIR": data_dir, "IDENTITY_REGISTRY_PATH": TEST_REGISTRY}
+    return {
+        "BACKBONE_DATA_DIR": data_dir,
+        "IDENTITY_REGISTRY_PATH": TEST_REGISTRY,
+        "SEALING_KEYS": TEST_SEALING_KEYS,
+    }
 
 
 @contextlib.asynccontextmanager

@@ -1,7 +1,8 @@
 """Who a report is about: matching a reported child to an existing file, and the child's age.
 
 A child is the same child when the resident ID is the same, or, failing an ID on either side, when
-name, birth date and district of residence are all the same (一人一档).
+name, birth date and district of residence are all the same (一人一档). Files are compared through
+keyed blind indexes of those (services/intake/personal_data.py), never through stored plaintext.
 """
 
 from __future__ import annotations
@@ -40,43 +41,44 @@ class Identity:
         return (self.name, self.birth_date, self.district)
 
 
+@dataclass(frozen=True)
+class IdentityIndexes:
+    """The keyed blind indexes of an identity: how files are compared, never by plaintext."""
+
+    id_number: str | None
+    person: str | None
+
+
 class KnownChild(Protocol):
     child_id: str
-    name: str | None
-    birth_date: date | None
-    id_number: str | None
-    district: str
+    id_number_index: str | None
+    person_index: str | None
 
 
 T = TypeVar("T", bound=KnownChild)
 
 
-def lock_keys(identity: Identity) -> list[str]:
+def lock_keys(indexes: IdentityIndexes) -> list[str]:
     """Names of the locks to hold while matching, sorted so concurrent reports cannot deadlock."""
     keys = []
-    if identity.id_number is not None:
-        keys.append(f"intake:child:id:{identity.id_number}")
-    if identity.person_key is not None:
-        name, born, district = identity.person_key
-        keys.append(f"intake:child:person:{name}|{born.isoformat()}|{district}")
+    if indexes.id_number is not None:
+        keys.append(f"intake:child:id:{indexes.id_number}")
+    if indexes.person is not None:
+        keys.append(f"intake:child:person:{indexes.person}")
     return sorted(keys)
 
 
-def is_same_child(identity: Identity, known: KnownChild) -> bool:
+def is_same_child(indexes: IdentityIndexes, known: KnownChild) -> bool:
     """Whether a file belongs to the reported child."""
-    if identity.id_number is not None and known.id_number is not None:
-        return identity.id_number == known.id_number
-    return identity.person_key is not None and identity.person_key == (
-        known.name,
-        known.birth_date,
-        known.district,
-    )
+    if indexes.id_number is not None and known.id_number_index is not None:
+        return indexes.id_number == known.id_number_index
+    return indexes.person is not None and indexes.person == known.person_index
 
 
-def best_match(identity: Identity, candidates: Iterable[T]) -> T | None:
+def best_match(indexes: IdentityIndexes, candidates: Iterable[T]) -> T | None:
     """The file a report joins: a file with the same ID first, else one with the same person key."""
-    matching = [c for c in candidates if is_same_child(identity, c)]
-    by_id = [c for c in matching if identity.id_number is not None and c.id_number == identity.id_number]
+    matching = [c for c in candidates if is_same_child(indexes, c)]
+    by_id = [c for c in matching if indexes.id_number is not None and c.id_number_index == indexes.id_number]
     chosen: Sequence[T] = by_id or matching
     return chosen[0] if chosen else None
 

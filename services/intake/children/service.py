@@ -2,80 +2,90 @@
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from datetime import datetime
 
-from sqlalchemy import and_, false, or_, select, text
+from sqlalchemy import false, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.intake.children.matching import Identity, best_match, lock_keys
+from backbone.sealing import KeyRing
+from services.intake.children.matching import Identity, IdentityIndexes, best_match, lock_keys
 from services.intake.children.models import ChildFile
+from services.intake.personal_data import OpenChild, indexes_of, open_child, seal_child
 from services.intake.reports.schemas import Child, Gender
 
 
-async def file_for(*, session: AsyncSession, child: Child, at: datetime) -> ChildFile:
-    """The reported child's file, opened if the child is new, locked until the transaction ends."""
+async def file_for(*, session: AsyncSession, ring: KeyRing, child: Child, at: datetime) -> OpenChild:
+    """The reported child's file (opened), created if the child is new, locked until the transaction ends."""
     identity = Identity.of(child)
+    indexes = indexes_of(ring, identity)
     # Reports naming the same ID or the same person wait for each other here, so the second one
-    # finds the file the first one opened instead of opening another.
-    for key in lock_keys(identity):
+    # finds the file the first one opened instead of opening another. The lock names are blind indexes.
+    for key in lock_keys(indexes):
         await session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"), {"key": key})
     candidates = (
         await session.scalars(
             select(ChildFile)
-            .where(_candidate_filter(identity))
+            .where(_candidate_filter(indexes))
             .order_by(ChildFile.created_at, ChildFile.child_id)
             .with_for_update()
             .execution_options(populate_existing=True)
         )
     ).all()
-    known = best_match(identity, candidates)
+    known = best_match(indexes, candidates)
     if known is None:
-        return await _open_file(session=session, identity=identity, child=child, at=at)
-    _complete(known, identity=identity, child=child, at=at)
+        return await _open_file(session=session, ring=ring, identity=identity, child=child, at=at)
+    completed = _complete(open_child(ring, known), identity=identity, child=child)
+    seal_child(ring, known, completed)
+    known.gender = completed.gender
+    known.updated_at = at
     await session.flush()
-    return known
+    return completed
 
 
-def _candidate_filter(identity: Identity):
+def _candidate_filter(indexes: IdentityIndexes):
     clauses = []
-    if identity.id_number is not None:
-        clauses.append(ChildFile.id_number == identity.id_number)
-    if identity.person_key is not None:
-        name, born, district = identity.person_key
-        clauses.append(
-            and_(ChildFile.name == name, ChildFile.birth_date == born, ChildFile.district == district)
-        )
+    if indexes.id_number is not None:
+        clauses.append(ChildFile.id_number_index == indexes.id_number)
+    if indexes.person is not None:
+        clauses.append(ChildFile.person_index == indexes.person)
     return or_(*clauses) if clauses else false()
 
 
-async def _open_file(*, session: AsyncSession, identity: Identity, child: Child, at: datetime) -> ChildFile:
-    opened = ChildFile(
+async def _open_file(
+    *, session: AsyncSession, ring: KeyRing, identity: Identity, child: Child, at: datetime
+) -> OpenChild:
+    opened = OpenChild(
         child_id=str(uuid.uuid4()),
         name=identity.name,
-        gender=child.gender.value,
         birth_date=identity.birth_date,
         id_number=identity.id_number,
-        district=identity.district,
         school=child.school,
-        created_at=at,
-        updated_at=at,
+        gender=child.gender.value,
+        district=identity.district,
     )
-    session.add(opened)
+    file = ChildFile(
+        child_id=opened.child_id, gender=opened.gender, district=opened.district, created_at=at, updated_at=at
+    )
+    seal_child(ring, file, opened)
+    session.add(file)
     await session.flush()
     return opened
 
 
-def _complete(known: ChildFile, *, identity: Identity, child: Child, at: datetime) -> None:
+def _complete(known: OpenChild, *, identity: Identity, child: Child) -> OpenChild:
     """Fill what the file lacks from the new report; never overwrite what an earlier report established."""
-    if known.name is None and identity.name is not None:
-        known.name = identity.name
-    if known.birth_date is None and identity.birth_date is not None:
-        known.birth_date = identity.birth_date
-    if known.id_number is None and identity.id_number is not None:
-        known.id_number = identity.id_number
-    if known.gender == Gender.UNKNOWN.value and child.gender is not Gender.UNKNOWN:
-        known.gender = child.gender.value
-    if child.school is not None:
-        known.school = child.school  # a child changes school: the latest report knows best
-    known.updated_at = at
+    return dataclasses.replace(
+        known,
+        name=known.name if known.name is not None else identity.name,
+        birth_date=known.birth_date if known.birth_date is not None else identity.birth_date,
+        id_number=known.id_number if known.id_number is not None else identity.id_number,
+        gender=(
+            child.gender.value
+            if known.gender == Gender.UNKNOWN.value and child.gender is not Gender.UNKNOWN
+            else known.gender
+        ),
+        # a child changes school: the latest report knows best
+        school=child.school if child.school is not None else known.school,
+    )

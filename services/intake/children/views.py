@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 from backbone.service import get_uow
 from backbone.uow import UnitOfWork
 from services.intake.children.models import ChildFile
+from services.intake.personal_data import open_child
 from services.intake.reports.reading import ChildFileView, child_file_view
 
 router = APIRouter(prefix="/v1", tags=["children"])
@@ -43,7 +44,7 @@ class ChildPersonalData(BaseModel):
 async def get_child_file(child_id: str, uow: UnitOfWork = Depends(get_uow)) -> ChildFileView:
     """The child (masked), every report about the child and every case in the file."""
     async with uow:
-        view = await child_file_view(session=uow.session, child_id=child_id)
+        view = await child_file_view(session=uow.session, ring=uow.key_ring, child_id=child_id)
     if view is None:
         raise HTTPException(404, detail="no child file with this id")
     return view
@@ -64,4 +65,5 @@ async def get_child_personal_data(
         child = await uow.session.get(ChildFile, child_id)
         if child is None:
             raise HTTPException(404, detail="no child file with this id")
-        return ChildPersonalData.model_validate(child, from_attributes=True)
+        opened = open_child(uow.key_ring, child)
+        return ChildPersonalData.model_validate(opened, from_attributes=True)

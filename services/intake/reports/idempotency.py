@@ -7,7 +7,6 @@ back (and then goes ahead itself).
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,6 +16,8 @@ from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backbone.sealing import KeyRing
+from services.intake.personal_data import request_fingerprint
 from services.intake.reports.models import ReportIdempotencyKey
 
 
@@ -30,10 +31,14 @@ class StoredAnswer:
     body: dict[str, Any]
 
 
-def fingerprint(body: Any) -> str:
-    """A digest of the request body that ignores key order and whitespace."""
+def fingerprint(ring: KeyRing, body: Any) -> str:
+    """A keyed digest of the request body that ignores key order and whitespace.
+
+    Keyed (HMAC), because the body holds a child's personal data: a plain hash would let anyone with
+    the table confirm a guessed name or resident ID.
+    """
     canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    return request_fingerprint(ring, canonical)
 
 
 async def claim_key(

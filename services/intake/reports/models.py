@@ -9,7 +9,10 @@ from sqlmodel import Field, SQLModel
 
 
 class Report(SQLModel, table=True):
-    """One report (强制报告 / 来电) about one child; identities live in the child's file."""
+    """One report (强制报告 / 来电) about one child; identities live in the child's file.
+
+    The description and the address are free text that may name people: both are sealed.
+    """
 
     __tablename__ = "reports"
 
@@ -19,11 +22,11 @@ class Report(SQLModel, table=True):
     corroborates_report_id: str | None = Field(default=None, foreign_key="reports.report_id")
     source: str
     categories: list[str] = Field(sa_column=Column(ARRAY(Text), nullable=False))
-    description: str
+    sealed_description: str
     occurred_at: datetime = Field(sa_type=DateTime(timezone=True))
     received_at: datetime = Field(sa_type=DateTime(timezone=True))
     location_district: str
-    location_address: str | None = None
+    sealed_location_address: str | None = None
     area: str
     immediate_danger: bool
     injured: bool
@@ -33,17 +36,19 @@ class Report(SQLModel, table=True):
     source_event_id: str | None = None
     # The client that submitted it (None: made from another service's event).
     submitted_by: str | None = None
+    # The police detention the child was reported with (POST /intake/v1/detentions).
+    detention_id: str | None = Field(default=None, foreign_key="intake_detentions.detention_id", index=True)
 
 
 class ReporterContact(SQLModel, table=True):
-    """How to reach a report's reporter; stored by intake only."""
+    """How to reach a report's reporter; stored by intake only, sealed."""
 
     __tablename__ = "reporter_contacts"
 
     report_id: str = Field(primary_key=True, foreign_key="reports.report_id")
-    name: str
-    organization: str | None = None
-    phone: str
+    sealed_name: str
+    sealed_organization: str | None = None
+    sealed_phone: str
     wants_feedback: bool
 
 

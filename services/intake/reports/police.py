@@ -2,14 +2,15 @@
 
 The police ask every detained suspect whether minor children need care (DOMAIN.md, police duties);
 each child named becomes a report with source `police`, received through the same code path as a
-submitted report.
+submitted report. The children come in `POST /intake/v1/detentions`, or in the older event
+police.children_without_care_found.v1 that intake still accepts.
 """
 
 from __future__ import annotations
 
 import logging
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from pydantic import ValidationError
 
@@ -32,13 +33,28 @@ CATEGORIES = [ChildCategory.DE_FACTO_UNATTENDED, ChildCategory.GUARDIANSHIP_FAIL
 _DROPPABLE = ("name", "birth_date", "age", "id_number", "school")
 
 
-def police_reports(event: ChildrenWithoutCareFound, *, event_id: str, now: datetime) -> list[NewReport]:
+class Detention(Protocol):
+    """A detention as the police give it: the old event, or the body of `POST /intake/v1/detentions`."""
+
+    @property
+    def detention_id(self) -> str: ...
+    @property
+    def district(self) -> str: ...
+    @property
+    def area(self) -> str: ...
+    @property
+    def found_at(self) -> datetime: ...
+
+
+def police_reports(
+    event: ChildrenWithoutCareFound, *, event_id: str | None, now: datetime
+) -> list[NewReport]:
     """One report per child the police found without care."""
     return [police_report(event, child, event_id=event_id, now=now) for child in event.children]
 
 
 def police_report(
-    event: ChildrenWithoutCareFound, found: ChildWithoutCare, *, event_id: str, now: datetime
+    event: Detention, found: ChildWithoutCare, *, event_id: str | None, now: datetime
 ) -> NewReport:
     """The report about one child without care."""
     child = _child(found, detention_id=event.detention_id, now=now)
@@ -59,7 +75,11 @@ def police_report(
         context={"now": now},
     )
     return NewReport(
-        source=ReportSource.POLICE, reporter=None, child=child, incident=incident, source_event_id=event_id
+        source=ReportSource.POLICE,
+        reporter=None,
+        child=child,
+        incident=incident,
+        source_event_id=event_id,
     )
 
 

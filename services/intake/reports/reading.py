@@ -10,9 +10,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backbone.clock import utcnow
 from backbone.privacy import mask_id_number, mask_name, mask_phone
+from backbone.sealing import KeyRing
 from services.intake.cases.models import IntakeCase, ReporterFeedback
-from services.intake.children.matching import Identity, age_on
+from services.intake.children.matching import age_on
 from services.intake.children.models import ChildFile
+from services.intake.personal_data import OpenChild, identity_of, open_all, open_child, opened
 from services.intake.reports.models import Report, ReporterContact
 from services.intake.reports.schemas import CHINA_TIME
 from services.intake.reports.service import UNNAMED_CHILD
@@ -89,7 +91,7 @@ class ChildFileView(BaseModel):
     cases: list[CaseSummary]
 
 
-async def report_view(*, session: AsyncSession, report_id: str) -> ReportView | None:
+async def report_view(*, session: AsyncSession, ring: KeyRing, report_id: str) -> ReportView | None:
     """A report with its child's and reporter's personal data masked, or None when unknown."""
     report = await session.get(Report, report_id)
     if report is None:
@@ -111,11 +113,11 @@ async def report_view(*, session: AsyncSession, report_id: str) -> ReportView | 
         corroborates_report_id=report.corroborates_report_id,
         source=report.source,
         received_at=report.received_at,
-        child=masked_child(child, estimate=report.child_age_years),
-        reporter=_masked_reporter(contact) if contact else None,
+        child=masked_child(open_child(ring, child), estimate=report.child_age_years),
+        reporter=_masked_reporter(ring, contact) if contact else None,
         incident=IncidentView(
             categories=report.categories,
-            description=report.description,
+            description=opened(ring, report, "description") or "",
             occurred_at=report.occurred_at,
             district=report.location_district,
             area=report.area,
@@ -129,7 +131,7 @@ async def report_view(*, session: AsyncSession, report_id: str) -> ReportView | 
     )
 
 
-async def child_file_view(*, session: AsyncSession, child_id: str) -> ChildFileView | None:
+async def child_file_view(*, session: AsyncSession, ring: KeyRing, child_id: str) -> ChildFileView | None:
     """A child's file: the child masked, every report and every case, or None when unknown."""
     child = await session.get(ChildFile, child_id)
     if child is None:
@@ -148,7 +150,7 @@ async def child_file_view(*, session: AsyncSession, child_id: str) -> ChildFileV
     ).all()
     latest_estimate = reports[-1].child_age_years if reports else None
     return ChildFileView(
-        child=masked_child(child, estimate=latest_estimate),
+        child=masked_child(open_child(ring, child), estimate=latest_estimate),
         reports=[
             ReportSummary(
                 report_id=r.report_id,
@@ -175,11 +177,9 @@ async def child_file_view(*, session: AsyncSession, child_id: str) -> ChildFileV
     )
 
 
-def masked_child(child: ChildFile, *, estimate: int | None) -> MaskedChild:
+def masked_child(child: OpenChild, *, estimate: int | None) -> MaskedChild:
     """The child as shown outside the file: masked name and ID, age instead of birth date."""
-    identity = Identity(
-        name=child.name, birth_date=child.birth_date, id_number=child.id_number, district=child.district
-    )
+    identity = identity_of(child)
     return MaskedChild(
         child_id=child.child_id,
         display_name=mask_name(child.name) if child.name else UNNAMED_CHILD,
@@ -190,11 +190,12 @@ def masked_child(child: ChildFile, *, estimate: int | None) -> MaskedChild:
     )
 
 
-def _masked_reporter(contact: ReporterContact) -> MaskedReporter:
+def _masked_reporter(ring: KeyRing, contact: ReporterContact) -> MaskedReporter:
+    reporter = open_all(ring, contact)
     return MaskedReporter(
-        display_name=mask_name(contact.name),
-        organization=contact.organization,
-        phone=mask_phone(contact.phone),
+        display_name=mask_name(reporter["name"]),
+        organization=reporter["organization"],
+        phone=mask_phone(reporter["phone"]),
         wants_feedback=contact.wants_feedback,
     )
 

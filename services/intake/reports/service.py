@@ -16,6 +16,7 @@ from contracts.events.intake import ReportReceived
 from services.intake.cases.service import link_or_open_case
 from services.intake.children.matching import Identity, age_on
 from services.intake.children.service import file_for
+from services.intake.personal_data import seal_into
 from services.intake.reports.idempotency import StoredAnswer, claim_key, fingerprint, record_answer
 from services.intake.reports.models import Report, ReporterContact
 from services.intake.reports.schemas import (
@@ -50,6 +51,7 @@ class NewReport:
     child: Child
     incident: Incident
     source_event_id: str | None = None
+    detention_id: str | None = None  # the detention whose child this is (police reports)
 
     @classmethod
     def submitted(cls, submission: ReportSubmission) -> NewReport:
@@ -104,7 +106,10 @@ async def submit_report(
         idempotency_key = f"{submitted_by}\x1f{idempotency_key}"
     if idempotency_key is not None:
         stored = await claim_key(
-            session=uow.session, key=idempotency_key, request_fingerprint=fingerprint(body), at=utcnow()
+            session=uow.session,
+            key=idempotency_key,
+            request_fingerprint=fingerprint(uow.key_ring, body),
+            at=utcnow(),
         )
         if stored is not None:
             return stored, True
@@ -127,7 +132,8 @@ async def receive_report(
     report_id = str(uuid.uuid4())
     incident = report.incident
     categories = [c.value for c in incident.categories]
-    child_file = await file_for(session=session, child=report.child, at=received_at)
+    ring = uow.key_ring
+    child_file = await file_for(session=session, ring=ring, child=report.child, at=received_at)
     link = await link_or_open_case(
         session=session,
         child_id=child_file.child_id,
@@ -140,41 +146,38 @@ async def receive_report(
     age = age_on(identity, estimate=report.child.age, on=received_at.astimezone(CHINA_TIME).date())
     if age is not None:
         age = min(age, ADULT_AGE_YEARS - 1)  # validated a moment ago; a birthday at midnight cannot undo it
-    session.add(
-        Report(
-            report_id=report_id,
-            child_id=child_file.child_id,
-            case_id=link.case_id,
-            corroborates_report_id=link.corroborates_report_id,
-            source=report.source.value,
-            categories=categories,
-            description=incident.description,
-            occurred_at=incident.occurred_at,
-            received_at=received_at,
-            location_district=incident.location.district,
-            location_address=incident.location.address,
-            area=incident.location.area.value,
-            immediate_danger=incident.immediate_danger,
-            injured=incident.injured,
-            suspected_offender_relation=(
-                incident.suspected_offender_relation.value if incident.suspected_offender_relation else None
-            ),
-            child_age_years=age,
-            source_event_id=report.source_event_id,
-            submitted_by=submitted_by,
-        )
+    stored = Report(
+        report_id=report_id,
+        child_id=child_file.child_id,
+        case_id=link.case_id,
+        corroborates_report_id=link.corroborates_report_id,
+        source=report.source.value,
+        categories=categories,
+        sealed_description="",
+        occurred_at=incident.occurred_at,
+        received_at=received_at,
+        location_district=incident.location.district,
+        area=incident.location.area.value,
+        immediate_danger=incident.immediate_danger,
+        injured=incident.injured,
+        suspected_offender_relation=(
+            incident.suspected_offender_relation.value if incident.suspected_offender_relation else None
+        ),
+        child_age_years=age,
+        source_event_id=report.source_event_id,
+        detention_id=report.detention_id,
+        submitted_by=submitted_by,
     )
+    seal_into(ring, stored, description=incident.description, location_address=incident.location.address)
+    session.add(stored)
     await session.flush()
     if report.reporter is not None:
-        session.add(
-            ReporterContact(
-                report_id=report_id,
-                name=report.reporter.name,
-                organization=report.reporter.organization,
-                phone=report.reporter.phone,
-                wants_feedback=report.reporter.wants_feedback,
-            )
+        reporter = report.reporter
+        contact = ReporterContact(
+            report_id=report_id, sealed_name="", sealed_phone="", wants_feedback=reporter.wants_feedback
         )
+        seal_into(ring, contact, name=reporter.name, organization=reporter.organization, phone=reporter.phone)
+        session.add(contact)
         await session.flush()
     uow.emit(
         ReportReceived(

@@ -77,7 +77,7 @@ async def post_report(
     idempotency_key: str | None = Header(default=None, alias="Idempotency-Key", min_length=1, max_length=200),
 ) -> JSONResponse:
     """Accept a report (`ReportSubmission`); a retry with the same `Idempotency-Key` gets the first answer."""
-    body = _json_body(await request.body())
+    body = json_body(await request.body())
     try:
         async with uow:
             answer, replayed = await submit_report(
@@ -85,7 +85,7 @@ async def post_report(
             )
             await uow.commit()
     except InvalidReport as refused:
-        raise HTTPException(422, detail=_in_body(refused.problems)) from None
+        raise HTTPException(422, detail=in_body(refused.problems)) from None
     except IdempotencyKeyReused:
         raise HTTPException(
             422,
@@ -105,13 +105,13 @@ async def post_report(
 async def get_report(report_id: str, uow: UnitOfWork = Depends(get_uow)) -> ReportView:
     """The report as intake holds it, with the child's and the reporter's personal data masked."""
     async with uow:
-        view = await report_view(session=uow.session, report_id=report_id)
+        view = await report_view(session=uow.session, ring=uow.key_ring, report_id=report_id)
     if view is None:
         raise HTTPException(404, detail="no report with this id")
     return view
 
 
-def _json_body(raw: bytes) -> Any:
+def json_body(raw: bytes) -> Any:
     try:
         return json.loads(raw)
     except ValueError:
@@ -120,5 +120,5 @@ def _json_body(raw: bytes) -> Any:
         ) from None
 
 
-def _in_body(problems: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def in_body(problems: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{**p, "loc": ["body", *p["loc"]]} for p in problems]

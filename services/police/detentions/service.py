@@ -1,66 +1,38 @@
-"""A detained person's minor children without care (询问是否有未成年子女需要照料): handed to intake."""
+"""The police's record of detentions whose children without care intake received (ids only).
+
+The police ask every detained suspect whether minor children need care and give the children to
+intake (`POST /intake/v1/detentions`), the only holder of children's personal data. Intake announces
+the cases it opened (intake.detention_children_reported.v1); the police record them here.
+"""
 
 from __future__ import annotations
 
-import logging
-import uuid
-from datetime import datetime
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-
-from backbone.clock import utcnow
-from backbone.uow import UnitOfWork
-from contracts.events.common import Area
-from contracts.events.police import ChildrenWithoutCareFound, ChildWithoutCare
-from services.agency.errors import StepRefused
+from backbone.db import insert_ignoring_conflict
+from contracts.events.intake import DetentionChildrenReported
 from services.police.detentions.models import PoliceDetention
 
-log = logging.getLogger(__name__)
+
+async def record_detention(*, session: AsyncSession, event: DetentionChildrenReported) -> None:
+    """Insert the detention's row unless it is already there."""
+    await insert_ignoring_conflict(
+        session,
+        PoliceDetention.__table__,  # type: ignore[attr-defined]
+        {
+            "detention_id": event.detention_id,
+            "detention_reference": event.detention_reference,
+            "district": event.district,
+            "area": event.area.value,
+            "children_count": len(event.reports),
+            "case_ids": event.case_ids,
+            "found_at": event.found_at,
+            "reported_at": event.received_at,
+        },
+        conflict="(detention_id)",
+    )
 
 
-async def report_children_without_care(
-    *,
-    uow: UnitOfWork,
-    detention_reference: str,
-    district: str,
-    area: Area,
-    children: list[ChildWithoutCare],
-    found_at: datetime,
-) -> PoliceDetention:
-    """Record the detention with a count of children and emit their details for intake only.
-
-    The children's personal data is not stored in police's tables; it travels in the event (whose outbox
-    row holds it until the relay sends it).
-    """
-    detention = PoliceDetention(
-        detention_id=str(uuid.uuid4()),
-        detention_reference=detention_reference,
-        district=district,
-        area=area.value,
-        children_count=len(children),
-        found_at=found_at,
-        reported_at=utcnow(),
-    )
-    stored = await uow.session.scalar(
-        pg_insert(PoliceDetention)
-        .values(**detention.model_dump())
-        .on_conflict_do_nothing(index_elements=["detention_reference"])
-        .returning(PoliceDetention.detention_id)
-    )
-    if stored is None:
-        raise StepRefused("the children of this detention were already reported to intake")
-    uow.emit(
-        ChildrenWithoutCareFound(
-            detention_id=detention.detention_id,
-            children=children,
-            district=district,
-            area=area,
-            found_at=found_at,
-        ),
-        subject=detention.detention_id,
-    )
-    log.info(
-        "children without care reported",
-        extra={"detention_id": detention.detention_id},
-    )
-    return detention
+async def detention(*, session: AsyncSession, detention_id: str) -> PoliceDetention | None:
+    """The recorded detention, or None."""
+    return await session.get(PoliceDetention, detention_id)

@@ -40,7 +40,8 @@ async def list_cases(
     """Cases for the joint meeting office, filtered, most urgent first."""
     async with uow:
         return await queries.list_cases(
-            session=uow.session, status=status,
+            session=uow.session,
+            status=status,
             agency=agency,
             priority=priority,
             limit=limit,

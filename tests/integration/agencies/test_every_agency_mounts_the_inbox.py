@@ -14,6 +14,10 @@ FIRST_STEP = {
 }
 
 
+# police_0002: detentions record their cases; the outbox loses the old events with children's data.
+LATEST_REVISION = {"police": "police_0002"}
+
+
 async def test_each_agency_sees_only_its_referrals_and_needs_acceptance(fresh_database_url: str) -> None:
     names = list(FIRST_STEP)
     async with running_system(fresh_database_url, names) as (system, client):
@@ -37,5 +41,5 @@ async def test_each_agency_sees_only_its_referrals_and_needs_acceptance(fresh_da
                 }
             assert versions == {
                 "alembic_version_agency": "agency_0002",
-                f"alembic_version_{name}": f"{name}_0001",
+                f"alembic_version_{name}": LATEST_REVISION.get(name, f"{name}_0001"),
             }

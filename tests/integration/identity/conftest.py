@@ -57,7 +57,8 @@ def p1_report() -> dict[str, Any]:
 
 
 @pytest.fixture
-async def seeded(fresh_database_url: str) -> AsyncIterator[Seeded]:
+async def seeded(fresh_database_url: str, fake_clock) -> AsyncIterator[Seeded]:
+    """Time stands still (no deadline fires while the matrix runs)."""
     async with running_system(fresh_database_url) as (system, client):
         journey = Journey(client, "embedded", system.callers)
         accepted = await journey.report(p1_report())

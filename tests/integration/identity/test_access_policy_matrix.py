@@ -21,6 +21,8 @@ from backbone.db import asyncpg_url
 from contracts.catalogue import SERVICES
 from tests.integration.identity.conftest import Seeded
 from tests.support.auth import TEST_REGISTRY
+from tests.support.journeys import born_years_ago, synthetic_resident_id
+from tests.support.waiting import eventually
 
 POLICY = json.loads((Path(__file__).resolve().parents[3] / "contracts/policies/access.v1.json").read_text())
 ACCOUNTS = json.loads(TEST_REGISTRY.read_text())
@@ -45,11 +47,12 @@ def _facts(service: str, resource: str | None) -> dict[str, Any]:
         "clock": {"police"},  # the first clock listed is the police's first-dispatch deadline
         "child": {"civil_affairs", "police"},
         "report": set(),
+        "detention": {"police"},
     }
     return {
         "district": CASE_DISTRICT,
         "agencies": addressed.get(resource or "", set()),
-        "submitter": "school-platform",
+        "submitter": "police-dispatch" if resource == "detention" else "school-platform",
     }
 
 
@@ -99,6 +102,18 @@ async def _snapshot(seeded: Seeded) -> dict[str, str]:
         await connection.close()
 
 
+async def _settled(seeded: Seeded) -> dict[str, str]:
+    """The snapshot once events in flight have been applied: two polls in a row see the same state."""
+    last: list[dict[str, str]] = []
+
+    async def poll() -> bool:
+        last.append(await _snapshot(seeded))
+        return len(last) > 1 and last[-1] == last[-2]
+
+    await eventually(poll, until=bool, what="the system at rest")
+    return last[-1]
+
+
 async def _operations(seeded: Seeded) -> list[tuple[str, str, str]]:
     async with seeded.anonymous() as anonymous:
         found = []
@@ -108,14 +123,42 @@ async def _operations(seeded: Seeded) -> list[tuple[str, str, str]]:
         return found
 
 
+async def _seed_detention(seeded: Seeded) -> None:
+    born = born_years_ago(4)
+    child = {
+        "name": "测试幼儿",
+        "birth_date": born.isoformat(),
+        "gender": "female",
+        "id_number": synthetic_resident_id(born, sequence=812),
+        "district": CASE_DISTRICT,
+    }
+    body = {
+        "detention_reference": "MATRIX-1",
+        "district": CASE_DISTRICT,
+        "area": "urban",
+        "children": [child],
+    }
+    async with seeded.as_("police-dispatch") as police:
+        answer = await police.post("/intake/v1/detentions", json=body)
+        assert answer.status_code == 201, answer.text
+        detention = answer.json()
+        await eventually(
+            lambda: police.get(f"/police/v1/detentions/{detention['detention_id']}"),
+            until=lambda answer: answer.status_code == 200,
+            what="the police's record of the detention",
+        )
+    seeded.ids["detention_id"] = detention["detention_id"]
+
+
 async def test_every_route_every_account_inside_and_outside_the_district(seeded: Seeded) -> None:
+    await _seed_detention(seeded)
     accounts = ACCOUNTS["clients"] + ACCOUNTS["users"]
     calls = [(s, m, p, a) for s, m, p in await _operations(seeded) for a in accounts]
     refused = [c for c in calls if not expected_allowed(c[0], f"{c[1]} {c[2]}", c[3])]
     allowed = [c for c in calls if expected_allowed(c[0], f"{c[1]} {c[2]}", c[3])]
     assert len(refused) > 500 and len(allowed) > 100  # the matrix is not trivially one-sided
 
-    before = await _snapshot(seeded)
+    before = await _settled(seeded)
     statuses = await _call_all(seeded, refused)
     wrong = [(c[3]["name"], c[1], c[0], c[2], s) for c, s in zip(refused, statuses, strict=True) if s != 403]
     assert not wrong, f"refused calls that were not 403: {wrong[:10]}"

@@ -24,7 +24,8 @@ async def test_a_report_with_the_same_name_birth_date_and_district_joins_the_fil
     second = await intake.accepted(build_report(**LATER))
 
     assert second["child_id"] == first["child_id"]
-    assert await intake.scalar("SELECT id_number FROM children") == resident_id()
+    [child] = (await intake.children()).values()
+    assert child.id_number == resident_id()
 
 
 async def test_a_namesake_elsewhere_or_with_another_id_gets_a_file_of_their_own(intake: Intake) -> None:

@@ -1,5 +1,6 @@
-"""Police children without care: one report per child, source police, announced as report.received."""
+"""The older police.children_without_care_found.v1 is still accepted: one police report per child."""
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from backbone.clock import utcnow
@@ -28,10 +29,37 @@ TEENAGER = ChildWithoutCare(
 )
 
 
-async def _police_reports(intake: Intake) -> list:
-    return await intake.rows(
-        "SELECT r.source, r.categories, r.immediate_danger, r.child_age_years, c.name, r.case_id "
-        "FROM reports r JOIN children c USING (child_id) WHERE r.source = 'police' ORDER BY c.name"
+@dataclass(frozen=True)
+class PoliceReport:
+    source: str
+    categories: list[str]
+    immediate_danger: bool
+    child_age_years: int | None
+    name: str | None
+    id_number: str | None
+    case_id: str
+
+
+async def _police_reports(intake: Intake) -> list[PoliceReport]:
+    rows = await intake.rows(
+        "SELECT source, categories, immediate_danger, child_age_years, child_id, case_id "
+        "FROM reports WHERE source = 'police'"
+    )
+    children = await intake.children()
+    return sorted(
+        (
+            PoliceReport(
+                r.source,
+                r.categories,
+                r.immediate_danger,
+                r.child_age_years,
+                children[r.child_id].name,
+                children[r.child_id].id_number,
+                r.case_id,
+            )
+            for r in rows
+        ),
+        key=lambda r: r.name or "",
     )
 
 
@@ -101,4 +129,4 @@ async def test_a_bad_resident_id_from_the_police_does_not_lose_the_child(intake:
         lambda: _police_reports(intake), until=lambda r: len(r) == 1, what="police report"
     )
     assert reports[0].immediate_danger is True  # age unknown once the ID is set aside
-    assert await intake.scalar("SELECT id_number FROM children") is None
+    assert reports[0].id_number is None

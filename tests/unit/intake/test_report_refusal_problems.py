@@ -7,6 +7,7 @@ import pytest
 from backbone.clock import set_clock
 from services.intake.reports.idempotency import fingerprint
 from services.intake.reports.service import InvalidReport, validate_submission
+from tests.support.keys import fixed_ring
 
 
 def test_problems_name_fields_without_values() -> None:
@@ -55,5 +56,7 @@ def test_the_intake_clock_decides_what_is_in_the_future() -> None:
 
 
 def test_the_fingerprint_ignores_key_order_but_not_values() -> None:
-    assert fingerprint({"a": 1, "b": [1, 2]}) == fingerprint({"b": [1, 2], "a": 1})
-    assert fingerprint({"a": 1}) != fingerprint({"a": 2})
+    ring = fixed_ring()
+    assert fingerprint(ring, {"a": 1, "b": [1, 2]}) == fingerprint(ring, {"b": [1, 2], "a": 1})
+    assert fingerprint(ring, {"a": 1}) != fingerprint(ring, {"a": 2})
+    assert fingerprint(ring, {"a": 1}) != fingerprint(fixed_ring(index_byte=9), {"a": 1})  # keyed

@@ -1,15 +1,15 @@
 """Reports remember the client that submitted them, so a reporting source reads back only its own.
 
-Revision ID: intake_0002
-Revises: intake_0001
+Revision ID: intake_0004
+Revises: intake_0003
 Create Date: 2026-12-01
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "intake_0002"
-down_revision = "intake_0001"
+revision = "intake_0004"
+down_revision = "intake_0003"
 branch_labels = None
 depends_on = None
 

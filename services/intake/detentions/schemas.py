@@ -1,0 +1,88 @@
+"""The body of `POST /intake/v1/detentions`: a detention and the detained person's children without care.
+
+The police ask every detained suspect whether minor children need care (DOMAIN.md, police duties) and
+give the children to intake, the only holder of children's personal data; police get back ids only.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated
+
+from pydantic import AwareDatetime, BaseModel, Field, StringConstraints, ValidationInfo, field_validator
+
+from contracts.events.common import Area, DistrictCode, Gender
+from services.intake.reports.schemas import (
+    ADULT_AGE_YEARS,
+    CHINA_TIME,
+    CLOCK_SKEW_TOLERANCE,
+    PersonName,
+    _RequestBody,
+    full_years_between,
+    report_time,
+)
+
+# The shape of a resident ID only: a number the police got wrong is set aside, the child still reported.
+ResidentIdShape = Annotated[
+    str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^\d{17}[\dXx]$")
+]
+DetentionReference = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+
+
+class DetainedPersonsChild(_RequestBody):
+    name: PersonName
+    gender: Gender
+    birth_date: date | None = None
+    age: int | None = Field(default=None, ge=0, lt=ADULT_AGE_YEARS, validate_default=True)
+    id_number: ResidentIdShape | None = None
+    district: DistrictCode = Field(description="6-digit administrative code of the child's residence")
+
+    @field_validator("birth_date")
+    @classmethod
+    def _minor(cls, value: date | None, info: ValidationInfo) -> date | None:
+        today = report_time(info).astimezone(CHINA_TIME).date()
+        if value is not None and (value > today or full_years_between(value, today) >= ADULT_AGE_YEARS):
+            raise ValueError("must be the birth date of a child under 18")
+        return value
+
+    @field_validator("age")
+    @classmethod
+    def _birth_date_or_age(cls, value: int | None, info: ValidationInfo) -> int | None:
+        if value is None and info.data.get("birth_date") is None and "birth_date" in info.data:
+            raise ValueError("give the child's birth_date or age")
+        return value
+
+
+class DetentionSubmission(_RequestBody):
+    """The police's detention with the children left without care, v1."""
+
+    detention_reference: DetentionReference = Field(description="The police's own case reference")
+    district: DistrictCode
+    area: Area
+    found_at: AwareDatetime | None = Field(default=None, description="When the police learnt; default now")
+    children: list[DetainedPersonsChild] = Field(min_length=1, max_length=20)
+
+    @field_validator("found_at")
+    @classmethod
+    def _not_in_the_future(cls, value: datetime | None, info: ValidationInfo) -> datetime | None:
+        if value is not None and value > report_time(info) + CLOCK_SKEW_TOLERANCE:
+            raise ValueError("found_at is in the future")
+        return value
+
+
+class DetentionChildView(BaseModel):
+    report_id: str
+    case_id: str
+    child_id: str
+    new_case: bool
+
+
+class DetentionView(BaseModel):
+    """What the police learn: the detention's id and, per child in the order given, the case opened."""
+
+    detention_id: str
+    detention_reference: str
+    children_count: int
+    found_at: datetime
+    received_at: datetime
+    children: list[DetentionChildView]

@@ -1,0 +1,74 @@
+"""`/intake/v1/detentions`: the police give intake a detained person's children without care."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+
+from backbone.auth.guard import caller, visibility
+from backbone.auth.policy import Visibility
+from backbone.auth.principal import Principal
+from backbone.service import get_uow
+from backbone.uow import UnitOfWork
+from services.intake.detentions.schemas import DetentionSubmission, DetentionView
+from services.intake.detentions.service import (
+    DetentionAlreadyReported,
+    OutsideDistrict,
+    detention_view,
+    receive_detention,
+)
+from services.intake.reports.service import InvalidReport
+from services.intake.reports.views import Refusal, in_body, inline_schema, json_body
+
+router = APIRouter(prefix="/v1", tags=["detentions"])
+
+
+@router.post(
+    "/detentions",
+    status_code=201,
+    response_model=DetentionView,
+    responses={
+        409: {"description": "This detention's children were already reported: its detention_id"},
+        422: {"model": Refusal, "description": "Bad fields, named without their values"},
+    },
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": inline_schema(DetentionSubmission)}},
+        }
+    },
+)
+async def post_detention(
+    request: Request,
+    uow: UnitOfWork = Depends(get_uow),
+    principal: Principal = Depends(caller),
+    seen: Visibility = Depends(visibility),
+) -> DetentionView:
+    """One police report per child (`DetentionSubmission`); the answer names each child's case."""
+    body = json_body(await request.body())
+    try:
+        async with uow:
+            view = await receive_detention(
+                uow=uow, body=body, submitted_by=principal.client_id, visibility=seen
+            )
+            await uow.commit()
+    except OutsideDistrict as outside:
+        raise HTTPException(403, detail=str(outside)) from None
+    except InvalidReport as refused:
+        raise HTTPException(422, detail=in_body(refused.problems)) from None
+    except DetentionAlreadyReported as repeated:
+        raise HTTPException(
+            409, detail={"msg": str(repeated), "detention_id": repeated.detention_id}
+        ) from None
+    return view
+
+
+@router.get(
+    "/detentions/{detention_id}", response_model=DetentionView, responses={404: {"description": "Unknown"}}
+)
+async def get_detention(detention_id: str, uow: UnitOfWork = Depends(get_uow)) -> DetentionView:
+    """The detention and the report and case of each of its children."""
+    async with uow:
+        view = await detention_view(uow=uow, detention_id=detention_id)
+    if view is None:
+        raise HTTPException(404, detail="no detention with this id")
+    return view

@@ -1,0 +1,176 @@
+"""Personal data stays sealed at intake: markers sent through every path that takes personal data or
+free text are found nowhere else — no table of any schema (intake's own hold them sealed), no outbox or
+embedded-log row, no Kafka message, no log line, no span.
+
+Names, resident IDs, phones, addresses, schools, reporters' details and the incident description are
+personal data: zero hits anywhere. The agencies' own notes (a decline reason, an outcome, the message
+for the reporter, a clock's pause reason) are free text their recipients need, so they may travel in
+events and sit in the agencies' tables, but they never reach a log line or a span.
+"""
+
+from __future__ import annotations
+
+from tests.support.journeys import (
+    DISTRICT,
+    Journey,
+    born_years_ago,
+    referral_of,
+    report_body,
+    synthetic_resident_id,
+)
+from tests.support.leaks import (
+    captured_logs,
+    hits,
+    kafka_texts,
+    span_exporter,
+    span_text,
+    table_texts,
+    unsent_outbox_rows,
+)
+from tests.support.waiting import eventually
+
+CHILD_BORN = born_years_ago(9)
+CHILD_ID_NUMBER = synthetic_resident_id(CHILD_BORN, sequence=771)
+SIBLING_BORN = born_years_ago(4)
+SIBLING_ID_NUMBER = synthetic_resident_id(SIBLING_BORN, sequence=772)
+PERSONAL = {
+    "child name": "哨兵甲童",
+    "child resident id": CHILD_ID_NUMBER,
+    "child school": "哨兵学校甲",
+    "reporter name": "哨兵报告人",
+    "reporter organization": "哨兵单位乙",
+    "reporter phone": "13977705512",
+    "incident address": "哨兵路77号院",
+    "incident description": "哨兵描述：孩子说父亲昨晚打了他",
+    "detained's child name": "哨兵乙童",
+    "detained's child resident id": SIBLING_ID_NUMBER,
+    "detained's other child name": "哨兵丙童",
+}
+FREE_TEXT = {
+    "police completion outcome": "FREETEXT-police-outcome",
+    "decline reason": "FREETEXT-decline-reason",
+    "reporter message": "FREETEXT-reporter-message",
+    "close outcome": "FREETEXT-close-outcome",
+    "pause reason": "FREETEXT-pause-reason",
+}
+
+
+def marked_report() -> dict:
+    body = report_body(
+        source="school",
+        categories=["abuse"],
+        injured=True,
+        offender="parent",
+        organization=PERSONAL["reporter organization"],
+        reporter_name=PERSONAL["reporter name"],
+        reporter_phone=PERSONAL["reporter phone"],
+        description=PERSONAL["incident description"],
+        child={
+            "name": PERSONAL["child name"],
+            "birth_date": CHILD_BORN.isoformat(),
+            "id_number": CHILD_ID_NUMBER,
+            "gender": "male",
+            "school": PERSONAL["child school"],
+        },
+    )
+    body["incident"]["location"]["address"] = PERSONAL["incident address"]
+    return body
+
+
+async def walk_every_path(journey: Journey) -> None:
+    """A report, a detention, and every agency step that takes a note, each carrying markers."""
+    accepted = await journey.report(marked_report())
+    case_id = accepted["case_id"]
+    case = await journey.routed(case_id, referrals=10)
+    await journey.inboxes_hold(case)
+    police = referral_of(case, "police", "emergency_response")["referral_id"]
+    health = referral_of(case, "health", "medical_protection")["referral_id"]
+    rescue = referral_of(case, "civil_affairs", "rescue_and_protection")["referral_id"]
+    assessment = referral_of(case, "civil_affairs", "assessment_and_assistance")["referral_id"]
+    declined = next(r for r in case["referrals"] if r["agency"] == "education")["referral_id"]
+
+    await journey.step("police", police, "dispatch", {"unit": "patrol-3", "officer": "officer-9"})
+    await journey.step("police", police, "arrive")
+    await journey.step(
+        "police", police, "resolve", {"outcome": "escorted_to_relatives", "injury_found": True}
+    )
+    await journey.step("police", police, "complete", {"outcome": FREE_TEXT["police completion outcome"]})
+    await journey.in_inbox("education", declined)
+    await journey.step("education", declined, "decline", {"reason": FREE_TEXT["decline reason"]})
+    await journey.step("health", health, "admission", {"hospital": "People's Hospital"})
+    await journey.step("health", health, "findings", {"injury_evidence": True, "severity": "serious"})
+    await journey.accept("civil_affairs", assessment)
+    await journey.step(
+        "civil_affairs", assessment, "assessment", {"safety": "at_risk", "guardianship": "harmful"}
+    )
+    await journey.accept("civil_affairs", rescue)
+    await journey.step("civil_affairs", rescue, "placement", {"placement": "kinship"})
+    await journey.step("civil_affairs", rescue, "inform-reporter", {"message": FREE_TEXT["reporter message"]})
+    # A referral nobody acts on keeps its acceptance clock running: that one is paused.
+    touched = {police, health, rescue, assessment, declined}
+    [clock, *_] = [
+        c
+        for c in await journey.clocks(case_id=case_id, state="running")
+        if c["clock"] == "referral.acceptance" and c["subject_id"] not in touched
+    ]
+    pause = await journey.client.post(
+        f"/routing/v1/sla/clocks/{clock['id']}/pause", json={"reason": FREE_TEXT["pause reason"]}
+    )
+    assert pause.status_code == 200, pause.text
+    await journey.step("civil_affairs", rescue, "close-case", {"outcome": FREE_TEXT["close outcome"]})
+
+    children = [
+        {
+            "name": PERSONAL["detained's child name"],
+            "gender": "female",
+            "district": DISTRICT,
+            "birth_date": SIBLING_BORN.isoformat(),
+            "id_number": SIBLING_ID_NUMBER,
+        },
+        {"name": PERSONAL["detained's other child name"], "gender": "male", "age": 6, "district": DISTRICT},
+    ]
+    detention = await journey.post(
+        "/intake/v1/detentions",
+        {"detention_reference": "DET-LEAK-1", "district": DISTRICT, "area": "urban", "children": children},
+        expect=201,
+    )
+    for child in detention["children"]:
+        await journey.routed(child["case_id"], referrals=5)
+    await journey.on_timeline(case_id, "civil_affairs.case_closed.v1")
+
+    async def reporter_told() -> bool:
+        report = await journey.intake_report(accepted["report_id"])
+        return bool(report["feedback"])
+
+    await eventually(reporter_told, what="intake records the reporter feedback")
+    # Intake itself opens what it sealed: the markers went in, so the scan had something to miss.
+    report = await journey.intake_report(accepted["report_id"])
+    assert report["incident"]["description"] == PERSONAL["incident description"]
+    assert (report["child"]["display_name"], report["reporter"]["display_name"]) == ("哨***", "哨****")
+
+
+async def test_personal_data_never_leaves_intake_unsealed(
+    journey: Journey, fresh_database_url: str, kafka_bootstrap_servers: str, kafka_namespace: str
+) -> None:
+    spans = span_exporter()
+    with captured_logs() as logs:
+        await walk_every_path(journey)
+        # Every relay idle: what was written to an outbox has reached the broker too.
+        await eventually(
+            lambda: unsent_outbox_rows(fresh_database_url), until=lambda n: n == 0, what="outboxes drained"
+        )
+    personal = list(PERSONAL.values())
+    found: list[str] = []
+    for table, text in (await table_texts(fresh_database_url)).items():
+        found += hits(personal, text, where=table)
+    if journey.transport == "kafka":
+        for topic, text in (await kafka_texts(kafka_bootstrap_servers, kafka_namespace)).items():
+            found += hits(personal, text, where=f"kafka {topic}")
+    log_text = logs.getvalue()
+    assert "report received" in log_text  # the capture works
+    found += hits([*personal, *FREE_TEXT.values()], log_text, where="logs")
+    exported = spans.get_finished_spans()
+    assert exported  # the exporter works
+    for span in exported:
+        found += hits([*personal, *FREE_TEXT.values()], span_text(span), where=f"span {span.name}")
+    assert found == []
