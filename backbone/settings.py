@@ -31,12 +31,23 @@ class Settings(BaseSettings):
         default=None, validation_alias="KAFKA_BOOTSTRAP_SERVERS", description="Kafka brokers, host:port,..."
     )
     kafka_namespace: str = Field(default="", validation_alias="KAFKA_NAMESPACE")
+    kafka_security_protocol: Literal["PLAINTEXT", "SASL_PLAINTEXT", "SASL_SSL"] = Field(
+        default="PLAINTEXT", validation_alias="KAFKA_SECURITY_PROTOCOL"
+    )
+    kafka_sasl_mechanism: Literal["SCRAM-SHA-512", "SCRAM-SHA-256", "PLAIN"] = Field(
+        default="SCRAM-SHA-512", validation_alias="KAFKA_SASL_MECHANISM"
+    )
+    kafka_sasl_username: str | None = Field(default=None, validation_alias="KAFKA_SASL_USERNAME")
+    kafka_sasl_password: str | None = Field(default=None, validation_alias="KAFKA_SASL_PASSWORD", repr=False)
     kafka_topic_partitions: int = Field(default=3, validation_alias="KAFKA_TOPIC_PARTITIONS")
     kafka_replication_factor: int = Field(default=1, validation_alias="KAFKA_REPLICATION_FACTOR")
     database_url: str | None = Field(
         default=None,
         validation_alias="DATABASE_URL",
         description="postgresql+asyncpg://...; unset: embedded PostgreSQL in BACKBONE_DATA_DIR",
+    )
+    database_role_secret: str | None = Field(
+        default=None, validation_alias="DATABASE_ROLE_SECRET", repr=False
     )
     data_dir: Path = Field(
         default=REPO_ROOT / ".data",
@@ -58,6 +69,7 @@ class Settings(BaseSettings):
         validation_alias="SLA_POLICY_PATH",
         description="a city's deadline policy (default contracts/policies/sla.v1.json)",
     )
+    sla_calendar_dir: str | None = Field(default=None, validation_alias="SLA_CALENDAR_DIR")
     consumer_concurrency: int = Field(default=4, validation_alias="CONSUMER_CONCURRENCY", ge=1)
     consumer_max_attempts: int = Field(default=3, validation_alias="CONSUMER_MAX_ATTEMPTS")
     relay_batch_size: int = Field(default=200, validation_alias="OUTBOX_RELAY_BATCH_SIZE")
@@ -81,6 +93,7 @@ class Settings(BaseSettings):
     # embedded default creates on first start.
     sealing_keys: str | None = Field(default=None, validation_alias="SEALING_KEYS", repr=False)
     sealing_key_file: Path | None = Field(default=None, validation_alias="SEALING_KEY_FILE")
+    agency_clock_skew_seconds: float = Field(default=120, ge=0, validation_alias="AGENCY_CLOCK_SKEW_SECONDS")
 
     @property
     def service_names(self) -> list[str]:
@@ -89,6 +102,22 @@ class Settings(BaseSettings):
         if unknown:
             raise ValueError(f"BACKBONE_SERVICES names unknown services: {sorted(unknown)}")
         return names
+
+    def kafka_security_options(self) -> dict[str, str]:
+        """aiokafka's keyword arguments for authenticating to the broker (none on PLAINTEXT)."""
+        if self.kafka_security_protocol == "PLAINTEXT":
+            return {}
+        if not (self.kafka_sasl_username and self.kafka_sasl_password):
+            raise ValueError(
+                f"KAFKA_SECURITY_PROTOCOL={self.kafka_security_protocol} needs KAFKA_SASL_USERNAME "
+                "and KAFKA_SASL_PASSWORD"
+            )
+        return {
+            "security_protocol": self.kafka_security_protocol,
+            "sasl_mechanism": self.kafka_sasl_mechanism,
+            "sasl_plain_username": self.kafka_sasl_username,
+            "sasl_plain_password": self.kafka_sasl_password,
+        }
 
     @property
     def issuer_url(self) -> str:

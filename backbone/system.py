@@ -10,17 +10,19 @@ from backbone.audit.store import append_audit, audit_record
 from backbone.auth.guard import Access, Authenticator
 from backbone.auth.setup import build_authentication
 from backbone.db import create_engine, ping, session_factory, start_embedded_postgres
+from backbone.db_access import DatabaseAccess, role_secret
 from backbone.issuer.app import BuiltinIssuer
 from backbone.logging import configure_logging
 from backbone.messaging.consumer import EventConsumer
+from backbone.messaging.embedded import LOG_SCHEMA, LOG_TABLES
 from backbone.messaging.outbox import OutboxRelay
 from backbone.messaging.transport import Transport, create_transport
-from backbone.migrations import upgrade_service_schema
 from backbone.sealing import KeyRing, load_key_ring
 from backbone.service import ServiceDefinition, ServiceRuntime, supervise
 from backbone.settings import Settings
+from backbone.sla import holidays
 from backbone.telemetry import configure_tracing, stop_exporting
-from contracts.catalogue import Catalogue, dead_letter_topic, load_catalogue
+from contracts.catalogue import Catalogue, dead_letter_topic, load_catalogue, topic_of
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +46,7 @@ class System:
         self.catalogue = catalogue or load_catalogue()
         self.transport = transport
         self.database_url: str | None = None
+        self.access: DatabaseAccess | None = None
         self.runtimes: dict[str, ServiceRuntime] = {}
         self.auth: Authenticator | None = None
         self.issuer: BuiltinIssuer | None = None
@@ -59,17 +62,26 @@ class System:
     async def start(self) -> None:
         """Migrate every service's schema, connect the transport, start relays, consumers and timers."""
         configure_logging(self.settings.log_level)
+        # Fails loudly on a missing directory or a bad file: deadlines must not be computed on guesses.
+        holidays.install(await asyncio.to_thread(holidays.load_directory, self.settings.sla_calendar_dir))
         names = "+".join(d.name for d in self.definitions)
         configure_tracing(otlp_endpoint=self.settings.otlp_endpoint)
         self._exporting = True
-        self.database_url = self.settings.database_url or await asyncio.to_thread(
-            start_embedded_postgres, self.settings.data_dir
+        # Not in a worker thread: the server's parent-death signal follows the thread that forks it.
+        self.database_url = self.settings.database_url or start_embedded_postgres(self.settings.data_dir)
+        self.access = DatabaseAccess(
+            self.database_url, role_secret(self.settings.database_role_secret, self.settings.data_dir)
         )
+        embedded = self.settings.resolved_transport == "embedded"
+        await self.access.provision([d.name for d in self.definitions] + ([LOG_SCHEMA] if embedded else []))
+        if embedded:
+            await self.access.run_as_owner(LOG_SCHEMA, LOG_TABLES)
         if self.transport is None:
             self.transport = create_transport(
                 self.settings.resolved_transport,
                 kafka_bootstrap_servers=self.settings.kafka_bootstrap_servers,
-                database_url=self.database_url,
+                kafka_security=self.settings.kafka_security_options(),
+                database_url=self.access.service_url(LOG_SCHEMA),
                 partitions=self.settings.kafka_topic_partitions,
                 replication_factor=self.settings.kafka_replication_factor,
                 namespace=self.settings.kafka_namespace,
@@ -78,22 +90,19 @@ class System:
             )
         self.auth, self.issuer = build_authentication(self.settings)
         await self.transport.start()
-        topics = self.catalogue.topics() + [dead_letter_topic(d.name) for d in self.definitions]
-        await self.transport.ensure_topics(topics)
+        await self.transport.ensure_topics(self._topics())
         for definition in self.definitions:
             self.runtimes[definition.name] = await self._start_service(definition)
         log.info("services started", extra={"services": names, "transport": self.settings.resolved_transport})
 
     async def _start_service(self, definition: ServiceDefinition) -> ServiceRuntime:
-        engine = create_engine(
-            self.database_url, schema=definition.name, pool_size=self.settings.db_pool_size
-        )
+        assert self.access is not None
         key_ring = self._key_ring() if definition.seals_personal_data else None
-        await upgrade_service_schema(
-            engine,
+        await self.access.migrate(definition.name, definition.migrations, attributes={"key_ring": key_ring})
+        engine = create_engine(
+            self.access.service_url(definition.name),
             schema=definition.name,
-            service_migrations=definition.migrations,
-            attributes={"key_ring": key_ring},
+            pool_size=self.settings.db_pool_size,
         )
         relay = OutboxRelay(
             service=definition.name,
@@ -128,6 +137,17 @@ class System:
         for index, loop in enumerate(definition.background):
             self._spawn(f"{definition.name}.background.{index}", lambda loop=loop: loop(runtime))
         return runtime
+
+    def _topics(self) -> list[str]:
+        """The topics this process's services write (own events, dead letters) and read (catalogue).
+
+        Only those: with Kafka ACLs (backbone.messaging.kafka_access) a service may create no others.
+        """
+        topics = set()
+        for definition in self.definitions:
+            topics |= {topic_of(definition.name), dead_letter_topic(definition.name)}
+            topics |= {t for spec in self.catalogue.consumed_by(definition.name) for t in spec.topics}
+        return sorted(topics)
 
     def _key_ring(self) -> KeyRing:
         """The sealing key ring from the settings; the key file is created on first start if missing."""

@@ -22,7 +22,7 @@ from backbone.db import create_engine
 from backbone.migrations import upgrade_service_schema
 from backbone.system import load_definition
 from bench.clockgen import COLUMNS, background_clocks, due_clocks
-from bench.infra import Infra, plain_dsn
+from bench.infra import Infra, kafka_security, plain_dsn
 from bench.processes import RssSampler, spawn, stop, wait_ready
 from bench.stats import latency_ms
 
@@ -132,7 +132,7 @@ async def _measure(
     ]
     routing = spawn("routing", args, env, port=opts.port, ready_path="/routing/readyz", log_dir=logs)
     sampler = RssSampler([routing])
-    consumer = AIOKafkaConsumer(bootstrap_servers=infra.kafka, enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(bootstrap_servers=infra.kafka, enable_auto_commit=False, **kafka_security())
     try:
         ready_s = await wait_ready([routing], opts.start_timeout)
         sampler.start()

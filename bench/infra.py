@@ -12,6 +12,7 @@ import asyncpg
 from aiokafka.admin import AIOKafkaAdminClient
 
 from backbone.db import asyncpg_url
+from backbone.settings import Settings
 
 log = logging.getLogger("bench")
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -27,6 +28,11 @@ def with_database(url: str, database: str) -> str:
     """The same server URL naming another database (SQLAlchemy asyncpg form)."""
     head, _, tail = asyncpg_url(url).partition("?")
     return head.rsplit("/", 1)[0] + "/" + database + (f"?{tail}" if tail else "")
+
+
+def kafka_security() -> dict[str, str]:
+    """SASL options for raw clients, from the environment (KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_*)."""
+    return Settings().kafka_security_options()
 
 
 def _script(name: str, *args: str) -> subprocess.CompletedProcess:
@@ -98,7 +104,7 @@ class Infra:
         """Delete the topics carrying this run's namespace prefix; never anyone else's."""
         if not namespace:
             return 0
-        admin = AIOKafkaAdminClient(bootstrap_servers=self.kafka)
+        admin = AIOKafkaAdminClient(bootstrap_servers=self.kafka, **kafka_security())
         await admin.start()
         try:
             mine = [t for t in await admin.list_topics() if t.startswith(namespace)]

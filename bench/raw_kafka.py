@@ -15,19 +15,23 @@ import time
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
+from bench.infra import kafka_security
 from bench.stats import latency_ms
 
 PAD = "x" * 700  # an event envelope is about 1 kB
 
 
 def _producer(bootstrap: str) -> AIOKafkaProducer:
-    return AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=True, acks="all", linger_ms=2)
+    return AIOKafkaProducer(
+        bootstrap_servers=bootstrap, enable_idempotence=True, acks="all", linger_ms=2, **kafka_security()
+    )
 
 
 def _consumer(bootstrap: str, topic: str, group: str) -> AIOKafkaConsumer:
     return AIOKafkaConsumer(
         topic,
         bootstrap_servers=bootstrap,
+        **kafka_security(),
         group_id=group,
         enable_auto_commit=False,
         auto_offset_reset="earliest",
@@ -101,7 +105,7 @@ async def _phase(sink: _Sink, producer, topic: str, phase: str, count: int, rate
 async def run_raw_kafka(bootstrap: str, namespace: str, *, messages: int, paced_rate: float) -> dict:
     """Saturating throughput of the 3-hop pipeline, then latency at a paced rate."""
     topics = [f"{namespace}raw.{name}" for name in "abc"]
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, **kafka_security())
     await admin.start()
     try:
         await admin.create_topics([NewTopic(t, 3, 1) for t in topics])

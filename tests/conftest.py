@@ -10,6 +10,7 @@ import asyncpg
 import pytest
 
 from backbone.db import asyncpg_url
+from backbone.db_access import drop_database_roles
 
 pytest_plugins = ["tests.support.fake_clock"]
 
@@ -49,7 +50,7 @@ def _with_database(url: str, database: str) -> str:
 
 @pytest.fixture
 async def fresh_database_url(server_database_url: str) -> AsyncIterator[str]:
-    """A new, empty database on the real server for one test; dropped afterwards."""
+    """A new, empty database on the real server for one test; dropped afterwards, with its roles."""
     name = f"test_{uuid.uuid4().hex[:12]}"
     admin = await asyncpg.connect(_plain_url(server_database_url))
     try:
@@ -60,6 +61,7 @@ async def fresh_database_url(server_database_url: str) -> AsyncIterator[str]:
     admin = await asyncpg.connect(_plain_url(server_database_url))
     try:
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await drop_database_roles(admin, name)
     finally:
         await admin.close()
 

@@ -26,15 +26,16 @@ POLL_SECONDS = 1.0
 PURGE_EVERY_SECONDS = 60.0
 BATCH = 200
 
-_SCHEMA = """
-CREATE SCHEMA IF NOT EXISTS broker;
-CREATE TABLE IF NOT EXISTS broker.messages (
-    topic text NOT NULL, seq bigint NOT NULL, key bytea, headers jsonb NOT NULL, value bytea NOT NULL,
-    appended_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (topic, seq));
-CREATE TABLE IF NOT EXISTS broker.offsets (
-    consumer_group text NOT NULL, topic text NOT NULL, committed bigint NOT NULL,
-    PRIMARY KEY (consumer_group, topic));
-"""
+# Run by the system as the schema's owner (backbone.db_access) before the transport starts: the
+# transport's own role may read and write the log, not change its tables.
+LOG_TABLES = (
+    "CREATE TABLE IF NOT EXISTS broker.messages (topic text NOT NULL, seq bigint NOT NULL, key bytea, "
+    "headers jsonb NOT NULL, value bytea NOT NULL, appended_at timestamptz NOT NULL DEFAULT now(), "
+    "PRIMARY KEY (topic, seq))",
+    "CREATE TABLE IF NOT EXISTS broker.offsets (consumer_group text NOT NULL, topic text NOT NULL, "
+    "committed bigint NOT NULL, PRIMARY KEY (consumer_group, topic))",
+)
+LOG_SCHEMA = "broker"
 
 
 class EmbeddedTransport:
@@ -47,12 +48,8 @@ class EmbeddedTransport:
         self._appended: dict[str, asyncio.Event] = defaultdict(asyncio.Event)
 
     async def start(self) -> None:
-        """Create the log's tables if this is a new database."""
-        self._engine = create_engine(self._database_url, schema="broker", pool_size=3)
-        async with self._engine.begin() as connection:
-            await connection.execute(text("SELECT pg_advisory_xact_lock(hashtext('broker:schema'))"))
-            for statement in filter(str.strip, _SCHEMA.split(";")):
-                await connection.execute(text(statement))
+        """Connect to the log (its tables are LOG_TABLES, created by the system beforehand)."""
+        self._engine = create_engine(self._database_url, schema=LOG_SCHEMA, pool_size=3)
         self._purger = asyncio.create_task(self._purge_forever(), name="embedded-log-purge")
 
     async def purge(self) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
@@ -22,13 +22,15 @@ class KafkaTransport:
         self,
         bootstrap_servers: str,
         *,
+        security: Mapping[str, str] | None = None,
         partitions: int = 3,
         replication_factor: int = 1,
         namespace: str = "",
         concurrency: int = 4,
     ) -> None:
         self._concurrency = concurrency
-        self._bootstrap = bootstrap_servers
+        # SASL settings (Settings.kafka_security_options): every client this transport makes uses them.
+        self._client = {"bootstrap_servers": bootstrap_servers, **(security or {})}
         # Prefixes topics and consumer groups, so several systems (cities, test runs) share one cluster.
         self._namespace = namespace
         self._partitions = partitions
@@ -39,9 +41,7 @@ class KafkaTransport:
 
     async def start(self) -> None:
         """Connect the producer."""
-        self._producer = AIOKafkaProducer(
-            bootstrap_servers=self._bootstrap, enable_idempotence=True, acks="all", linger_ms=2
-        )
+        self._producer = AIOKafkaProducer(**self._client, enable_idempotence=True, acks="all", linger_ms=2)
         await self._producer.start()
 
     async def stop(self) -> None:
@@ -52,7 +52,7 @@ class KafkaTransport:
 
     async def ensure_topics(self, topics: Sequence[str]) -> None:
         """Create missing topics with the configured partitions and replication."""
-        admin = AIOKafkaAdminClient(bootstrap_servers=self._bootstrap)
+        admin = AIOKafkaAdminClient(**self._client)
         await admin.start()
         try:
             wanted = {self._namespace + t for t in topics}
@@ -93,7 +93,7 @@ class KafkaTransport:
         """Apply messages in offset order per partition; commit only what has been applied."""
         consumer = AIOKafkaConsumer(
             *[self._namespace + t for t in topics],
-            bootstrap_servers=self._bootstrap,
+            **self._client,
             group_id=self._namespace + group,
             enable_auto_commit=False,
             auto_offset_reset="earliest",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -57,6 +57,7 @@ def create_transport(
     kind: str,
     *,
     kafka_bootstrap_servers: str | None,
+    kafka_security: Mapping[str, str] | None = None,
     database_url: str,
     partitions: int = 3,
     replication_factor: int = 1,
@@ -72,6 +73,7 @@ def create_transport(
             raise ValueError("BACKBONE_TRANSPORT=kafka needs KAFKA_BOOTSTRAP_SERVERS")
         return KafkaTransport(
             kafka_bootstrap_servers,
+            security=kafka_security,
             partitions=partitions,
             replication_factor=replication_factor,
             namespace=namespace,

@@ -56,10 +56,14 @@ async def upgrade_service_schema(
     *,
     schema: str,
     service_migrations: tuple[Path, ...],
+    role: str | None = None,
+    grantee: str | None = None,
     attributes: Mapping[str, Any] | None = None,
 ) -> None:
     """Bring a service's schema to head; replicas starting together wait on one advisory lock.
 
+    With `role`, the migrations run as that role (the schema's owner, see backbone.db_access), so it
+    owns what they create; `grantee` (the service's role) may then read the version tables, not write them.
     `attributes` reach the service's migrations as `op.get_context().config.attributes` (e.g. the key
     ring a migration sealing existing rows needs).
     """
@@ -67,9 +71,18 @@ async def upgrade_service_schema(
         await connection.execute(
             text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": f"migrate:{schema}"}
         )
-        await connection.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
+        if role:
+            # The schema was provisioned; its owner runs the migrations.
+            await connection.execute(text(f'SET LOCAL ROLE "{role}"'))
+        else:
+            await connection.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
         await connection.run_sync(_upgrade, BACKBONE_MIGRATIONS, schema, "backbone_alembic_version")
+        version_tables = ["backbone_alembic_version"]
         for location in service_migrations:
-            await connection.run_sync(
-                _upgrade, location, schema, f"alembic_version_{location.parent.name}", attributes
-            )
+            version_tables.append(f"alembic_version_{location.parent.name}")
+            await connection.run_sync(_upgrade, location, schema, version_tables[-1], attributes)
+        if grantee:
+            for table in version_tables:
+                await connection.execute(
+                    text(f'REVOKE INSERT, UPDATE, DELETE ON "{schema}"."{table}" FROM "{grantee}"')
+                )

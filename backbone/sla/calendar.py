@@ -20,14 +20,15 @@ from functools import lru_cache
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-import chinese_calendar  # type: ignore[import-untyped]
+from backbone.sla import holidays
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 ZERO = timedelta(0)
 Interval = tuple[datetime, datetime]
 
-# Read from the package's own data, as the package does, so the bounds follow the pinned version.
-COVERED_YEARS = range(min(chinese_calendar.holidays).year, max(chinese_calendar.holidays).year + 1)
+# The years the shipped calendar files (contracts/calendars) cover; a city may load more at run time.
+_SHIPPED = sorted(holidays.load_directory().years)
+COVERED_YEARS = range(_SHIPPED[0], _SHIPPED[-1] + 1)
 
 # Stands in for "no end" of a wall calendar's single segment; far enough that no target reaches it.
 _END_OF_TIME = datetime(9000, 1, 1, tzinfo=UTC)
@@ -95,6 +96,8 @@ class Calendar(Protocol):
     def add(self, start: datetime, amount: timedelta, paused: Iterable[Interval] = ()) -> datetime: ...
 
     def between(self, a: datetime, b: datetime, paused: Iterable[Interval] = ()) -> timedelta: ...
+
+    def is_provisional(self, start: datetime, end: datetime) -> bool: ...
 
 
 def _merged_pauses(paused: Iterable[Interval]) -> list[Interval]:
@@ -177,26 +180,32 @@ class WallCalendar(_Counting):
     def kind(self) -> CalendarKind:
         return CalendarKind.WALL
 
+    def is_provisional(self, start: datetime, end: datetime) -> bool:
+        return False
+
     def _segments(self, start: datetime, until: datetime | None = None) -> Iterator[Interval]:
         yield start, _END_OF_TIME
 
 
 @lru_cache(maxsize=8192)
 def _chinese_workday(day: date) -> bool | None:
-    """The official answer for ``day``, or None when the holiday data does not cover its year."""
-    try:
-        return bool(chinese_calendar.is_workday(day))
-    except NotImplementedError:
-        return None
+    """The official answer for ``day``, or None when no calendar file covers its year."""
+    return holidays.installed().is_working_day(day)
+
+
+def forget_cached_days() -> None:
+    """Drop cached answers (a calendar file was loaded)."""
+    _chinese_workday.cache_clear()
 
 
 @dataclass(frozen=True)
 class WorkingDayCalendar(_Counting):
-    """China's working days. Outside COVERED_YEARS it counts Monday-Friday and warns, or raises if strict.
+    """China's working days from the calendar files in force. A year without a file is counted
+    Monday-Friday with a warning, or raises if strict.
 
-    The fallback keeps clocks ticking when the pinned package lags the State Council's yearly notice
-    (published each November), but the result can be off by the holidays of that year, so callers are
-    told through CalendarFallbackWarning instead of getting a silently wrong deadline.
+    The fallback keeps clocks ticking when the files lag the State Council's yearly notice (published
+    each November), but the result can be off by that year's holidays, so callers are told (the warning,
+    `is_provisional`) instead of getting a silently wrong deadline.
     """
 
     tz: ZoneInfo = SHANGHAI
@@ -208,16 +217,21 @@ class WorkingDayCalendar(_Counting):
 
     @staticmethod
     def is_covered(day: date) -> bool:
-        return day.year in COVERED_YEARS
+        return holidays.installed().covers(day.year)
+
+    def is_provisional(self, start: datetime, end: datetime) -> bool:
+        """Whether counting from `start` to `end` crosses a year no calendar file covers."""
+        first, last = start.astimezone(self.tz).year, end.astimezone(self.tz).year
+        return any(not holidays.installed().covers(year) for year in range(first, last + 1))
 
     def is_working_day(self, day: date) -> bool:
         official = _chinese_workday(day)
         if official is not None:
             return official
         if self.strict:
+            years = sorted(holidays.installed().years) or [0]
             raise CalendarCoverageError(
-                f"no holiday data for {day.year}; chinesecalendar covers "
-                f"{COVERED_YEARS.start}-{COVERED_YEARS.stop - 1}"
+                f"no holiday data for {day.year}; the calendar files cover {years[0]}-{years[-1]}"
             )
         return day.weekday() < 5
 

@@ -8,8 +8,9 @@ States::
 
 A breached clock keeps counting toward the joint-meeting-office escalation until it is stopped, and
 cannot be paused or re-graded: a missed deadline must stay visible to supervision (DOMAIN.md,
-"Supervision"). Stopping a clock that is past due without a recorded breach also gives ``met_late``:
-the outcome follows the facts, not whether the timer loop got round to it.
+"Supervision"). The outcome follows the facts, not whether the timer loop got round to it: a stop past
+due without a recorded breach is ``met_late``, and one reported on time is ``met`` even if the breach
+was recorded while its event was on the way (the breach stays on record).
 
 Checkpoints are identified by ``kind`` alone, so a timer loop that stores the fired kinds per clock
 fires each exactly once, even across restarts, pauses and priority changes that move fire times.
@@ -25,6 +26,7 @@ from zoneinfo import ZoneInfo
 
 from .calendar import ZERO, Calendar, Interval, Target, calendar_for, require_aware
 from .policy import ClockSpec, PlannedCheckpoint
+from .records import Checkpoint, Pause, PriorityChange
 
 
 class ClockState(StrEnum):
@@ -53,33 +55,6 @@ class ClockTimeError(ClockError, ValueError):
 
 class ClockSpecMismatch(ClockError):
     """A spec from another clock or policy version was applied to this clock."""
-
-
-@dataclass(frozen=True)
-class Pause:
-    started_at: datetime
-    reason: str
-    ended_at: datetime | None = None
-
-
-@dataclass(frozen=True)
-class PriorityChange:
-    at: datetime
-    old_priority: str | None
-    new_priority: str
-    old_target: Target
-    new_target: Target
-
-
-@dataclass(frozen=True)
-class Checkpoint:
-    kind: str
-    fire_at: datetime
-    notify: str
-
-    @property
-    def is_warning(self) -> bool:
-        return self.kind.startswith("warning_")
 
 
 @dataclass
@@ -163,8 +138,9 @@ class Clock:
         self.state = ClockState.BREACHED
 
     def stop(self, at: datetime) -> None:
+        """Stop at `at`, which may precede a breach recorded while the stop was on its way (it stays)."""
         self._require("stop", *OPEN_STATES)
-        self._check_time(at)
+        self._check_time(at, since=self.last_change_but_breach)
         if self.state is ClockState.PAUSED:
             self._end_open_pause(at)
         self.stopped_at = at
@@ -220,6 +196,12 @@ class Clock:
         lasts is unknown, so a later deadline is not yet determined.
         """
         return self._fire_at(1.0)
+
+    @property
+    def due_provisional(self) -> bool:
+        """Whether the due time counts working days of a year no calendar file covers yet."""
+        due = self.due_at
+        return due is not None and self.calendar.is_provisional(self.started_at, due)
 
     def checkpoints(self) -> list[Checkpoint]:
         """Checkpoints in firing order. Those beyond an open pause are left out until it ends, and a
@@ -282,16 +264,21 @@ class Clock:
     @property
     def last_change(self) -> datetime:
         """When the clock last changed: no later transition may be dated before it."""
+        return max(self.last_change_but_breach, self.breached_at or self.started_at)
+
+    @property
+    def last_change_but_breach(self) -> datetime:
+        """The last change other than a recorded breach: the earliest a stop may be dated."""
         return max(
             [self.started_at, *(p.started_at for p in self.pauses)]
             + [p.ended_at for p in self.pauses if p.ended_at is not None]
             + [c.at for c in self.priority_changes]
-            + [t for t in (self.breached_at, self.stopped_at) if t is not None]
+            + ([self.stopped_at] if self.stopped_at is not None else [])
         )
 
-    def _check_time(self, at: datetime) -> None:
+    def _check_time(self, at: datetime, since: datetime | None = None) -> None:
         # Transitions must not rewrite history: each one happens no earlier than the last recorded one.
         require_aware(at, "at")
-        last = self.last_change
+        last = self.last_change if since is None else since
         if at < last:
             raise ClockTimeError(f"{at.isoformat()} is before the clock's last change at {last.isoformat()}")

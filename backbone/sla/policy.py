@@ -92,6 +92,9 @@ class ClockSpec(_Frozen):
     notes: str = ""
     starts: tuple[Trigger, ...] = Field(min_length=1)
     stops: tuple[Trigger, ...] = Field(min_length=1)
+    # Events that end the clock without meeting it: the obligation no longer applies (e.g. a declined
+    # or completed referral), so it fires nothing more and counts neither as met nor as late.
+    cancels: tuple[Trigger, ...] = ()
     calendar: CalendarKind
     target_by: TargetBy
     targets: dict[str, Target]
@@ -177,6 +180,9 @@ class ClockSpec(_Frozen):
     def is_stopped_by(self, event_type: str, payload: Mapping[str, Any] | None = None) -> bool:
         return any(trigger.matches(event_type, payload or {}) for trigger in self.stops)
 
+    def is_cancelled_by(self, event_type: str, payload: Mapping[str, Any] | None = None) -> bool:
+        return any(trigger.matches(event_type, payload or {}) for trigger in self.cancels)
+
 
 class SlaPolicy(_Frozen):
     version: str = Field(min_length=1)
@@ -255,6 +261,11 @@ class SlaPolicy(_Frozen):
         self, event_type: str, payload: Mapping[str, Any] | None = None
     ) -> tuple[ClockSpec, ...]:
         return tuple(spec for spec in self.clocks.values() if spec.is_stopped_by(event_type, payload))
+
+    def clocks_cancelled_by(
+        self, event_type: str, payload: Mapping[str, Any] | None = None
+    ) -> tuple[ClockSpec, ...]:
+        return tuple(spec for spec in self.clocks.values() if spec.is_cancelled_by(event_type, payload))
 
 
 def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:

@@ -38,6 +38,24 @@ def clock_agency(spec: ClockSpec, payload: Mapping[str, Any]) -> str | None:
     return payload.get("agency") if spec.agency == REFERRAL_AGENCY else spec.agency
 
 
+def payload_occurred_at(payload: Mapping[str, Any]) -> datetime | None:
+    """`occurred_at` for an event's JSON payload: its last `*_at` field (dumped in field order)."""
+    stamps = [value for name, value in payload.items() if name.endswith("_at") and value]
+    return datetime.fromisoformat(stamps[-1]) if stamps else None
+
+
+def clocks_cancelled(
+    event_type: str, payload: Mapping[str, Any], *, policy: SlaPolicy
+) -> list[tuple[ClockSpec, str]]:
+    """The (clock, subject) pairs this event ends without meeting them, as the policy's `cancels` say."""
+    found = []
+    for spec in policy.clocks_cancelled_by(event_type, payload):
+        subject = clock_subject(spec, payload)
+        if subject:
+            found.append((spec, subject))
+    return found
+
+
 def sla_stamps(event: Event, *, policy: SlaPolicy, default_at: datetime) -> list[SlaClockRef]:
     """The clocks this event stops, then the ones it starts (a visit both stops and restarts one)."""
     payload = event.model_dump(mode="json")

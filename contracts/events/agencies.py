@@ -21,7 +21,7 @@ class ReferralAccepted(Event):
     role: Role
     priority: Priority
     accepted_at: AwareDatetime
-    officer: str | None = Field(default=None, description="Staff id (not a name) of who accepted")
+    officer: str | None = Field(default=None, description="Who accepted: a staff id or name")
 
 
 class ReferralDeclined(Event):

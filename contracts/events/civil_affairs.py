@@ -136,10 +136,11 @@ for _model in (
     AssistancePlanned,
     PlacementRecorded,
     InterventionDecided,
-    MonitoringStarted,
     VisitLogged,
 ):
     CATALOGUE.register(_model, publishers=("civil_affairs",), consumers=("routing",))
+# Intake shows each report's case status as routing keeps it (open, under monitoring, closed).
+CATALOGUE.register(MonitoringStarted, publishers=("civil_affairs",), consumers=("routing", "intake"))
 CATALOGUE.register(ReporterInformed, publishers=("civil_affairs",), consumers=("routing", "intake"))
 # Every agency observes a closing: its own deadlines for the case no longer apply.
 CATALOGUE.register(

@@ -10,6 +10,9 @@ from contracts.catalogue import CATALOGUE
 from contracts.envelope import Event
 from contracts.events.common import Agency, Area, Category, DistrictCode, Priority, Role
 
+# Who deadlines escalate to at twice their target, and where undeliverable referrals go (联席会议办公室).
+JOINT_MEETING_OFFICE = "joint_meeting_office"
+
 
 class CaseOpened(Event):
     """Triage opened a case for a new report."""

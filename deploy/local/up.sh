@@ -13,6 +13,7 @@ SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 "${SCRIPT_DIR}/kafka.sh" start
 "${SCRIPT_DIR}/jaeger.sh" start
 
-printf 'export KAFKA_BOOTSTRAP_SERVERS=%s\n' "127.0.0.1:${KAFKA_PORT:-9092}"
+# The broker's super user (SASL/SCRAM); services.sh gives each service its own user instead.
+"${SCRIPT_DIR}/kafka.sh" env admin
 printf 'export DATABASE_URL=%s\n' "$("${SCRIPT_DIR}/postgres.sh" url)"
 printf 'export OTEL_EXPORTER_OTLP_ENDPOINT=%s\n' "$("${SCRIPT_DIR}/jaeger.sh" endpoint)"

@@ -8,9 +8,10 @@ from typing import Generic, NamedTuple, TypeVar
 
 from backbone.uow import UnitOfWork
 from contracts.events.common import Agency
+from services.agency.late_entries import record_late_entry
 from services.agency.referrals.models import AgencyReferral
-from services.agency.referrals.service import require_accepted
-from services.agency.timing import happened_at
+from services.agency.referrals.service import get_referral, require_accepted
+from services.agency.timing import check_late_entry, happened_at
 
 Record = TypeVar("Record")
 
@@ -40,24 +41,33 @@ async def begin_step(
     previous_step: str = "",
     first_moment: bool = False,
     officer: str | None = None,
+    late_entry_reason: str | None = None,
 ) -> OpenedStep[Record]:
     """Require the referral accepted, open (and check) the agency's record, then validate the step's time.
 
     A `first_moment` step (dispatch, admission) is timed first and accepts a pending emergency on the spot;
-    any other step is timed after its record is opened, never before `not_before(record)`.
+    any other step is timed after its record is opened, never before `not_before(record)`. No step is
+    dated before its referral existed unless it comes with a late entry's reason, which is recorded.
     """
     if first_moment:
-        at = happened_at(reported, field=field)
+        made_at = (await get_referral(session=uow.session, referral_id=referral_id, lock=True)).created_at
+        at = happened_at(reported, field=field, referral_made_at=made_at, late_entry_reason=late_entry_reason)
         referral = await require_accepted(
             uow=uow, agency=agency, referral_id=referral_id, accept_emergency_at=at, officer=officer
         )
-        return OpenedStep(referral=referral, record=await open_record(referral), at=at)
-    referral = await require_accepted(uow=uow, agency=agency, referral_id=referral_id)
-    record = await open_record(referral)
-    at = happened_at(
-        reported,
-        field=field,
-        not_before=not_before(record) if not_before is not None else None,
-        previous_step=previous_step,
-    )
+        record = await open_record(referral)
+    else:
+        referral = await require_accepted(uow=uow, agency=agency, referral_id=referral_id)
+        record = await open_record(referral)
+        at = happened_at(
+            reported,
+            field=field,
+            not_before=not_before(record) if not_before is not None else None,
+            previous_step=previous_step,
+            referral_made_at=referral.created_at,
+            late_entry_reason=late_entry_reason,
+        )
+    reason = check_late_entry(late_entry_reason)
+    if reason is not None and reported is not None:
+        record_late_entry(uow=uow, referral=referral, field=field, reported_at=at, reason=reason)
     return OpenedStep(referral=referral, record=record, at=at)

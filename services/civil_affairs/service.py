@@ -6,13 +6,14 @@ from backbone.service import ServiceDefinition
 from contracts.events.common import Agency
 from services.agency import AGENCY_MIGRATIONS
 from services.agency.access import referral_loaders
+from services.agency.deadlines.calendar import refresh_provisional_deadlines
 from services.agency.deadlines.service import alert_handlers, deadline_observer
 from services.agency.deadlines.views import deadlines_router
 from services.agency.metrics import inbox_gauges
-from services.agency.referrals import addressed_to, referral_handlers, referrals_router
+from services.agency.referrals import referral_handlers, referrals_router
 from services.civil_affairs.casework.service import check_file_complete
 from services.civil_affairs.casework.views import router as casework_router
-from services.civil_affairs.escalations.handlers import handle_referral_escalated
+from services.civil_affairs.escalations.handlers import office_accepts, office_handlers
 from services.civil_affairs.escalations.views import router as escalations_router
 
 definition = ServiceDefinition(
@@ -26,11 +27,12 @@ definition = ServiceDefinition(
     ),
     handlers={
         **referral_handlers(Agency.CIVIL_AFFAIRS),
-        **alert_handlers(Agency.CIVIL_AFFAIRS),
-        "referral.escalated": handle_referral_escalated,
+        **(own_alerts := alert_handlers(Agency.CIVIL_AFFAIRS)),
+        **office_handlers(own_alerts["sla.escalated"]),
     },
+    background=(refresh_provisional_deadlines,),
     envelope_observers=(deadline_observer(Agency.CIVIL_AFFAIRS),),
-    accepts=addressed_to(Agency.CIVIL_AFFAIRS),
+    accepts=office_accepts,
     metrics=(inbox_gauges,),
     resources=referral_loaders(Agency.CIVIL_AFFAIRS),
     migrations=(AGENCY_MIGRATIONS, Path(__file__).resolve().parent / "migrations"),

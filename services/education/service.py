@@ -6,6 +6,7 @@ from backbone.service import ServiceDefinition
 from contracts.events.common import Agency
 from services.agency import AGENCY_MIGRATIONS
 from services.agency.access import referral_loaders
+from services.agency.deadlines.calendar import refresh_provisional_deadlines
 from services.agency.deadlines.service import alert_handlers, deadline_observer
 from services.agency.deadlines.views import deadlines_router
 from services.agency.metrics import inbox_gauges
@@ -17,6 +18,7 @@ definition = ServiceDefinition(
     title="Education — schooling support (教育帮扶)",
     routers=(deadlines_router(), referrals_router(Agency.EDUCATION), schooling_router),
     handlers={**referral_handlers(Agency.EDUCATION), **alert_handlers(Agency.EDUCATION)},
+    background=(refresh_provisional_deadlines,),
     envelope_observers=(deadline_observer(Agency.EDUCATION),),
     accepts=addressed_to(Agency.EDUCATION),
     metrics=(inbox_gauges,),

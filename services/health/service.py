@@ -6,6 +6,7 @@ from backbone.service import ServiceDefinition
 from contracts.events.common import Agency
 from services.agency import AGENCY_MIGRATIONS
 from services.agency.access import referral_loaders
+from services.agency.deadlines.calendar import refresh_provisional_deadlines
 from services.agency.deadlines.service import alert_handlers, deadline_observer
 from services.agency.deadlines.views import deadlines_router
 from services.agency.metrics import inbox_gauges
@@ -17,6 +18,7 @@ definition = ServiceDefinition(
     title="Health — medical protection (医疗保护)",
     routers=(deadlines_router(), referrals_router(Agency.HEALTH), treatment_router),
     handlers={**referral_handlers(Agency.HEALTH), **alert_handlers(Agency.HEALTH)},
+    background=(refresh_provisional_deadlines,),
     envelope_observers=(deadline_observer(Agency.HEALTH),),
     accepts=addressed_to(Agency.HEALTH),
     metrics=(inbox_gauges,),

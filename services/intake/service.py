@@ -9,6 +9,7 @@ from services.intake.detentions.views import router as detentions_router
 from services.intake.reports.handlers import (
     handle_case_closed,
     handle_children_without_care_found,
+    handle_monitoring_started,
     handle_reporter_informed,
 )
 from services.intake.reports.views import router as reports_router
@@ -20,6 +21,7 @@ definition = ServiceDefinition(
     handlers={
         "police.children_without_care_found": handle_children_without_care_found,
         "civil_affairs.reporter_informed": handle_reporter_informed,
+        "civil_affairs.monitoring_started": handle_monitoring_started,
         "civil_affairs.case_closed": handle_case_closed,
     },
     migrations=(Path(__file__).parent / "migrations",),

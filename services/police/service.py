@@ -6,6 +6,7 @@ from backbone.service import ServiceDefinition
 from contracts.events.common import Agency
 from services.agency import AGENCY_MIGRATIONS
 from services.agency.access import detention_facts, referral_loaders
+from services.agency.deadlines.calendar import refresh_provisional_deadlines
 from services.agency.deadlines.service import alert_handlers, deadline_observer
 from services.agency.deadlines.views import deadlines_router
 from services.agency.metrics import inbox_gauges
@@ -29,6 +30,7 @@ definition = ServiceDefinition(
         **alert_handlers(Agency.POLICE),
         "intake.detention_children_reported": handle_detention_children_reported,
     },
+    background=(refresh_provisional_deadlines,),
     envelope_observers=(deadline_observer(Agency.POLICE),),
     accepts=addressed_to(Agency.POLICE),
     metrics=(inbox_gauges,),

@@ -33,6 +33,7 @@ EXTRA_ALLOWED_ENV = frozenset({"PYTHONUNBUFFERED", "PYTHONDONTWRITEBYTECODE"})
 # Settings fields that default to None but need no value in distributed mode, with the reason.
 OPTIONAL_NONE_FIELDS = {
     "sla_policy_path": "None means the policy shipped in contracts/policies",
+    "sla_calendar_dir": "None means the holiday calendars shipped in contracts/calendars",
     "access_policy_path": "None means the access policy shipped in contracts/policies",
     "identity_registry_path": "only the built-in issuer reads it; compose uses Keycloak",
     "public_url": "only the built-in issuer's URL derives from it",

@@ -10,6 +10,7 @@ events and sit in the agencies' tables, but they never reach a log line or a spa
 
 from __future__ import annotations
 
+from backbone.clock import utcnow
 from tests.support.journeys import (
     DISTRICT,
     Journey,
@@ -52,6 +53,8 @@ FREE_TEXT = {
     "reporter message": "FREETEXT-reporter-message",
     "close outcome": "FREETEXT-close-outcome",
     "pause reason": "FREETEXT-pause-reason",
+    "officer name": "哨兵警官",
+    "late entry reason": "FREETEXT-late-entry-reason",
 }
 
 
@@ -89,8 +92,12 @@ async def walk_every_path(journey: Journey) -> None:
     assessment = referral_of(case, "civil_affairs", "assessment_and_assistance")["referral_id"]
     declined = next(r for r in case["referrals"] if r["agency"] == "education")["referral_id"]
 
-    await journey.step("police", police, "dispatch", {"unit": "patrol-3", "officer": "officer-9"})
-    await journey.step("police", police, "arrive")
+    await journey.step(
+        "police", police, "dispatch", {"unit": "patrol-3", "officer": FREE_TEXT["officer name"]}
+    )
+    arrived_at = utcnow().isoformat()
+    late = {"arrived_at": arrived_at, "late_entry_reason": FREE_TEXT["late entry reason"]}
+    await journey.step("police", police, "arrive", late)
     await journey.step(
         "police", police, "resolve", {"outcome": "escorted_to_relatives", "injury_found": True}
     )

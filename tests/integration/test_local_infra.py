@@ -10,10 +10,13 @@ import asyncio
 import os
 import time
 import uuid
+from urllib.parse import urlsplit
 
 import asyncpg
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+
+from backbone.settings import Settings
 
 pytestmark = pytest.mark.kafka
 
@@ -46,7 +49,8 @@ async def test_kafka_idempotent_produce_is_consumed_back() -> None:
     key = b"smoke-key"
     value = f"smoke-{run_id}".encode()
 
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=True, acks="all")
+    security = Settings().kafka_security_options()  # SASL, as the test command exports it
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=True, acks="all", **security)
     await asyncio.wait_for(producer.start(), TIMEOUT_S)
     try:
         # The topic does not exist yet: the broker auto-creates it on first metadata request.
@@ -60,6 +64,7 @@ async def test_kafka_idempotent_produce_is_consumed_back() -> None:
     consumer = AIOKafkaConsumer(
         topic,
         bootstrap_servers=bootstrap,
+        **security,
         group_id=f"local-infra-smoke-{run_id}",
         auto_offset_reset="earliest",
         enable_auto_commit=False,
@@ -92,3 +97,25 @@ async def test_postgres_answers_select_version() -> None:
         await conn.close()
     assert isinstance(version, str)
     assert "PostgreSQL" in version, version
+
+
+async def test_postgres_refuses_tcp_connections_without_the_password() -> None:
+    dsn = _asyncpg_dsn(_require_env("DATABASE_URL"))
+    parts = urlsplit(dsn)
+    assert parts.password, "DATABASE_URL carries no password: the server lets anyone in over TCP"
+    netloc = f"{parts.username}@{parts.hostname}:{parts.port}"
+    for wrong in (netloc, f"{parts.username}:not-the-password@{parts.hostname}:{parts.port}"):
+        with pytest.raises((asyncpg.InvalidPasswordError, asyncpg.InterfaceError)):
+            await asyncpg.connect(parts._replace(netloc=wrong).geturl(), timeout=TIMEOUT_S)
+    conn = await asyncpg.connect(dsn, timeout=TIMEOUT_S)
+    try:
+        # The socket next to the data is the owner's only.
+        assert await conn.fetchval("SHOW unix_socket_permissions") == "0700"
+        assert await conn.fetchval("SHOW password_encryption") == "scram-sha-256"
+        methods = await conn.fetch("SELECT type, auth_method FROM pg_hba_file_rules WHERE error IS NULL")
+    finally:
+        await conn.close()
+    assert {(m["type"], m["auth_method"]) for m in methods if m["type"] == "host"} == {
+        ("host", "scram-sha-256")
+    }
+    assert "trust" not in {m["auth_method"] for m in methods}

@@ -22,4 +22,9 @@ class AgencySlaClock(SQLModel, table=True):
     stopped_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
     breached_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
     escalated_to: str | None = None
+    # The due time counts working days of a year with no holiday calendar file yet.
+    due_provisional: bool = False
+    # The target it runs to (calendar kind and business time), to recompute the due time.
+    target_calendar: str | None = None
+    target_seconds: float | None = None
     policy_version: str

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from sqlalchemy import select, update
 from sqlmodel import col
 
 from backbone.db import insert_ignoring_conflict
+from backbone.sla.calendar import calendar_for
+from backbone.sla.stamping import active_policy, clocks_cancelled, payload_occurred_at
 from backbone.uow import UnitOfWork
 from contracts.envelope import CloudEvent
 from contracts.events.civil_affairs import CaseClosed
-from contracts.events.routing import SlaBreached, SlaEscalated, SlaWarning
+from contracts.events.routing import CasePriorityRaised, SlaBreached, SlaEscalated, SlaWarning
+from services.agency.deadlines.calendar import set_target, target_of
 from services.agency.deadlines.models import AgencySlaClock
 
 OPEN = ("running", "breached")
@@ -25,22 +30,33 @@ def deadline_observer(agency: str):
                 .where(AgencySlaClock.case_id == envelope.subject, col(AgencySlaClock.state).in_(OPEN))
                 .values(state="cancelled", stopped_at=CaseClosed.model_validate(envelope.data).closed_at)
             )
+        policy = active_policy(uow.sla_policy_path)
+        if envelope.type.startswith("case.priority_raised."):
+            await regrade_deadlines(uow=uow, event=CasePriorityRaised.model_validate(envelope.data))
+        for spec, subject in clocks_cancelled(envelope.type, envelope.data, policy=policy):
+            await uow.session.execute(
+                update(AgencySlaClock)
+                .where(AgencySlaClock.clock == spec.name, AgencySlaClock.subject_id == subject)
+                .where(col(AgencySlaClock.state).in_(OPEN))
+                .values(state="cancelled", stopped_at=payload_occurred_at(envelope.data))
+            )
         for stamp in envelope.sla:
             if stamp.agency != agency:
                 continue
             if stamp.action == "start":
+                row = AgencySlaClock(
+                    clock=stamp.clock,
+                    subject_id=stamp.subject_id,
+                    case_id=envelope.subject,
+                    state="running",
+                    started_at=stamp.started_at,
+                    due_at=stamp.due_at,
+                    policy_version=stamp.policy_version,
+                )
+                if (spec := policy.clocks.get(stamp.clock)) is not None:
+                    set_target(row, spec, target_of(spec, envelope.data))
                 await insert_ignoring_conflict(
-                    uow.session,
-                    AgencySlaClock.__table__,
-                    {
-                        "clock": stamp.clock,
-                        "subject_id": stamp.subject_id,
-                        "case_id": envelope.subject,
-                        "state": "running",
-                        "started_at": stamp.started_at,
-                        "due_at": stamp.due_at,
-                        "policy_version": stamp.policy_version,
-                    },
+                    uow.session, AgencySlaClock.__table__, row.model_dump(exclude={"id"})
                 )
             else:
                 row = await _open(uow, stamp.clock, stamp.subject_id)
@@ -49,6 +65,34 @@ def deadline_observer(agency: str):
                     row.state = "met" if row.due_at is None or stamp.stopped_at <= row.due_at else "met_late"
 
     return observe
+
+
+async def regrade_deadlines(*, uow: UnitOfWork, event: CasePriorityRaised) -> int:
+    """Bring the case's open deadlines graded by priority forward to the raised priority's target.
+
+    The agency's view keeps no pauses (routing does), so the due time is the start plus the new target;
+    a due time is only ever brought forward, so a late or repeated raise changes nothing.
+    """
+    policy = active_policy(uow.sla_policy_path)
+    rows = (
+        await uow.session.execute(
+            select(AgencySlaClock)
+            .where(AgencySlaClock.case_id == event.case_id, AgencySlaClock.state == "running")
+            .with_for_update()
+        )
+    ).scalars()
+    regraded = 0
+    for row in rows:
+        spec = policy.clocks.get(row.clock)
+        if spec is None or spec.target_by.value != "priority" or row.policy_version != policy.version:
+            continue
+        target = spec.target(event.priority.value)
+        due = calendar_for(target.kind, ZoneInfo(spec.timezone)).add(row.started_at, target.length)
+        if row.due_at is None or due < row.due_at:
+            row.due_at = due
+            set_target(row, spec, target)
+            regraded += 1
+    return regraded
 
 
 def alert_handlers(agency: str) -> dict:

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query
-from pydantic import AwareDatetime, BaseModel
+from pydantic import AwareDatetime, BaseModel, Field
 from sqlalchemy import select
 from sqlmodel import col
 
@@ -26,6 +26,9 @@ class AgencyClockView(BaseModel):
     warned: bool
     started_at: datetime
     due_at: datetime | None
+    due_provisional: bool = Field(
+        description="Counted Monday-Friday over a year the holiday calendar has no file for yet"
+    )
     stopped_at: datetime | None
     breached_at: datetime | None
     escalated_to: str | None

@@ -20,7 +20,11 @@ log = logging.getLogger(__name__)
 
 
 async def start_monitoring(
-    *, uow: UnitOfWork, referral_id: str, started_at: datetime | None = None
+    *,
+    uow: UnitOfWork,
+    referral_id: str,
+    started_at: datetime | None = None,
+    late_entry_reason: str | None = None,
 ) -> CivilAffairsCaseFile:
     """Put the case under monitoring: the child director visits monthly from now."""
     referral, case_file, at = await begin_step(
@@ -32,6 +36,7 @@ async def start_monitoring(
         field="started_at",
         not_before=lambda case_file: case_file.assessed_at,
         previous_step="assessment",
+        late_entry_reason=late_entry_reason,
     )
     case_file.monitoring_started_at = at
     uow.emit(
@@ -49,6 +54,7 @@ async def log_visit(
     child_safe: bool,
     child_director: str | None = None,
     visited_at: datetime | None = None,
+    late_entry_reason: str | None = None,
 ) -> CivilAffairsVisit:
     """Log a child director's (儿童主任) home visit; stops this month's visit clock and starts the next."""
     referral, case_file, at = await begin_step(
@@ -60,6 +66,7 @@ async def log_visit(
         field="visited_at",
         not_before=lambda case_file: case_file.monitoring_started_at,
         previous_step="start of monitoring",
+        late_entry_reason=late_entry_reason,
     )
     visit = CivilAffairsVisit(
         visit_id=str(uuid.uuid4()),

@@ -87,6 +87,7 @@ async def assess(
     guardianship: str,
     needs: list[AssistanceMeasure],
     completed_at: datetime | None = None,
+    late_entry_reason: str | None = None,
 ) -> CivilAffairsCaseFile:
     """Complete the assessment of safety, guardianship and needs (guardianship failure derived)."""
     referral, case_file, at = await begin_step(
@@ -96,6 +97,7 @@ async def assess(
         open_record=case_file_for(uow, CaseworkStep.ASSESSMENT),
         reported=completed_at,
         field="completed_at",
+        late_entry_reason=late_entry_reason,
     )
     failure = guardianship_failure(guardianship)
     case_file.safety, case_file.guardianship, case_file.guardianship_failure = safety, guardianship, failure
@@ -138,7 +140,12 @@ async def plan_assistance(
 
 
 async def decide_intervention(
-    *, uow: UnitOfWork, referral_id: str, intervention: Intervention, decided_at: datetime | None = None
+    *,
+    uow: UnitOfWork,
+    referral_id: str,
+    intervention: Intervention,
+    decided_at: datetime | None = None,
+    late_entry_reason: str | None = None,
 ) -> CivilAffairsCaseFile:
     """Decide the guardianship intervention (监护干预); stops guardianship.decision."""
     referral, case_file, at = await begin_step(
@@ -150,6 +157,7 @@ async def decide_intervention(
         field="decided_at",
         not_before=lambda case_file: case_file.assessed_at,
         previous_step="assessment",
+        late_entry_reason=late_entry_reason,
     )
     case_file.intervention, case_file.intervention_decided_at = intervention.value, at
     uow.emit(
@@ -169,6 +177,7 @@ async def record_placement(
     placement: Placement,
     institution: str | None = None,
     placed_at: datetime | None = None,
+    late_entry_reason: str | None = None,
 ) -> CivilAffairsCaseFile:
     """Record where the child is placed (临时监护, kinship, foster); a move replaces the earlier placement."""
     check_placement(placement, institution)
@@ -179,6 +188,7 @@ async def record_placement(
         open_record=case_file_for(uow, CaseworkStep.PLACEMENT),
         reported=placed_at,
         field="placed_at",
+        late_entry_reason=late_entry_reason,
     )
     case_file.placement, case_file.institution, case_file.placed_at = placement.value, institution, at
     uow.emit(

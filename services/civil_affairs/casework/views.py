@@ -12,13 +12,13 @@ from backbone.service import get_uow
 from backbone.uow import UnitOfWork
 from contracts.events.civil_affairs import AssistanceMeasure, Intervention, Placement
 from services.agency.errors import run_step
-from services.agency.referrals.schemas import Body, Label, StaffId, Text500
+from services.agency.referrals.schemas import Body, Label, StaffName, Text500, TimedBody
 from services.civil_affairs.casework import follow_up, service
 
 router = APIRouter(prefix="/v1/referrals", tags=["casework"])
 
 
-class AssessmentBody(Body):
+class AssessmentBody(TimedBody):
     safety: Literal["safe", "at_risk", "in_danger"]
     guardianship: Literal["adequate", "inadequate", "absent", "harmful"]
     needs: list[AssistanceMeasure] = Field(default_factory=list)
@@ -29,24 +29,24 @@ class AssistancePlanBody(Body):
     measures: list[AssistanceMeasure] = Field(min_length=1)
 
 
-class InterventionBody(Body):
+class InterventionBody(TimedBody):
     decision: Intervention
     decided_at: AwareDatetime | None = None
 
 
-class PlacementBody(Body):
+class PlacementBody(TimedBody):
     placement: Placement
     institution: Label | None = None
     placed_at: AwareDatetime | None = None
 
 
-class MonitoringBody(Body):
+class MonitoringBody(TimedBody):
     started_at: AwareDatetime | None = None
 
 
-class VisitBody(Body):
+class VisitBody(TimedBody):
     child_safe: bool
-    child_director: StaffId | None = None
+    child_director: StaffName | None = None
     visited_at: AwareDatetime | None = None
 
 
@@ -115,6 +115,7 @@ async def assessment(
             guardianship=body.guardianship,
             needs=body.needs,
             completed_at=body.completed_at,
+            late_entry_reason=body.late_entry_reason,
         ),
         CaseFileView.model_validate,
     )
@@ -138,7 +139,11 @@ async def intervention(
     return await run_step(
         uow,
         lambda: service.decide_intervention(
-            uow=uow, referral_id=referral_id, intervention=body.decision, decided_at=body.decided_at
+            uow=uow,
+            referral_id=referral_id,
+            intervention=body.decision,
+            decided_at=body.decided_at,
+            late_entry_reason=body.late_entry_reason,
         ),
         CaseFileView.model_validate,
     )
@@ -156,6 +161,7 @@ async def placement(
             placement=body.placement,
             institution=body.institution,
             placed_at=body.placed_at,
+            late_entry_reason=body.late_entry_reason,
         ),
         CaseFileView.model_validate,
     )
@@ -165,10 +171,12 @@ async def placement(
 async def monitoring(
     referral_id: str, body: MonitoringBody | None = None, uow: UnitOfWork = Depends(get_uow)
 ) -> CaseFileView:
-    started_at = body.started_at if body else None
+    started_at, late_entry_reason = (body.started_at, body.late_entry_reason) if body else (None, None)
     return await run_step(
         uow,
-        lambda: follow_up.start_monitoring(uow=uow, referral_id=referral_id, started_at=started_at),
+        lambda: follow_up.start_monitoring(
+            uow=uow, referral_id=referral_id, started_at=started_at, late_entry_reason=late_entry_reason
+        ),
         CaseFileView.model_validate,
     )
 
@@ -183,6 +191,7 @@ async def visits(referral_id: str, body: VisitBody, uow: UnitOfWork = Depends(ge
             child_safe=body.child_safe,
             child_director=body.child_director,
             visited_at=body.visited_at,
+            late_entry_reason=body.late_entry_reason,
         ),
         VisitView.model_validate,
     )

@@ -2,11 +2,38 @@
 
 from __future__ import annotations
 
+from backbone.messaging.consumer import EventHandler
+from backbone.sla.stamping import active_policy
 from backbone.uow import UnitOfWork
-from contracts.envelope import CloudEvent
-from contracts.events.routing import ReferralEscalated
-from services.civil_affairs.escalations.service import queue_escalation
+from contracts.envelope import CloudEvent, Event
+from contracts.events.common import Agency
+from contracts.events.routing import ReferralEscalated, SlaEscalated
+from services.agency.referrals import addressed_to
+from services.civil_affairs.escalations.service import (
+    queue_deadline_escalation,
+    queue_escalation,
+    reaches_office,
+)
 
 
 async def handle_referral_escalated(event: ReferralEscalated, envelope: CloudEvent, uow: UnitOfWork) -> None:
     await queue_escalation(uow=uow, escalation_id=envelope.id, event=event)
+
+
+def office_handlers(own_deadlines: EventHandler) -> dict[str, EventHandler]:
+    """The office's handlers; a deadline escalation also updates civil affairs' own deadline view."""
+
+    async def handle_sla_escalated(event: SlaEscalated, envelope: CloudEvent, uow: UnitOfWork) -> None:
+        await own_deadlines(event, envelope, uow)
+        if reaches_office(event):
+            policy = active_policy(uow.sla_policy_path)
+            await queue_deadline_escalation(uow=uow, escalation_id=envelope.id, event=event, policy=policy)
+
+    return {"referral.escalated": handle_referral_escalated, "sla.escalated": handle_sla_escalated}
+
+
+def office_accepts(event: Event) -> bool:
+    """Civil affairs' own referrals and alerts, and every agency's escalation to the office."""
+    if isinstance(event, SlaEscalated) and reaches_office(event):
+        return True
+    return addressed_to(Agency.CIVIL_AFFAIRS)(event)

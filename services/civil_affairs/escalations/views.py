@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from fastapi import APIRouter, Depends
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from backbone.service import get_uow
 from backbone.uow import UnitOfWork
 from contracts.events.common import Agency
+from services.civil_affairs.escalations.models import EscalationCause
 from services.civil_affairs.escalations.service import list_escalations
 
 router = APIRouter(prefix="/v1/escalations", tags=["joint meeting office"])
@@ -19,9 +20,12 @@ class EscalationView(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     escalation_id: str
-    referral_id: str
+    cause: EscalationCause = Field(description="referral_declined, or deadline (open at twice its target)")
+    referral_id: str | None = Field(description="None for a case's own deadline")
     case_id: str
     agency: Agency
+    clock: str | None = Field(description="The deadline, when the cause is one")
+    subject_id: str | None
     reason: str
     escalated_at: datetime
     received_at: datetime

@@ -56,7 +56,12 @@ def _follow_up(
 
 
 async def contact_school(
-    *, uow: UnitOfWork, referral_id: str, school: str, contacted_at: datetime | None = None
+    *,
+    uow: UnitOfWork,
+    referral_id: str,
+    school: str,
+    contacted_at: datetime | None = None,
+    late_entry_reason: str | None = None,
 ) -> EducationFollowUp:
     """Record the school's contact with the child and family; stops education.follow_up."""
     referral, follow_up, at = await begin_step(
@@ -66,6 +71,7 @@ async def contact_school(
         open_record=_follow_up(uow, lambda f: check_school_contact(contacted=f.contacted_at is not None)),
         reported=contacted_at,
         field="contacted_at",
+        late_entry_reason=late_entry_reason,
     )
     follow_up.school, follow_up.contacted_at, follow_up.updated_at = school, at, utcnow()
     uow.emit(
@@ -129,7 +135,11 @@ async def enrol_aid(*, uow: UnitOfWork, referral_id: str, programme: Programme) 
 
 
 async def start_psychological_support(
-    *, uow: UnitOfWork, referral_id: str, started_at: datetime | None = None
+    *,
+    uow: UnitOfWork,
+    referral_id: str,
+    started_at: datetime | None = None,
+    late_entry_reason: str | None = None,
 ) -> EducationFollowUp:
     """Record that the school's psychological support began for the child."""
     referral, follow_up, at = await begin_step(
@@ -141,6 +151,7 @@ async def start_psychological_support(
         ),
         reported=started_at,
         field="started_at",
+        late_entry_reason=late_entry_reason,
     )
     follow_up.psychological_support_started_at, follow_up.updated_at = at, utcnow()
     uow.emit(

@@ -10,14 +10,14 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict
 from backbone.service import get_uow
 from backbone.uow import UnitOfWork
 from services.agency.errors import run_step
-from services.agency.referrals.schemas import Body, Label
+from services.agency.referrals.schemas import Body, Label, TimedBody
 from services.education.schooling import service
 from services.education.schooling.service import Programme
 
 router = APIRouter(prefix="/v1/referrals", tags=["education support"])
 
 
-class SchoolContactBody(Body):
+class SchoolContactBody(TimedBody):
     school: Label
     contacted_at: AwareDatetime | None = None
 
@@ -31,7 +31,7 @@ class AidBody(Body):
     programme: Programme
 
 
-class PsychologicalSupportBody(Body):
+class PsychologicalSupportBody(TimedBody):
     started_at: AwareDatetime | None = None
 
 
@@ -60,7 +60,11 @@ async def school_contact(
     return await run_step(
         uow,
         lambda: service.contact_school(
-            uow=uow, referral_id=referral_id, school=body.school, contacted_at=body.contacted_at
+            uow=uow,
+            referral_id=referral_id,
+            school=body.school,
+            contacted_at=body.contacted_at,
+            late_entry_reason=body.late_entry_reason,
         ),
         FollowUpView.model_validate,
     )
@@ -98,7 +102,10 @@ async def psychological_support(
     return await run_step(
         uow,
         lambda: service.start_psychological_support(
-            uow=uow, referral_id=referral_id, started_at=body.started_at if body else None
+            uow=uow,
+            referral_id=referral_id,
+            started_at=body.started_at if body else None,
+            late_entry_reason=body.late_entry_reason if body else None,
         ),
         FollowUpView.model_validate,
     )

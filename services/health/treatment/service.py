@@ -48,7 +48,12 @@ def _admitted(uow: UnitOfWork, step: TreatmentStep) -> Callable[[AgencyReferral]
 
 
 async def admit(
-    *, uow: UnitOfWork, referral_id: str, hospital: str, admitted_at: datetime | None = None
+    *,
+    uow: UnitOfWork,
+    referral_id: str,
+    hospital: str,
+    admitted_at: datetime | None = None,
+    late_entry_reason: str | None = None,
 ) -> HealthTreatment:
     """Receive the child for treatment; a pending emergency referral is accepted at once (先救治后结算)."""
     referral, _, at = await begin_step(
@@ -58,6 +63,7 @@ async def admit(
         reported=admitted_at,
         field="admitted_at",
         first_moment=True,
+        late_entry_reason=late_entry_reason,
     )
     await _treatment(uow, referral_id, TreatmentStep.ADMISSION)
     treatment = HealthTreatment(
@@ -83,6 +89,7 @@ async def record_findings(
     injury_evidence: bool,
     severity: Severity,
     recorded_at: datetime | None = None,
+    late_entry_reason: str | None = None,
 ) -> HealthTreatment:
     """Record medical findings (the latest replace earlier ones); injury evidence may raise the priority."""
     referral, treatment, at = await begin_step(
@@ -94,6 +101,7 @@ async def record_findings(
         field="recorded_at",
         not_before=lambda treatment: treatment.admitted_at,
         previous_step="admission",
+        late_entry_reason=late_entry_reason,
     )
     treatment.injury_evidence, treatment.severity, treatment.findings_at = injury_evidence, severity, at
     treatment.updated_at = utcnow()
@@ -118,10 +126,16 @@ async def assess_mental_health(
     risk: Risk,
     follow_up_needed: bool,
     assessed_at: datetime | None = None,
+    late_entry_reason: str | None = None,
 ) -> HealthMentalHealthAssessment:
     """Record a mental-health assessment (心理评估), with follow-up (转诊) when needed."""
     referral, _, at = await begin_step(
-        uow=uow, agency=Agency.HEALTH, referral_id=referral_id, reported=assessed_at, field="assessed_at"
+        uow=uow,
+        agency=Agency.HEALTH,
+        referral_id=referral_id,
+        reported=assessed_at,
+        field="assessed_at",
+        late_entry_reason=late_entry_reason,
     )
     assessment = HealthMentalHealthAssessment(
         assessment_id=str(uuid.uuid4()),
@@ -148,7 +162,12 @@ async def assess_mental_health(
 
 
 async def discharge(
-    *, uow: UnitOfWork, referral_id: str, discharged_to: DischargedTo, discharged_at: datetime | None = None
+    *,
+    uow: UnitOfWork,
+    referral_id: str,
+    discharged_to: DischargedTo,
+    discharged_at: datetime | None = None,
+    late_entry_reason: str | None = None,
 ) -> HealthTreatment:
     """Record that the child left hospital, and to whom."""
     referral, treatment, at = await begin_step(
@@ -160,6 +179,7 @@ async def discharge(
         field="discharged_at",
         not_before=lambda treatment: treatment.admitted_at,
         previous_step="admission",
+        late_entry_reason=late_entry_reason,
     )
     treatment.discharged_to, treatment.discharged_at, treatment.updated_at = discharged_to, at, utcnow()
     uow.emit(

@@ -10,31 +10,31 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict
 from backbone.service import get_uow
 from backbone.uow import UnitOfWork
 from services.agency.errors import run_step
-from services.agency.referrals.schemas import Body, Label
+from services.agency.referrals.schemas import Label, TimedBody
 from services.health.treatment import service
 from services.health.treatment.service import DischargedTo, Risk, Severity
 
 router = APIRouter(prefix="/v1/referrals", tags=["medical protection"])
 
 
-class AdmissionBody(Body):
+class AdmissionBody(TimedBody):
     hospital: Label
     admitted_at: AwareDatetime | None = None
 
 
-class FindingsBody(Body):
+class FindingsBody(TimedBody):
     injury_evidence: bool
     severity: Severity
     recorded_at: AwareDatetime | None = None
 
 
-class MentalHealthBody(Body):
+class MentalHealthBody(TimedBody):
     risk: Risk
     follow_up_needed: bool
     assessed_at: AwareDatetime | None = None
 
 
-class DischargeBody(Body):
+class DischargeBody(TimedBody):
     discharged_to: DischargedTo
     discharged_at: AwareDatetime | None = None
 
@@ -70,7 +70,11 @@ async def admission(
     return await run_step(
         uow,
         lambda: service.admit(
-            uow=uow, referral_id=referral_id, hospital=body.hospital, admitted_at=body.admitted_at
+            uow=uow,
+            referral_id=referral_id,
+            hospital=body.hospital,
+            admitted_at=body.admitted_at,
+            late_entry_reason=body.late_entry_reason,
         ),
         TreatmentView.model_validate,
     )
@@ -86,6 +90,7 @@ async def findings(referral_id: str, body: FindingsBody, uow: UnitOfWork = Depen
             injury_evidence=body.injury_evidence,
             severity=body.severity,
             recorded_at=body.recorded_at,
+            late_entry_reason=body.late_entry_reason,
         ),
         TreatmentView.model_validate,
     )
@@ -103,6 +108,7 @@ async def mental_health_assessment(
             risk=body.risk,
             follow_up_needed=body.follow_up_needed,
             assessed_at=body.assessed_at,
+            late_entry_reason=body.late_entry_reason,
         ),
         MentalHealthView.model_validate,
     )
@@ -119,6 +125,7 @@ async def discharge(
             referral_id=referral_id,
             discharged_to=body.discharged_to,
             discharged_at=body.discharged_at,
+            late_entry_reason=body.late_entry_reason,
         ),
         TreatmentView.model_validate,
     )

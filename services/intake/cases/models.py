@@ -20,6 +20,7 @@ class IntakeCase(SQLModel, table=True):
     categories: list[str] = Field(sa_column=Column(ARRAY(Text), nullable=False))
     incident_occurred_at: datetime = Field(sa_type=DateTime(timezone=True))
     opened_at: datetime = Field(sa_type=DateTime(timezone=True))
+    monitoring_started_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
     closed_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
     closing_outcome: str | None = None
 

@@ -76,6 +76,25 @@ async def close_case(*, session: AsyncSession, case_id: str, outcome: str, close
         await session.flush()
 
 
+async def start_monitoring(*, session: AsyncSession, case_id: str, started_at: datetime) -> None:
+    """Mark a case under monitoring (the child director visits monthly); a repeat changes nothing."""
+    case = await session.get(IntakeCase, case_id, with_for_update=True)
+    if case is None:
+        raise UnknownCase(case_id)
+    if case.monitoring_started_at is None:
+        case.monitoring_started_at = started_at
+        await session.flush()
+
+
+def case_status(case: IntakeCase | None) -> str:
+    """The case's status as routing keeps it: open, under_monitoring, then closed."""
+    if case is not None and case.closed_at is not None:
+        return "closed"
+    if case is not None and case.monitoring_started_at is not None:
+        return "under_monitoring"
+    return "open"
+
+
 async def record_reporter_feedback(
     *,
     session: AsyncSession,

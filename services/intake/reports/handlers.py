@@ -10,10 +10,10 @@ import logging
 from backbone.clock import utcnow
 from backbone.uow import UnitOfWork
 from contracts.envelope import CloudEvent
-from contracts.events.civil_affairs import CaseClosed, ReporterInformed
+from contracts.events.civil_affairs import CaseClosed, MonitoringStarted, ReporterInformed
 from contracts.events.intake import ReporterFeedbackRecorded
 from contracts.events.police import ChildrenWithoutCareFound
-from services.intake.cases.service import close_case, record_reporter_feedback
+from services.intake.cases.service import close_case, record_reporter_feedback, start_monitoring
 from services.intake.reports.police import police_reports
 from services.intake.reports.service import receive_report
 
@@ -57,3 +57,9 @@ async def handle_case_closed(event: CaseClosed, envelope: CloudEvent, uow: UnitO
         session=uow.session, case_id=event.case_id, outcome=event.outcome, closed_at=event.closed_at
     )
     log.info("case closed", extra={"case_id": event.case_id, "event_id": envelope.id})
+
+
+async def handle_monitoring_started(event: MonitoringStarted, envelope: CloudEvent, uow: UnitOfWork) -> None:
+    """Mark the case under monitoring, as routing shows it."""
+    await start_monitoring(session=uow.session, case_id=event.case_id, started_at=event.started_at)
+    log.info("case under monitoring", extra={"case_id": event.case_id, "event_id": envelope.id})

@@ -12,6 +12,7 @@ from backbone.clock import utcnow
 from backbone.privacy import mask_id_number, mask_name, mask_phone
 from backbone.sealing import KeyRing
 from services.intake.cases.models import IntakeCase, ReporterFeedback
+from services.intake.cases.service import case_status
 from services.intake.children.matching import age_on
 from services.intake.children.models import ChildFile
 from services.intake.personal_data import OpenChild, identity_of, open_all, open_child, opened
@@ -109,7 +110,7 @@ async def report_view(*, session: AsyncSession, ring: KeyRing, report_id: str) -
     return ReportView(
         report_id=report.report_id,
         case_id=report.case_id,
-        case_status=_status(case),
+        case_status=case_status(case),
         corroborates_report_id=report.corroborates_report_id,
         source=report.source,
         received_at=report.received_at,
@@ -165,7 +166,7 @@ async def child_file_view(*, session: AsyncSession, ring: KeyRing, child_id: str
         cases=[
             CaseSummary(
                 case_id=c.case_id,
-                status=_status(c),
+                status=case_status(c),
                 categories=c.categories,
                 incident_occurred_at=c.incident_occurred_at,
                 opened_at=c.opened_at,
@@ -198,7 +199,3 @@ def _masked_reporter(ring: KeyRing, contact: ReporterContact) -> MaskedReporter:
         phone=mask_phone(reporter["phone"]),
         wants_feedback=contact.wants_feedback,
     )
-
-
-def _status(case: IntakeCase | None) -> str:
-    return "closed" if case is not None and case.closed_at is not None else "open"

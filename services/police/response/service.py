@@ -66,6 +66,7 @@ async def dispatch(
     unit: str,
     dispatched_at: datetime | None = None,
     officer: str | None = None,
+    late_entry_reason: str | None = None,
 ) -> PoliceResponse:
     """Dispatch a unit (第一时间出警); a pending emergency referral is accepted on the spot first."""
     referral, _, at = await begin_step(
@@ -76,6 +77,7 @@ async def dispatch(
         field="dispatched_at",
         first_moment=True,
         officer=officer,
+        late_entry_reason=late_entry_reason,
     )
     check_step(_stage(await uow.session.get(PoliceResponse, referral_id)), Step.DISPATCH)
     response = PoliceResponse(
@@ -96,7 +98,13 @@ async def dispatch(
     return response
 
 
-async def arrive(*, uow: UnitOfWork, referral_id: str, arrived_at: datetime | None = None) -> PoliceResponse:
+async def arrive(
+    *,
+    uow: UnitOfWork,
+    referral_id: str,
+    arrived_at: datetime | None = None,
+    late_entry_reason: str | None = None,
+) -> PoliceResponse:
     """Record the dispatched unit on scene."""
     referral, response, at = await begin_step(
         uow=uow,
@@ -107,6 +115,7 @@ async def arrive(*, uow: UnitOfWork, referral_id: str, arrived_at: datetime | No
         field="arrived_at",
         not_before=lambda response: response.dispatched_at,
         previous_step="dispatch",
+        late_entry_reason=late_entry_reason,
     )
     response.arrived_at, response.updated_at = at, utcnow()
     uow.emit(
@@ -125,6 +134,7 @@ async def resolve(
     injury_found: bool,
     criminal_case_number: str | None = None,
     resolved_at: datetime | None = None,
+    late_entry_reason: str | None = None,
 ) -> PoliceResponse:
     """Record how the incident was handled; routing refers the child on (temporary care, hospital)."""
     if outcome is PoliceOutcome.CRIMINAL_CASE_OPENED and not criminal_case_number:
@@ -138,6 +148,7 @@ async def resolve(
         field="resolved_at",
         not_before=_arrived_at,
         previous_step="arrival",
+        late_entry_reason=late_entry_reason,
     )
     response.outcome, response.injury_found = outcome.value, injury_found
     response.criminal_case_number, response.resolved_at, response.updated_at = (

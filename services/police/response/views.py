@@ -11,7 +11,7 @@ from backbone.service import get_uow
 from backbone.uow import UnitOfWork
 from contracts.events.police import PoliceOutcome
 from services.agency.errors import run_step
-from services.agency.referrals.schemas import Body, Label, StaffId
+from services.agency.referrals.schemas import Label, StaffName, TimedBody
 from services.police.response import service
 from services.police.response.models import PoliceResponse
 from services.police.response.rules import Stage, stage_of
@@ -19,17 +19,17 @@ from services.police.response.rules import Stage, stage_of
 router = APIRouter(prefix="/v1/referrals", tags=["emergency response"])
 
 
-class DispatchBody(Body):
+class DispatchBody(TimedBody):
     unit: Label
     dispatched_at: AwareDatetime | None = None
-    officer: StaffId | None = None
+    officer: StaffName | None = None
 
 
-class ArriveBody(Body):
+class ArriveBody(TimedBody):
     arrived_at: AwareDatetime | None = None
 
 
-class ResolveBody(Body):
+class ResolveBody(TimedBody):
     outcome: PoliceOutcome
     injury_found: bool
     criminal_case_number: Label | None = None
@@ -74,6 +74,7 @@ async def dispatch(referral_id: str, body: DispatchBody, uow: UnitOfWork = Depen
             referral_id=referral_id,
             unit=body.unit,
             dispatched_at=body.dispatched_at,
+            late_entry_reason=body.late_entry_reason,
             officer=body.officer,
         ),
         _view,
@@ -87,7 +88,10 @@ async def arrive(
     return await run_step(
         uow,
         lambda: service.arrive(
-            uow=uow, referral_id=referral_id, arrived_at=body.arrived_at if body else None
+            uow=uow,
+            referral_id=referral_id,
+            arrived_at=body.arrived_at if body else None,
+            late_entry_reason=body.late_entry_reason if body else None,
         ),
         _view,
     )
@@ -104,6 +108,7 @@ async def resolve(referral_id: str, body: ResolveBody, uow: UnitOfWork = Depends
             injury_found=body.injury_found,
             criminal_case_number=body.criminal_case_number,
             resolved_at=body.resolved_at,
+            late_entry_reason=body.late_entry_reason,
         ),
         _view,
     )

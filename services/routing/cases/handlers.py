@@ -14,12 +14,13 @@ from backbone.uow import UnitOfWork
 from contracts.envelope import CloudEvent, Event
 from contracts.events.agencies import ReferralAccepted, ReferralCompleted, ReferralDeclined
 from contracts.events.civil_affairs import CaseClosed, MonitoringStarted
-from contracts.events.health import MedicalFindingsRecorded
+from contracts.events.health import MedicalFindingsRecorded, MentalHealthAssessed
 from contracts.events.intake import ReportReceived
 from contracts.events.police import PoliceResolved
 from services.routing.cases import service
 from services.routing.cases.facts import current_rules
 from services.routing.cases.models import CaseStatus, ReferralStatus
+from services.routing.cases.onward import refer_on_finding
 from services.routing.cases.priority import apply_health_findings, apply_police_outcome
 from services.routing.cases.referrals import change_referral_status, decline_referral
 
@@ -55,6 +56,13 @@ async def handle_findings_recorded(
     await apply_health_findings(uow=uow, case=case, event=event, event_id=envelope.id)
 
 
+async def handle_mental_health_assessed(
+    event: MentalHealthAssessed, envelope: CloudEvent, uow: UnitOfWork
+) -> None:
+    case = await service.record_case_event(uow=uow, event=event, envelope=envelope)
+    await refer_on_finding(uow=uow, case=case, envelope=envelope)
+
+
 async def handle_monitoring_started(event: MonitoringStarted, envelope: CloudEvent, uow: UnitOfWork) -> None:
     case = await service.record_case_event(uow=uow, event=event, envelope=envelope)
     await service.move_case_status(uow=uow, case=case, status=CaseStatus.UNDER_MONITORING)
@@ -75,7 +83,6 @@ TIMELINE_ONLY = (
     "police.dispatched",
     "police.arrived",
     "health.admitted",
-    "health.mental_health_assessed",
     "health.discharged",
     "education.school_contacted",
     "education.return_plan_made",
@@ -96,6 +103,7 @@ HANDLERS: Mapping[str, EventHandler] = {
     "referral.completed": handle_referral_completed,
     "police.resolved": handle_police_resolved,
     "health.findings_recorded": handle_findings_recorded,
+    "health.mental_health_assessed": handle_mental_health_assessed,
     "civil_affairs.monitoring_started": handle_monitoring_started,
     "civil_affairs.case_closed": handle_case_closed,
     **{family: record_on_timeline for family in TIMELINE_ONLY},

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import logging
 
+from sqlalchemy import update
+from sqlmodel import col
+
 from backbone.clock import utcnow
 from backbone.uow import UnitOfWork
 from contracts.events.health import MedicalFindingsRecorded
@@ -18,9 +21,14 @@ from services.routing.cases.decisions import (
     union_facts,
 )
 from services.routing.cases.facts import case_facts, case_priority, current_rules, set_facts
-from services.routing.cases.models import RoutingCase, RoutingPriorityChange
+from services.routing.cases.models import (
+    OPEN_REFERRAL_STATUSES,
+    RoutingCase,
+    RoutingPriorityChange,
+    RoutingReferral,
+)
 from services.routing.cases.referrals import create_referral
-from services.routing.triage import PriorityRaise
+from services.routing.triage import Priority, PriorityRaise
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +57,7 @@ async def raise_case_priority(
             changed_at=now,
         )
     )
+    await raise_open_referrals(uow=uow, case_id=case.case_id, priority=raised.priority)
     event = CasePriorityRaised(
         case_id=case.case_id,
         previous_priority=previous,
@@ -59,6 +68,20 @@ async def raise_case_priority(
     await store.emit_and_record(uow=uow, case_id=case.case_id, event=event)
     log.info("priority raised", extra={"case_id": case.case_id, "priority": case.priority})
     return True
+
+
+async def raise_open_referrals(*, uow: UnitOfWork, case_id: str, priority: Priority) -> None:
+    """Open referrals take the raised priority, as the agencies' inboxes do; settled ones keep theirs."""
+    less_urgent = [p.value for p in Priority if priority.is_more_urgent_than(p)]
+    await uow.session.execute(
+        update(RoutingReferral)
+        .where(
+            RoutingReferral.case_id == case_id,
+            col(RoutingReferral.status).in_([s.value for s in OPEN_REFERRAL_STATUSES]),
+            col(RoutingReferral.priority).in_(less_urgent),
+        )
+        .values(priority=priority.value)
+    )
 
 
 async def apply_police_outcome(

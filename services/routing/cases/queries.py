@@ -26,7 +26,8 @@ from services.routing.cases.schemas import (
     TimelineEntryView,
 )
 from services.routing.cases.store import UnknownCase
-from services.routing.deadlines.queries import list_clocks
+from services.routing.deadlines.models import SlaClockRow
+from services.routing.deadlines.queries import ClockView, list_clocks
 from services.routing.triage import Agency, Priority
 
 
@@ -85,7 +86,7 @@ async def get_case_view(*, session: AsyncSession, case_id: str) -> CaseView:
         opened_at=case.opened_at,
         updated_at=case.updated_at,
         reports=[ReportView.model_validate(r, from_attributes=True) for r in reports],
-        referrals=[ReferralView.model_validate(r, from_attributes=True) for r in referrals],
+        referrals=[_referral_view(r, clocks) for r in referrals],
         timeline=[
             TimelineEntryView(
                 event_id=t.event_id,
@@ -99,6 +100,18 @@ async def get_case_view(*, session: AsyncSession, case_id: str) -> CaseView:
             for t in timeline
         ],
     )
+
+
+def _referral_view(referral: RoutingReferral, clocks: list[ClockView]) -> ReferralView:
+    """The referral, escalated when it was declined beyond the lead or one of its deadlines reached the
+    joint meeting office, whichever came first."""
+    view = ReferralView.model_validate(referral, from_attributes=True)
+    escalated = [c for c in clocks if c.subject_id == referral.referral_id and c.escalated_at is not None]
+    first = min(escalated, key=lambda c: c.escalated_at, default=None)
+    if first is None or (view.escalated_at is not None and view.escalated_at <= first.escalated_at):
+        return view
+    reason = f"deadline {first.clock} still open at twice its target"
+    return view.model_copy(update={"escalated_at": first.escalated_at, "escalation_reason": reason})
 
 
 async def list_cases(
@@ -140,12 +153,18 @@ async def list_cases(
             .offset(offset)
         )
     )
+    escalated_clock = (
+        select(SlaClockRow.id)
+        .where(SlaClockRow.subject_id == RoutingReferral.referral_id, SlaClockRow.escalated_at.is_not(None))
+        .exists()
+    )
     referrals = await session.execute(
         select(
             RoutingReferral.case_id,
             RoutingReferral.agency,
             RoutingReferral.status,
             RoutingReferral.escalated_at,
+            escalated_clock.label("deadline_escalated"),
         ).where(RoutingReferral.case_id.in_([c.case_id for c in cases]))
     )
     by_case: dict[str, list] = {c.case_id: [] for c in cases}
@@ -165,7 +184,9 @@ async def list_cases(
                 area=c.area,
                 agencies=sorted({Agency(r.agency) for r in by_case[c.case_id]}, key=agencies.index),
                 open_referrals=sum(r.status in open_statuses for r in by_case[c.case_id]),
-                escalated_referrals=sum(r.escalated_at is not None for r in by_case[c.case_id]),
+                escalated_referrals=sum(
+                    r.escalated_at is not None or r.deadline_escalated for r in by_case[c.case_id]
+                ),
                 opened_at=c.opened_at,
                 updated_at=c.updated_at,
             )

@@ -12,6 +12,7 @@ from services.routing.cases import store
 from services.routing.cases.decisions import DeclinedReferral, Escalate, Reroute, after_decline
 from services.routing.cases.facts import current_rules
 from services.routing.cases.models import ReferralStatus, RoutingCase, RoutingReferral
+from services.routing.triage import PlannedReferral
 
 log = logging.getLogger(__name__)
 ReferralEvent = ReferralAccepted | ReferralDeclined | ReferralCompleted
@@ -46,7 +47,7 @@ async def create_referral(
     referral_id = await store.insert_referral(
         session=uow.session,
         values={
-            "referral_id": store.referral_id_for(origin_key),
+            "referral_id": store.new_referral_id(),
             "origin_key": origin_key,
             "case_id": case.case_id,
             "agency": agency,
@@ -84,6 +85,28 @@ async def create_referral(
     await store.emit_and_record(uow=uow, case_id=case.case_id, event=event)
     log.info("referral created", extra={"case_id": case.case_id, "referral_id": referral_id})
     return referral_id
+
+
+async def refer_planned(
+    *, uow: UnitOfWork, case: RoutingCase, planned: list[PlannedReferral], reason: str, rule_version: str
+) -> int:
+    """Create the planned referrals, once each per (agency, task, role) of the case; how many were new."""
+    made = 0
+    for referral in planned:
+        agency = referral.agency.value
+        created = await create_referral(
+            uow=uow,
+            case=case,
+            agency=agency,
+            task=referral.task,
+            role=referral.role,
+            emergency=referral.emergency,
+            reason=reason,
+            origin_key=plan_origin(case.case_id, agency, referral.task, referral.role),
+            rule_version=rule_version,
+        )
+        made += created is not None
+    return made
 
 
 async def change_referral_status(

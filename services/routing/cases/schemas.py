@@ -44,7 +44,9 @@ class ReferralView(BaseModel):
     task: str
     role: str
     status: ReferralStatus
-    priority: Priority = Field(description="The case's priority when the referral was made")
+    priority: Priority = Field(
+        description="The case's priority when the referral was made, raised with the case's while it is open"
+    )
     emergency: bool
     rule_version: str = Field(description="The routing rules version that made the referral")
     reason: str
@@ -53,7 +55,10 @@ class ReferralView(BaseModel):
     accepted_at: datetime | None
     declined_at: datetime | None
     completed_at: datetime | None
-    escalated_at: datetime | None = Field(description="When it went to the joint meeting office")
+    escalated_at: datetime | None = Field(
+        description="When it went to the joint meeting office: declined beyond the lead, or a deadline of it "
+        "still open at twice its target"
+    )
     escalation_reason: str | None
 
 

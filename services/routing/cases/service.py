@@ -19,8 +19,8 @@ from services.routing.cases.decisions import new_referrals, union_facts
 from services.routing.cases.facts import case_facts, case_priority, set_facts
 from services.routing.cases.models import CaseStatus, RoutingCase, RoutingCaseReport, RoutingPriorityChange
 from services.routing.cases.priority import raise_case_priority
-from services.routing.cases.referrals import create_referral, plan_origin
-from services.routing.triage import PlannedReferral, RoutingRules, TriageFacts, raise_priority, triage
+from services.routing.cases.referrals import refer_planned
+from services.routing.triage import RoutingRules, TriageFacts, raise_priority, triage
 
 log = logging.getLogger(__name__)
 # Status only moves forward: open -> under_monitoring -> closed.
@@ -127,7 +127,9 @@ async def _open_case(
         opened_at=now,
     )
     await store.emit_and_record(uow=uow, case_id=case.case_id, event=opened)
-    await _refer(uow=uow, case=case, planned=decision.referrals, reason="triage", rule_version=rules.version)
+    await refer_planned(
+        uow=uow, case=case, planned=decision.referrals, reason="triage", rule_version=rules.version
+    )
     log.info("case opened", extra={"case_id": case.case_id, "report_id": event.report_id})
 
 
@@ -149,23 +151,5 @@ async def _join_case(
         await raise_case_priority(uow=uow, case=case, raised=raised, cause="new_report", event_id=envelope.id)
     existing = await store.referral_keys(session=uow.session, case_id=case.case_id)
     fresh = new_referrals(triage(facts, rules).referrals, existing)
-    await _refer(uow=uow, case=case, planned=fresh, reason="new_report", rule_version=rules.version)
+    await refer_planned(uow=uow, case=case, planned=fresh, reason="new_report", rule_version=rules.version)
     log.info("report joined case", extra={"case_id": case.case_id, "report_id": event.report_id})
-
-
-async def _refer(
-    *, uow: UnitOfWork, case: RoutingCase, planned: list[PlannedReferral], reason: str, rule_version: str
-) -> None:
-    for referral in planned:
-        agency = referral.agency.value
-        await create_referral(
-            uow=uow,
-            case=case,
-            agency=agency,
-            task=referral.task,
-            role=referral.role,
-            emergency=referral.emergency,
-            reason=reason,
-            origin_key=plan_origin(case.case_id, agency, referral.task, referral.role),
-            rule_version=rule_version,
-        )

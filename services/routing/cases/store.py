@@ -21,8 +21,6 @@ from services.routing.cases.models import (
 )
 from services.routing.cases.timeline import summarize
 
-REFERRAL_IDS = uuid.UUID("6d1f3a52-9b0e-4c55-8f39-52d1c0a7e4b1")
-
 
 class UnknownCase(LookupError):
     """An event or request names a case routing has never opened."""
@@ -67,9 +65,10 @@ async def append_timeline(*, session: AsyncSession, case_id: str, envelope: Clou
     )
 
 
-def referral_id_for(origin_key: str) -> str:
-    """The same origin always gives the same referral id, so a replay cannot mint a second one."""
-    return str(uuid.uuid5(REFERRAL_IDS, origin_key))
+def new_referral_id() -> str:
+    """A random id a caller cannot compute from the case id; `origin_key` (unique) stops a replay
+    from minting a second referral, whatever id it draws."""
+    return str(uuid.uuid4())
 
 
 async def insert_referral(*, session: AsyncSession, values: dict[str, Any]) -> str | None:

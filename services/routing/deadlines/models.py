@@ -29,6 +29,10 @@ class SlaClockRow(SQLModel, table=True):
     started_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
     due_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
     stopped_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+    # When an escalation of this clock reached the joint meeting office (联席会议办公室).
+    escalated_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+    # The due time counts Monday-Friday over a year the working-day calendar has no file for yet.
+    due_provisional: bool = False
     next_fire_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
     fired: list[str] = Field(default_factory=list, sa_column=Column(ARRAY(Text), nullable=False))
     clock_state: dict[str, Any] = Field(sa_column=Column(JSONB, nullable=False))
@@ -42,6 +46,7 @@ class SlaClockRow(SQLModel, table=True):
         """Store a clock's new state and the columns derived from it."""
         self.state = clock.state.value
         self.due_at = clock.due_at
+        self.due_provisional = clock.due_provisional
         self.stopped_at = clock.stopped_at
         self.clock_state = CLOCK_ADAPTER.dump_python(clock, mode="json")
         # A settled clock keeps only the breach or escalation it may still owe; warnings are moot.

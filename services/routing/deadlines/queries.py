@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import statistics
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel
-from sqlalchemy import Select, and_, select
+from pydantic import BaseModel, Field
+from sqlalchemy import Select, and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -16,6 +15,9 @@ from backbone.auth.policy import EVERYTHING, Visibility, district_filter
 from backbone.clock import utcnow
 from services.routing.cases.models import RoutingCase
 from services.routing.deadlines.models import SlaClockRow
+
+OPEN_STATES = ("running", "paused", "breached")
+STOPPED_BY_AGENCY = ("met", "met_late")
 
 
 class ClockFilterState(StrEnum):
@@ -39,8 +41,13 @@ class ClockView(BaseModel):
     priority: str | None
     started_at: datetime
     due_at: datetime | None
+    due_provisional: bool = Field(
+        description="The due time counts Monday-Friday over a year the holiday calendar has no file for; "
+        "it is recomputed when that year's file is loaded"
+    )
     stopped_at: datetime | None
     late_by_seconds: float
+    escalated_at: datetime | None = Field(description="When it reached the joint meeting office")
     policy_version: str
     alerts_fired: list[str]
     pauses: list[dict]
@@ -53,9 +60,10 @@ class AgencyCompliance(BaseModel):
     met_on_time: int
     met_late: int
     breached_open: int
+    cancelled: int = Field(description="Ended without a response: the case closed or the referral went on")
     on_time_rate: float | None
-    median_seconds_to_stop: float | None
-    p90_seconds_to_stop: float | None
+    median_seconds_to_stop: float | None = Field(description="Over clocks met on time or late only")
+    p90_seconds_to_stop: float | None = Field(description="Over clocks met on time or late only")
 
 
 def clock_view(row: SlaClockRow, *, now: datetime) -> ClockView:
@@ -72,8 +80,10 @@ def clock_view(row: SlaClockRow, *, now: datetime) -> ClockView:
         priority=clock.priority,
         started_at=row.started_at,
         due_at=row.due_at,
+        due_provisional=row.due_provisional,
         stopped_at=row.stopped_at,
         late_by_seconds=clock.lateness(now).total_seconds(),
+        escalated_at=row.escalated_at,
         policy_version=row.policy_version,
         alerts_fired=list(row.fired),
         pauses=[
@@ -138,41 +148,45 @@ async def compliance(
     since: datetime | None = None,
     visibility: Visibility = EVERYTHING,
 ) -> list[AgencyCompliance]:
-    """Per agency: met on time, late, breached and still open, and how long stopping took."""
-    statement = select(SlaClockRow.agency, SlaClockRow.state, SlaClockRow.started_at, SlaClockRow.stopped_at)
+    """Per agency: met on time, late, breached, cancelled and still open, and how long stopping took."""
+    stopped = col(SlaClockRow.state).in_(STOPPED_BY_AGENCY)
+    seconds = func.extract("epoch", SlaClockRow.stopped_at - SlaClockRow.started_at)
+    counted = {
+        state: func.count().filter(SlaClockRow.state == state)
+        for state in ("met", "met_late", "breached", "cancelled")
+    }
+    statement = select(
+        SlaClockRow.agency,
+        func.count().label("clocks"),
+        func.count().filter(col(SlaClockRow.state).in_(OPEN_STATES)).label("open"),
+        *(count.label(state) for state, count in counted.items()),
+        # A cancelled clock ended because its case closed or its referral went elsewhere: not a response,
+        # so only clocks the agency itself stopped count towards the time to stop.
+        func.percentile_cont(0.5).within_group(seconds).filter(stopped).label("median"),
+        func.percentile_cont(0.9).within_group(seconds).filter(stopped).label("p90"),
+    ).group_by(SlaClockRow.agency)
     statement = statement.where(_visible(visibility))
     if agency:
         statement = statement.where(SlaClockRow.agency == agency)
     if since:
         statement = statement.where(col(SlaClockRow.started_at) >= since)
-    by_agency: dict[str, list] = {}
-    for row in (await session.execute(statement)).all():
-        by_agency.setdefault(row.agency, []).append(row)
-    return [_figures(name, rows) for name, rows in sorted(by_agency.items())]
+    rows = (await session.execute(statement.order_by(SlaClockRow.agency))).all()
+    return [
+        AgencyCompliance(
+            agency=row.agency,
+            clocks=row.clocks,
+            open=row.open,
+            met_on_time=row.met,
+            met_late=row.met_late,
+            breached_open=row.breached,
+            cancelled=row.cancelled,
+            on_time_rate=row.met / (row.met + row.met_late) if row.met + row.met_late else None,
+            median_seconds_to_stop=_seconds(row.median),
+            p90_seconds_to_stop=_seconds(row.p90),
+        )
+        for row in rows
+    ]
 
 
-def _figures(agency: str, rows: list) -> AgencyCompliance:
-    durations = sorted(
-        (r.stopped_at - r.started_at).total_seconds() for r in rows if r.stopped_at is not None
-    )
-    met = sum(r.state == "met" for r in rows)
-    late = sum(r.state == "met_late" for r in rows)
-    return AgencyCompliance(
-        agency=agency,
-        clocks=len(rows),
-        open=sum(r.state in ("running", "paused", "breached") for r in rows),
-        met_on_time=met,
-        met_late=late,
-        breached_open=sum(r.state == "breached" for r in rows),
-        on_time_rate=met / (met + late) if met + late else None,
-        median_seconds_to_stop=statistics.median(durations) if durations else None,
-        p90_seconds_to_stop=_percentile(durations, 0.9),
-    )
-
-
-def _percentile(values: list[float], fraction: float) -> float | None:
-    if not values:
-        return None
-    if len(values) == 1:
-        return values[0]
-    return statistics.quantiles(values, n=100, method="inclusive")[round(fraction * 100) - 1]
+def _seconds(value: Any) -> float | None:
+    return None if value is None else float(value)

@@ -11,11 +11,17 @@ from sqlmodel import col
 from backbone.clock import utcnow
 from backbone.db import insert_ignoring_conflict
 from backbone.sla.clock import OPEN_STATES, Checkpoint, Clock
-from backbone.sla.stamping import active_policy
+from backbone.sla.stamping import active_policy, clocks_cancelled, payload_occurred_at
 from backbone.uow import UnitOfWork
 from contracts.envelope import CloudEvent, SlaClockRef
 from contracts.events.civil_affairs import CaseClosed
-from contracts.events.routing import CasePriorityRaised, SlaBreached, SlaEscalated, SlaWarning
+from contracts.events.routing import (
+    JOINT_MEETING_OFFICE,
+    CasePriorityRaised,
+    SlaBreached,
+    SlaEscalated,
+    SlaWarning,
+)
 from services.routing.cases.store import emit_and_record
 from services.routing.deadlines.models import SlaClockRow
 
@@ -35,6 +41,11 @@ async def observe_envelope(envelope: CloudEvent, uow: UnitOfWork) -> None:
             await stop_clock(uow=uow, stamp=stamp)
         else:
             await start_clock(uow=uow, stamp=stamp, case_id=envelope.subject, payload=envelope.data)
+    policy = active_policy(uow.sla_policy_path)
+    for spec, subject in clocks_cancelled(envelope.type, envelope.data, policy=policy):
+        await cancel_clock(
+            uow=uow, clock=spec.name, subject_id=subject, at=payload_occurred_at(envelope.data) or utcnow()
+        )
     if envelope.type.startswith("civil_affairs.case_closed."):
         closed = CaseClosed.model_validate(envelope.data)
         await cancel_case_clocks(uow=uow, case_id=closed.case_id, at=closed.closed_at)
@@ -92,10 +103,20 @@ async def stop_clock(*, uow: UnitOfWork, stamp: SlaClockRef) -> SlaClockRow | No
     if row is None:
         return None
     clock = row.domain()
-    # An agency system may report a time before our last record of the clock; never rewrite history.
-    clock.stop(max(stamp.stopped_at or utcnow(), clock.last_change))
+    # An agency system may report a time before our last record of the clock; never rewrite history,
+    # but a breach the timer recorded while this stop was in flight does not make an on-time stop late.
+    clock.stop(max(stamp.stopped_at or utcnow(), clock.last_change_but_breach))
     row.hold(clock, now=utcnow())
     return row
+
+
+async def cancel_clock(*, uow: UnitOfWork, clock: str, subject_id: str, at: datetime) -> bool:
+    """End one open clock whose obligation no longer applies (its referral was declined or completed)."""
+    row = await open_clock(uow=uow, clock=clock, subject_id=subject_id)
+    if row is None:
+        return False
+    _cancel(row, at)
+    return True
 
 
 async def regrade_case(*, uow: UnitOfWork, case_id: str, priority: str, at: datetime) -> int:
@@ -135,11 +156,37 @@ async def cancel_case_clocks(*, uow: UnitOfWork, case_id: str, at: datetime) -> 
     ).scalars()
     cancelled = 0
     for row in rows:
-        clock = row.domain()
-        clock.cancel(max(at, clock.last_change))
-        row.hold(clock, now=utcnow())
+        _cancel(row, at)
         cancelled += 1
     return cancelled
+
+
+def _cancel(row: SlaClockRow, at: datetime) -> None:
+    clock = row.domain()
+    clock.cancel(max(at, clock.last_change))
+    row.hold(clock, now=utcnow())
+
+
+async def recompute_provisional(*, uow: UnitOfWork) -> int:
+    """Recompute the due times of open clocks marked provisional, with the calendar now in force."""
+    rows = (
+        await uow.session.execute(
+            select(SlaClockRow)
+            .where(col(SlaClockRow.due_provisional), col(SlaClockRow.state).in_(OPEN))
+            .with_for_update(skip_locked=True)
+        )
+    ).scalars()
+    recomputed = 0
+    for row in rows:
+        row.hold(row.domain(), now=utcnow())
+        recomputed += 1
+    return recomputed
+
+
+async def count_provisional(*, uow: UnitOfWork) -> int:
+    """How many open clocks have a provisional due time."""
+    statement = select(func.count()).where(col(SlaClockRow.due_provisional), col(SlaClockRow.state).in_(OPEN))
+    return await uow.session.scalar(statement) or 0
 
 
 async def pause_clock(*, uow: UnitOfWork, clock_id: str, reason: str) -> SlaClockRow:
@@ -185,6 +232,9 @@ async def fire_due_checkpoints(*, uow: UnitOfWork, now: datetime, limit: int = 5
                 clock.record_breach(max(checkpoint.fire_at, clock.last_change))
             if not _folded_into_breach(checkpoint, clock):
                 await _emit_alert(uow, clock, checkpoint, now, supervisor=_supervisor(clock))
+            if checkpoint.notify == JOINT_MEETING_OFFICE and row.escalated_at is None:
+                # The case view shows it on the clock's referral; the referral row is left unlocked.
+                row.escalated_at = now
             row.fired = [*row.fired, checkpoint.kind]
             row.warned = row.warned or checkpoint.is_warning
         row.hold(clock, now=now)

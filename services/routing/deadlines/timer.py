@@ -3,21 +3,42 @@
 from __future__ import annotations
 
 import asyncio
+import time
 
 from backbone.clock import utcnow
 from backbone.service import ServiceRuntime
+from backbone.sla import holidays
 from backbone.telemetry import tracer
-from services.routing.deadlines.service import fire_due_checkpoints, next_fire_time
+from services.routing.deadlines.service import fire_due_checkpoints, next_fire_time, recompute_provisional
 
 BATCH = 500
 # The longest the loop sleeps: a clock started while it sleeps is noticed within this time.
 MAX_SLEEP_SECONDS = 0.5
+# How often the loop looks for a new or changed holiday calendar file.
+CALENDAR_CHECK_SECONDS = 60.0
+
+
+async def refresh_calendar(runtime: ServiceRuntime, *, reload: bool = True, force: bool = False) -> int:
+    """Load calendar files added since the last look (all of them when forced) and recompute the clocks
+    whose due times waited on them; without `reload`, only recompute (the files were just loaded)."""
+    if reload and not await asyncio.to_thread(holidays.refresh, force=force):
+        return 0
+    async with runtime.unit_of_work() as uow:
+        recomputed = await recompute_provisional(uow=uow)
+        await uow.commit()
+    return recomputed
 
 
 async def run_deadline_timer(runtime: ServiceRuntime) -> None:
     """Fire what is due, then sleep until the next checkpoint (at most MAX_SLEEP_SECONDS)."""
     spans = tracer(runtime.name)
+    # The system loaded the calendar files at start: a year's file may have come while routing was down.
+    await refresh_calendar(runtime, reload=False)
+    calendar_checked = time.monotonic()
     while True:
+        if time.monotonic() - calendar_checked > CALENDAR_CHECK_SECONDS:
+            await refresh_calendar(runtime)
+            calendar_checked = time.monotonic()
         async with runtime.unit_of_work() as uow:
             upcoming = await next_fire_time(uow=uow)
         now = utcnow()

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from pydantic import AwareDatetime, BaseModel, Field
 
 from backbone.auth.guard import visibility
 from backbone.auth.policy import EVERYTHING, Visibility
 from backbone.clock import utcnow
-from backbone.service import get_uow
+from backbone.service import get_runtime, get_uow
 from backbone.sla.clock import ClockError
+from backbone.sla.holidays import CalendarDataError, calendar_status
 from backbone.uow import UnitOfWork
 from contracts.events.common import Agency
 from services.routing.deadlines import service
@@ -23,6 +25,7 @@ from services.routing.deadlines.queries import (
     compliance,
     list_clocks,
 )
+from services.routing.deadlines.timer import refresh_calendar
 
 router = APIRouter(prefix="/v1/sla", tags=["deadlines"])
 
@@ -68,6 +71,32 @@ async def get_compliance(
     """Per-agency figures for supervision: on time, late, breached, median and p90 time to stop."""
     async with uow:
         return await compliance(session=uow.session, agency=agency, since=since, visibility=seen)
+
+
+class CalendarView(BaseModel):
+    years: list[int] = Field(description="Years with a holiday calendar file (cn-<year>.json)")
+    covered_until: date | None = Field(description="The last day covered without a gap from today")
+    days_left: int | None
+    warning: str | None = Field(description="Set 60 days before the calendar runs out, and once it has")
+    provisional_clocks: int = Field(description="Open clocks whose due time waits on a missing year")
+
+
+@router.get("/calendar", response_model=CalendarView)
+async def get_calendar(uow: Annotated[UnitOfWork, Depends(get_uow)]) -> CalendarView:
+    """The working-day calendar in force: which years it covers and when it runs out."""
+    async with uow:
+        provisional = await service.count_provisional(uow=uow)
+    return CalendarView(**calendar_status(), provisional_clocks=provisional)
+
+
+@router.post("/calendar/reload", response_model=CalendarView)
+async def reload_calendar(request: Request, uow: Annotated[UnitOfWork, Depends(get_uow)]) -> CalendarView:
+    """Load the calendar directory again (a year's file was added) and recompute provisional due times."""
+    try:
+        await refresh_calendar(get_runtime(request), force=True)
+    except CalendarDataError as error:
+        raise HTTPException(422, str(error)) from None
+    return await get_calendar(uow)
 
 
 @router.post("/clocks/{clock_id}/pause", response_model=ClockView)

@@ -14,6 +14,8 @@ from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
 
+from services.routing.triage.findings import FindingRule
+
 DEFAULT_RULES_PATH = Path(__file__).resolve().parents[3] / "contracts" / "policies" / "routing.v1.json"
 EMERGENCY_TASK = "emergency_response"
 MEDICAL_TASK = "medical_protection"
@@ -167,6 +169,7 @@ class RoutingRules(_RulesPart):
     tasks: dict[str, TaskDefinition]
     baseline_tasks: tuple[BaselineTask, ...]
     category_tasks: dict[str, TaskChoice]
+    finding_tasks: tuple[FindingRule, ...] = ()
     priority_rules: tuple[PriorityRule, ...] = Field(min_length=1)
 
     @classmethod
@@ -201,6 +204,7 @@ class RoutingRules(_RulesPart):
                 problems.append(f"{where} names undefined task {task!r}")
             elif task == EMERGENCY_TASK:
                 problems.append(f"{where} names {task!r}, which only priority P1 plans")
+        problems += [p for rule in self.finding_tasks for p in rule.problems(self.tasks)]
         repeated = sorted(
             i for i, count in Counter(rule.id for rule in self.priority_rules).items() if count > 1
         )

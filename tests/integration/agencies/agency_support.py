@@ -12,6 +12,7 @@ from sqlalchemy import text
 
 from backbone.clock import utcnow
 from backbone.messaging.transport import OutgoingMessage
+from backbone.sla.stamping import active_policy, sla_stamps
 from backbone.system import System
 from contracts.envelope import CloudEvent, Event
 from contracts.events.routing import ReferralCreated
@@ -56,12 +57,18 @@ class RunningAgency:
     system: System
     client: httpx.AsyncClient
 
-    async def feed(self, *events: Event) -> None:
-        """Publish routing's events on `routing.events`, keyed by case like routing's relay does."""
+    async def feed(self, *events: Event, stamped: bool = False) -> None:
+        """Publish routing's events on `routing.events`, keyed by case like routing's relay does;
+        `stamped` adds the deadlines the policy says they start or stop, as routing's outbox would."""
         messages = []
         for event in events:
+            stamps = sla_stamps(event, policy=active_policy(), default_at=utcnow()) if stamped else []
             envelope = CloudEvent(
-                source="/routing", type=event.TYPE, subject=event.case_id, data=event.model_dump(mode="json")
+                source="/routing",
+                type=event.TYPE,
+                subject=event.case_id,
+                sla=stamps,
+                data=event.model_dump(mode="json"),
             )
             key, headers, value = envelope.to_kafka()
             messages.append(OutgoingMessage(topic="routing.events", key=key, headers=headers, value=value))

@@ -7,7 +7,9 @@ from tests.integration.agencies.agency_support import RunningAgency, error_field
 
 
 async def test_admission_findings_assessment_discharge(health: RunningAgency) -> None:
-    referral = referral_created("health", task="medical_protection", priority="P2")
+    referral = referral_created(
+        "health", task="medical_protection", priority="P2", created_at=utcnow() - timedelta(hours=1)
+    )
     await health.accepted(referral)
     rid = referral.referral_id
 

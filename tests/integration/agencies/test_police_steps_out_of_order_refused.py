@@ -7,7 +7,9 @@ from tests.integration.agencies.agency_support import RunningAgency, error_field
 
 
 async def test_arrive_and_resolve_before_their_turn_are_refused(police: RunningAgency) -> None:
-    referral = referral_created("police", task="judicial_protection", priority="P2")
+    referral = referral_created(
+        "police", task="judicial_protection", priority="P2", created_at=utcnow() - timedelta(hours=1)
+    )
     await police.accepted(referral)
     rid = referral.referral_id
     resolution = {"outcome": "child_safe_where_found", "injury_found": False}

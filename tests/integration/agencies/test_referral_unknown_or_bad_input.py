@@ -28,8 +28,8 @@ async def test_bad_bodies_and_queries_name_the_field(police: RunningAgency) -> N
     assert error_fields(await police.post(f"referrals/{rid}/decline", {})) == ["reason"]
     assert error_fields(await police.post(f"referrals/{rid}/decline", {"reason": "   "})) == ["reason"]
     assert error_fields(await police.post(f"referrals/{rid}/decline", {"reason": "x" * 501})) == ["reason"]
-    # An officer is a staff id, never a person's name.
-    assert error_fields(await police.post(f"referrals/{rid}/accept", {"officer": "王警官"})) == ["officer"]
+    # An officer is a staff id or a name in any script, but never carries control characters.
+    assert error_fields(await police.post(f"referrals/{rid}/accept", {"officer": "王\t警官"})) == ["officer"]
     assert error_fields(await police.post(f"referrals/{rid}/accept", {"oficer": "o-1"})) == ["oficer"]
 
     assert (await police.referral(rid))["status"] == "pending"

@@ -58,6 +58,7 @@ async def dying_relay_system(
         create_transport(
             request.param,
             kafka_bootstrap_servers=kafka_bootstrap_servers,
+            kafka_security=settings.kafka_security_options(),
             database_url=fresh_database_url,
             namespace=kafka_namespace,
         )

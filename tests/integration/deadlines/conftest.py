@@ -17,6 +17,7 @@ from tests.support.system import serving, test_identity
 # Intake and the police only emit here (as their systems would): routing's real service applies it all.
 intake = ServiceDefinition(name="intake", title="intake emitter")
 police = ServiceDefinition(name="police", title="police emitter")
+civil_affairs = ServiceDefinition(name="civil_affairs", title="civil affairs emitter")
 
 
 def deadline_settings(database_url: str, bootstrap: str, namespace: str, data_dir: Path) -> Settings:
@@ -35,7 +36,7 @@ async def deadlines_system(
 ) -> AsyncIterator[tuple[System, httpx.AsyncClient]]:
     system = System(
         deadline_settings(fresh_database_url, kafka_bootstrap_servers, kafka_namespace, tmp_path),
-        [routing, intake, police],
+        [routing, intake, police, civil_affairs],
     )
     await system.start()
     async with serving(system) as client:

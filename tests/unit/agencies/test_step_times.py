@@ -50,3 +50,24 @@ def test_time_before_the_previous_step_is_invalid() -> None:
 def test_default_never_precedes_a_previous_step_reported_within_the_skew() -> None:
     ahead = NOW + timedelta(minutes=1)
     assert happened_at(None, field="arrived_at", not_before=ahead, previous_step="dispatch") == ahead
+
+
+def test_time_before_the_referral_needs_a_late_entry() -> None:
+    made = NOW - timedelta(hours=1)
+    a_day_before = made - timedelta(days=1)
+    with pytest.raises(InvalidInput, match="before the referral was made") as error:
+        happened_at(a_day_before, field="dispatched_at", referral_made_at=made)
+    assert error.value.field == "dispatched_at"
+    assert happened_at(made - CLOCK_SKEW, field="dispatched_at", referral_made_at=made) == made - CLOCK_SKEW
+    late = happened_at(
+        a_day_before, field="dispatched_at", referral_made_at=made, late_entry_reason="paper log"
+    )
+    assert late == a_day_before
+
+
+def test_a_late_entry_needs_a_reason_and_never_allows_the_future() -> None:
+    with pytest.raises(InvalidInput) as error:
+        happened_at(NOW, field="dispatched_at", late_entry_reason="  ")
+    assert error.value.field == "late_entry_reason"
+    with pytest.raises(InvalidInput, match="future"):
+        happened_at(NOW + timedelta(hours=1), field="dispatched_at", late_entry_reason="typed later")

@@ -141,3 +141,11 @@ def test_timestamps_must_be_aware() -> None:
 def test_domain_errors_share_a_base() -> None:
     assert issubclass(IllegalClockTransition, ClockError)
     assert issubclass(ClockTimeError, ClockError) and issubclass(ClockTimeError, ValueError)
+
+
+def test_a_stop_reported_before_a_breach_recorded_meanwhile_is_on_time() -> None:
+    # The dispatch happened on time but its event arrived after the timer had recorded the breach.
+    clock = breached(admission())
+    clock.stop(sh(10, 50))
+    assert (clock.state, clock.stopped_at, clock.breached_at) == (ClockState.MET, sh(10, 50), sh(11))
+    assert clock.lateness(sh(12)).total_seconds() == 0
