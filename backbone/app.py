@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
@@ -24,6 +25,11 @@ from backbone.settings import get_settings
 from backbone.sla.holidays import calendar_status
 from backbone.system import System
 from backbone.telemetry import provider_for
+from backbone.web.bodies import BodyGuard
+from backbone.web.failures import install_error_handlers
+from backbone.web.openapi import access_statuses, declare_runtime_statuses, runtime_statuses
+from backbone.web.params import refuse_nul_parameters
+from backbone.web.readiness import readiness
 
 DOCS_ASSETS = "/docs-assets"
 # Requests that are no operation of the service (probes, scrapes, the docs and their assets): neither
@@ -100,16 +106,27 @@ def create_app(system: System | None = None, *, manage_lifespan: bool = True) ->
             openapi_url="/openapi.json",
             static_url=DOCS_ASSETS,
             telemetry=_telemetry(definition.name),
-            dependencies=[Depends(authorize)],
+            # NUL characters are refused before the guard looks anything up by the path's ids.
+            dependencies=[Depends(refuse_nul_parameters), Depends(authorize)],
         )
         service_app.state.system = system
         service_app.state.service_name = definition.name
+        # Hostile input is refused here, once for every service, before any view (or the guard) sees it.
+        install_error_handlers(service_app)
+        service_app.add_middleware(BodyGuard, max_body_bytes=system.settings.http_max_body_bytes)
         service_app.add_middleware(RequestMetrics, service=definition.name, exclude=_untraced)
         for router in (*definition.routers, audit_router):
             service_app.include_router(router)
-        _add_probes(service_app)
+        _add_probes(service_app, service=definition.name)
         _add_service_metrics(service_app)
         _require_rules(service_app, definition.name, policy)
+        declare_runtime_statuses(
+            service_app,
+            [
+                *runtime_statuses(system.settings.http_max_body_bytes),
+                *access_statuses(partial(_rule, policy, definition.name)),
+            ],
+        )
         root.mount(f"/{definition.name}", service_app)
     if not system.settings.auth_issuer:
         root.mount("/issuer", _BuiltinIssuerApp(system))
@@ -128,11 +145,12 @@ def _require_rules(app: FastAPI, service: str, policy, only: tuple[str, ...] | N
     for route in app.routes:
         if isinstance(route, APIRoute) and (only is None or route.path in only):
             for method in route.methods:
-                if (
-                    policy.rule(service, method, route.path) is None
-                    and policy.rule(EVERY_SERVICE, method, route.path) is None
-                ):
+                if _rule(policy, service, method, route.path) is None:
                     raise RuntimeError(f"the access policy has no rule for {service} {method} {route.path}")
+
+
+def _rule(policy, service: str, method: str, path: str):
+    return policy.rule(service, method, path) or policy.rule(EVERY_SERVICE, method, path)
 
 
 class _BuiltinIssuerApp:
@@ -153,21 +171,18 @@ class _BuiltinIssuerApp:
         await self._app(scope, receive, send)
 
 
-def _add_probes(app: FastAPI) -> None:
+def _add_probes(app: FastAPI, *, service: str | None = None) -> None:
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
     @app.get("/readyz", include_in_schema=False)
     async def readyz(request: Request) -> JSONResponse:
-        checks = await request.app.state.system.ready()
-        ready = bool(checks) and all(state == "ok" for state in checks.values())
+        databases, broker = await request.app.state.system.ready(service)
+        status_code, body = readiness(databases=databases, broker=broker)
         # Reported, not a check: a calendar running out needs a file from the city, not a restart.
-        detail = {"calendar": calendar_status()}
-        return JSONResponse(
-            {"status": "ready" if ready else "not ready", "checks": checks, "detail": detail},
-            200 if ready else 503,
-        )
+        body["detail"] = {"calendar": calendar_status()}
+        return JSONResponse(body, status_code)
 
 
 def create_service_app(name: str) -> FastAPI:

@@ -11,6 +11,8 @@ import sys
 from opentelemetry import trace
 from pythonjsonlogger.json import JsonFormatter
 
+from backbone.messaging.outage import KafkaLogFilter
+
 
 class _TraceContextFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
@@ -57,6 +59,8 @@ def configure_logging(level: str = "INFO") -> None:
     handler = logging.StreamHandler(sys.stdout)
     handler.addFilter(_TraceContextFilter())
     handler.addFilter(_RedactDatabaseErrors())
+    # A broker outage is two lines (gone, back after N s), not thousands of aiokafka errors.
+    handler.addFilter(KafkaLogFilter())
     handler.setFormatter(
         JsonFormatter(
             "%(asctime)s %(levelname)s %(name)s %(message)s %(trace_id)s %(span_id)s",

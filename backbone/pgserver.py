@@ -124,9 +124,7 @@ class EmbeddedPostgres:
         self._lock = descriptor
 
     def _run_as_server(self, args: list[str]) -> subprocess.CompletedProcess:
-        return subprocess.run(
-            args, capture_output=True, text=True, check=False, **self._as_server
-        )
+        return subprocess.run(args, capture_output=True, text=True, check=False, **self._as_server)
 
     @property
     def _as_server(self) -> dict:
@@ -159,8 +157,17 @@ class EmbeddedPostgres:
             return
         log.info("initialising the embedded PostgreSQL cluster")
         done = self._run_as_server(
-            [str(self.bin / "initdb"), "-D", str(self.pgdata), "-U", SUPERUSER, "--encoding=UTF8",
-             "--locale=C.UTF-8", "--auth-local=peer", "--auth-host=scram-sha-256"]
+            [
+                str(self.bin / "initdb"),
+                "-D",
+                str(self.pgdata),
+                "-U",
+                SUPERUSER,
+                "--encoding=UTF8",
+                "--locale=C.UTF-8",
+                "--auth-local=peer",
+                "--auth-host=scram-sha-256",
+            ]
         )
         if done.returncode != 0:
             raise RuntimeError(f"initdb failed: {done.stderr[-2000:]}")

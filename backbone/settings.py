@@ -78,6 +78,7 @@ class Settings(BaseSettings):
         default=86400, validation_alias="EMBEDDED_LOG_RETENTION_SECONDS"
     )
     db_pool_size: int = Field(default=5, validation_alias="DB_POOL_SIZE")
+    http_max_body_bytes: int = Field(default=1_048_576, validation_alias="HTTP_MAX_BODY_BYTES", ge=1)
     auth_issuer: str | None = Field(default=None, validation_alias="AUTH_ISSUER")
     auth_audience: str = Field(default="child-protection-backbone", validation_alias="AUTH_AUDIENCE")
     auth_max_token_lifetime_seconds: int = Field(

@@ -165,13 +165,12 @@ class System:
             await append_audit(session, audit_record(access, service=service, purpose=purpose))
             await session.commit()
 
-    async def ready(self) -> dict[str, str]:
-        """Each dependency's state: `ok` or why not."""
-        checks: dict[str, str] = {}
-        for name, runtime in self.runtimes.items():
-            checks[f"{name}.database"] = await _check(ping(runtime.engine))
-        checks["broker"] = await _check(self.transport.ping()) if self.transport else "not started"
-        return checks
+    async def ready(self, service: str | None = None) -> tuple[dict[str, str], str]:
+        """Each database's state (all services', or one's) and the broker's: `ok` or why not."""
+        runtimes = {n: r for n, r in self.runtimes.items() if service is None or n == service}
+        databases = {name: await _check(ping(runtime.engine)) for name, runtime in runtimes.items()}
+        broker = await _check(self.transport.ping()) if self.transport else "not started"
+        return databases, broker
 
     async def stop(self) -> None:
         """Cancel every loop, then close the transport and the databases."""

@@ -48,6 +48,12 @@ SMOKE = [
     "2",
     "--warmup-reports",
     "0",
+    "--auth-cost-rate",
+    "10",
+    "--auth-cost-seconds",
+    "2",
+    "--auth-cost-warmup",
+    "4",
 ]
 
 
@@ -85,6 +91,12 @@ def parse(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--clock-window", type=float, default=20.0, help="seconds over which they fall due")
     p.add_argument("--distributed-port", type=int, default=8001, help="intake's port; the others follow")
     p.add_argument("--embedded-port", type=int, default=8000)
+    p.add_argument("--issuer-port", type=int, default=None, help="the issuer's (default: intake's - 1)")
+    p.add_argument("--auth-cost-rate", type=float, default=5.0, help="reports/s of the token-cost step")
+    p.add_argument(
+        "--auth-cost-seconds", type=float, default=10.0, help="its duration (0: skip; distributed only)"
+    )
+    p.add_argument("--auth-cost-warmup", type=int, default=10, help="reports warming the open intake")
     p.add_argument("--deadlines-port", type=int, default=8002, help="routing's port for the deadlines")
     p.add_argument("--log-level", default="INFO", help="LOG_LEVEL of the services")
     p.add_argument("--results-dir", type=Path, default=REPO_ROOT / "bench" / "results")
@@ -144,6 +156,10 @@ async def run(args: argparse.Namespace) -> dict:
             profile_rate=args.profile_rate,
             profile_seconds=args.profile_seconds,
             warmup_reports=args.warmup_reports,
+            issuer_port=args.issuer_port,
+            auth_cost_rate=args.auth_cost_rate,
+            auth_cost_seconds=args.auth_cost_seconds,
+            auth_cost_warmup=args.auth_cost_warmup,
         )
         result["system"] = {}
         for mode in ("distributed", "embedded"):

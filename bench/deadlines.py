@@ -119,6 +119,8 @@ async def _measure(
         "KAFKA_NAMESPACE": namespace,
         "LOG_LEVEL": opts.log_level,
         "KAFKA_TOPIC_PARTITIONS": str(PARTITIONS),
+        # Its built-in issuer (no request needs a token here) keeps its state with the logs.
+        "BACKBONE_DATA_DIR": str(logs),
     }
     args = [
         "-m",

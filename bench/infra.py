@@ -12,6 +12,7 @@ import asyncpg
 from aiokafka.admin import AIOKafkaAdminClient
 
 from backbone.db import asyncpg_url
+from backbone.db_access import drop_database_roles
 from backbone.settings import Settings
 
 log = logging.getLogger("bench")
@@ -89,13 +90,14 @@ class Infra:
         return with_database(self.database_url, name)
 
     async def drop_databases(self) -> None:
-        """Drop every database this run created."""
+        """Drop every database this run created, and the services' roles provisioned for it."""
         if not self.databases:
             return
         admin = await asyncpg.connect(plain_dsn(self.database_url))
         try:
             for name in self.databases:
                 await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                await drop_database_roles(admin, name)
         finally:
             await admin.close()
         self.databases.clear()

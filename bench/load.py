@@ -6,6 +6,8 @@ import asyncio
 import contextlib
 import time
 from collections import Counter
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import asyncpg
@@ -18,6 +20,19 @@ from bench.stats import latency_ms, slope
 POLL_INTERVAL = 0.02
 CURSOR_OVERLAP = timedelta(seconds=5)
 HEADERS = {"content-type": "application/json"}
+Authorization = Callable[[], Awaitable[dict[str, str]]]
+
+
+@dataclass(frozen=True)
+class Intake:
+    """Where reports are POSTed, and the Authorization header they carry (None: no token)."""
+
+    url: str
+    authorization: Authorization | None
+    label: str = "intake"
+
+    async def headers(self) -> dict[str, str]:
+        return {**HEADERS, **(await self.authorization())} if self.authorization else HEADERS
 
 
 class Retirer:
@@ -56,10 +71,13 @@ class Retirer:
 
 
 class Poller:
-    """One GET of pending police referrals every 20 ms; first-seen time per case_id."""
+    """One GET of pending police referrals every 20 ms, as the police dispatch system; first-seen time per
+    case_id."""
 
-    def __init__(self, client: httpx.AsyncClient, url: str, retirer: Retirer | None) -> None:
-        self.client, self.url, self.retirer = client, url, retirer
+    def __init__(
+        self, client: httpx.AsyncClient, url: str, authorization: Authorization, retirer: Retirer | None
+    ) -> None:
+        self.client, self.url, self.authorization, self.retirer = client, url, authorization, retirer
         self.seen: dict[str, float] = {}
         self.durations: list[float] = []
         self.max_rows = 0
@@ -80,7 +98,7 @@ class Poller:
             params = {"status": "pending", "limit": 1000}
             if self.cursor is not None:
                 params["received_after"] = self.cursor
-            response = await self.client.get(self.url, params=params)
+            response = await self.client.get(self.url, params=params, headers=await self.authorization())
             response.raise_for_status()
             rows = response.json()
         except (httpx.HTTPError, ValueError):
@@ -133,32 +151,36 @@ async def run_step(
     client: Senders,
     poll_client: httpx.AsyncClient,
     police_url: str,
+    police_authorization: Authorization,
     retirer: Retirer | None,
-    intake_url: str,
+    intakes: list[Intake],
     bodies: list[bytes],
     rate: float,
     drain_timeout: float,
 ) -> dict:
-    """Send `bodies` at `rate`/s by the clock (never waiting on answers), then wait for their referrals."""
+    """Send `bodies` at `rate`/s by the clock (never waiting on answers), then wait for their referrals.
+
+    Reports go to the `intakes` in turn; POST latencies are also given per intake's label."""
     accepted: dict[str, float] = {}
-    post_latencies: list[float] = []
+    post_latencies: dict[str, list[float]] = {intake.label: [] for intake in intakes}
     statuses: Counter[str] = Counter()
     backlog: list[tuple[float, int]] = []
-    poller = Poller(poll_client, police_url, retirer)
+    poller = Poller(poll_client, police_url, police_authorization, retirer)
     await poller.prime()
     cpu_before = psutil.Process().cpu_times()
     start = time.perf_counter() + 0.05
     issued = 0
 
     async def post(index: int, body: bytes, intended: float) -> None:
+        intake = intakes[index % len(intakes)]
         try:
-            response = await client[index].post(intake_url, content=body, headers=HEADERS)
+            response = await client[index].post(intake.url, content=body, headers=await intake.headers())
         except httpx.HTTPError as error:
             statuses[type(error).__name__] += 1
             return
         statuses[str(response.status_code)] += 1
         if response.status_code == 202:
-            post_latencies.append(time.perf_counter() - intended)
+            post_latencies[intake.label].append(time.perf_counter() - intended)
             accepted[response.json()["case_id"]] = intended
 
     poll_task = asyncio.create_task(poller.run(backlog, lambda: issued))
@@ -198,7 +220,12 @@ async def run_step(
         "sent": len(bodies),
         "accepted": len(accepted),
         "responses": dict(statuses),
-        "post_latency": latency_ms(post_latencies),
+        "post_latency": latency_ms([t for times in post_latencies.values() for t in times]),
+        **(
+            {"post_latency_by_intake": {label: latency_ms(t) for label, t in post_latencies.items()}}
+            if len(intakes) > 1
+            else {}
+        ),
         "latency_post_to_police": latency_ms(latencies),
         "unseen_after_drain": unseen,
         "achieved_per_s": round(achieved, 1),

@@ -150,6 +150,19 @@ def render(result: dict) -> str:
                 f"{'yes' if step['sustainable'] else 'no':>4}"
             )
         lines.append(f"  highest sustainable: {_fmt(mode['highest_sustainable_per_s'])} reports/s")
+        if cost := mode.get("authentication_cost"):
+            with_token, without = cost["with_token"], cost["without_token"]
+            lines.append(
+                f"  intake POST p50 with a token {_fmt(with_token['p50_ms'])} ms, without "
+                f"{_fmt(without['p50_ms'])} ms: authentication costs {_fmt(cost['p50_difference_ms'])} ms "
+                f"(p99 {_fmt(with_token['p99_ms'])} / {_fmt(without['p99_ms'])} ms; "
+                f"{with_token['count']} + {without['count']} reports at {_fmt(cost['rate_per_s'])}/s)"
+            )
+            verify = cost["token_verification"]
+            lines.append(
+                f"  of which verifying the token: p50 {_fmt(verify['p50_ms'])} ms, p99 "
+                f"{_fmt(verify['p99_ms'])} ms ({verify['count']} verifications in the load generator)"
+            )
         rss = ", ".join(f"{n} {f['rss_peak_mib']:.0f}" for n, f in mode["rss"].items())
         lines.append(f"  peak RSS MiB: {rss}")
     for d in result.get("deadlines") or []:

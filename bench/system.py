@@ -1,130 +1,26 @@
-"""The system under open-loop load, distributed (six uvicorn processes, Kafka) or embedded (one process)."""
+"""The system under open-loop load, distributed (six uvicorn processes and the issuer, Kafka) or embedded
+(one process), every request with a bearer token; in distributed mode also what authentication costs."""
 
 from __future__ import annotations
 
 import logging
 import math
-import socket
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
 
+from bench.auth import HOTLINE, POLICE
+from bench.auth_cost import measure_authentication_cost
 from bench.infra import Infra
-from bench.load import Retirer, Senders, run_step
-from bench.processes import RssSampler, ServiceProcess, spawn, stop, wait_ready
+from bench.launch import Running, SystemOptions, start_system
+from bench.load import Intake, Retirer, Senders, run_step
+from bench.processes import stop
 from bench.profiling import profile_processes
 from bench.reports import Bodies
-from contracts.catalogue import SERVICES
+
+__all__ = ["SystemOptions", "run_mode"]
 
 log = logging.getLogger("bench")
-
-
-@dataclass
-class SystemOptions:
-    rates: list[float]
-    step_seconds: float
-    search_seconds: float
-    search_steps: int
-    search_factor: float
-    drain_timeout: float
-    distributed_port: int
-    embedded_port: int
-    log_level: str
-    start_timeout: float
-    retire_seen: bool
-    profile_rate: float | None
-    profile_seconds: float
-    warmup_reports: int = 20
-    # Extra routing processes in distributed mode: one consumer group shares the partitions, and the
-    # relay and deadline timer are safe with replicas.
-    routing_replicas: int = 1
-
-
-@dataclass
-class Running:
-    processes: list[ServiceProcess]
-    database_url: str
-    intake_url: str
-    police_url: str
-    start_seconds: float
-    sampler: RssSampler = field(init=False)
-
-
-def _port_free(port: int) -> bool:
-    with socket.socket() as probe:
-        return probe.connect_ex(("127.0.0.1", port)) != 0
-
-
-async def _start(mode: str, infra: Infra, opts: SystemOptions, name: str, namespace: str, logs: Path):
-    database_url = await infra.create_database(name)
-    if mode == "distributed":
-        ports = {service: opts.distributed_port + i for i, service in enumerate(SERVICES)}
-        for replica in range(2, opts.routing_replicas + 1):
-            ports[f"routing-{replica}"] = opts.distributed_port + len(SERVICES) + replica - 2
-    else:
-        ports = {"backbone": opts.embedded_port}
-    taken = [p for p in ports.values() if not _port_free(p)]
-    if taken:
-        raise RuntimeError(f"ports {taken} are in use; choose others (--distributed-port/--embedded-port)")
-    # A fresh database per run, so a fresh key ring (created by intake on start) beside its logs.
-    common = {
-        "DATABASE_URL": database_url,
-        "LOG_LEVEL": opts.log_level,
-        "SEALING_KEY_FILE": str(logs / name / "sealing-keys.json"),
-    }
-    if mode == "distributed":
-        processes = [
-            spawn(
-                service,
-                [
-                    "-m",
-                    "uvicorn",
-                    f"services.{service.split('-')[0]}.main:app",
-                    "--host",
-                    "127.0.0.1",
-                    "--port",
-                    str(port),
-                    "--no-access-log",
-                ],
-                {
-                    **common,
-                    "BACKBONE_SERVICES": service.split("-")[0],
-                    "BACKBONE_TRANSPORT": "kafka",
-                    "KAFKA_BOOTSTRAP_SERVERS": infra.kafka,
-                    "KAFKA_NAMESPACE": namespace,
-                },
-                port=port,
-                ready_path=f"/{service.split('-')[0]}/readyz",
-                log_dir=logs / name,
-            )
-            for service, port in ports.items()
-        ]
-        intake, police = ports["intake"], ports["police"]
-    else:
-        port = ports["backbone"]
-        env = {**common, "BACKBONE_TRANSPORT": "embedded", "BACKBONE_PORT": str(port)}
-        processes = [
-            spawn(
-                "backbone", ["-m", "backbone.run"], env, port=port, ready_path="/readyz", log_dir=logs / name
-            )
-        ]
-        intake = police = port
-    try:
-        seconds = await wait_ready(processes, opts.start_timeout)
-    except BaseException:
-        stop(processes)
-        raise
-    running = Running(
-        processes,
-        database_url,
-        f"http://127.0.0.1:{intake}/intake/v1/reports",
-        f"http://127.0.0.1:{police}/police/v1/referrals",
-        round(seconds, 2),
-    )
-    running.sampler = RssSampler(processes)
-    running.sampler.start()
-    return running
 
 
 async def run_mode(mode: str, infra: Infra, opts: SystemOptions, *, tag: str, logs: Path) -> dict:
@@ -132,7 +28,7 @@ async def run_mode(mode: str, infra: Infra, opts: SystemOptions, *, tag: str, lo
     namespace = f"{tag}.{mode}."
     bodies = Bodies()
     generation = 0
-    running = await _start(mode, infra, opts, f"{tag}_{mode}_0", namespace, logs)
+    running = await start_system(mode, infra, opts, f"{tag}_{mode}_0", namespace, logs)
     start_seconds = [running.start_seconds]
     rss: dict[str, dict] = {}
     client = Senders(timeout=opts.drain_timeout + 30)
@@ -141,12 +37,14 @@ async def run_mode(mode: str, infra: Infra, opts: SystemOptions, *, tag: str, lo
 
     async def step(rate: float, seconds: float) -> dict:
         nonlocal running, generation, retirer
+        tokens = running.tokens
         result = await run_step(
             client=client,
             poll_client=poll_client,
             police_url=running.police_url,
+            police_authorization=lambda: tokens.headers(POLICE),
             retirer=retirer,
-            intake_url=running.intake_url,
+            intakes=[Intake(running.intake_url, lambda: tokens.headers(HOTLINE))],
             bodies=bodies.take(max(1, round(rate * seconds))),
             rate=rate,
             drain_timeout=opts.drain_timeout,
@@ -165,7 +63,7 @@ async def run_mode(mode: str, infra: Infra, opts: SystemOptions, *, tag: str, lo
             _merge_rss(rss, await _shutdown(running, retirer))
             generation += 1
             bodies.reset()
-            running = await _start(
+            running = await start_system(
                 mode, infra, opts, f"{tag}_{mode}_{generation}", namespace + f"{generation}.", logs
             )
             start_seconds.append(running.start_seconds)
@@ -179,6 +77,17 @@ async def run_mode(mode: str, infra: Infra, opts: SystemOptions, *, tag: str, lo
             await step(10.0, opts.warmup_reports / 10.0)
         fixed = [await step(rate, opts.step_seconds) for rate in opts.rates]
         search, highest = await _search(step, fixed, opts)
+        authentication = None
+        if mode == "distributed" and opts.auth_cost_seconds > 0:
+            log.info("%s: intake POST with a token and without, at %.0f/s", mode, opts.auth_cost_rate)
+            authentication = await measure_authentication_cost(
+                running,
+                opts,
+                bodies=bodies,
+                client=client,
+                poll_client=poll_client,
+                logs=logs / f"{tag}_{mode}_auth",
+            )
         profile = None
         if opts.profile_rate:
             log.info("%s: profiling at %.0f/s for %.0f s", mode, opts.profile_rate, opts.profile_seconds)
@@ -200,6 +109,7 @@ async def run_mode(mode: str, infra: Infra, opts: SystemOptions, *, tag: str, lo
         "search": search,
         "highest_sustainable_per_s": highest,
         "rss": rss,
+        "authentication_cost": authentication,
         "profile": profile,
     }
 
@@ -242,6 +152,7 @@ async def _shutdown(running: Running, retirer: Retirer | None) -> dict[str, dict
         await retirer.stop()
     await running.sampler.stop()
     stop(running.processes)
+    await running.tokens.aclose()
     return running.sampler.summary()
 
 

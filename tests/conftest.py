@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import os
+import contextlib
 import uuid
 from collections.abc import AsyncIterator
 
@@ -11,31 +11,21 @@ import pytest
 
 from backbone.db import asyncpg_url
 from backbone.db_access import drop_database_roles
+from tests.support.environment import required_env
 
 pytest_plugins = ["tests.support.fake_clock"]
-
-
-def _required_env(name: str) -> str:
-    value = os.environ.get(name)
-    if not value:
-        pytest.fail(
-            f"{name} is not set: run the suite with ./test.sh, which starts PostgreSQL and Kafka "
-            "(deploy/local) when they are not given",
-            pytrace=False,
-        )
-    return value
 
 
 @pytest.fixture(scope="session")
 def server_database_url() -> str:
     """The PostgreSQL server the test command provides."""
-    return _required_env("DATABASE_URL")
+    return required_env("DATABASE_URL")
 
 
 @pytest.fixture(scope="session")
 def kafka_bootstrap_servers() -> str:
     """The Kafka broker the test command provides."""
-    return _required_env("KAFKA_BOOTSTRAP_SERVERS")
+    return required_env("KAFKA_BOOTSTRAP_SERVERS")
 
 
 def _plain_url(url: str) -> str:
@@ -48,22 +38,38 @@ def _with_database(url: str, database: str) -> str:
     return f"{base}/{database}" + (f"?{tail}" if tail else "")
 
 
-@pytest.fixture
-async def fresh_database_url(server_database_url: str) -> AsyncIterator[str]:
-    """A new, empty database on the real server for one test; dropped afterwards, with its roles."""
+@contextlib.asynccontextmanager
+async def _fresh_database(server_database_url: str) -> AsyncIterator[str]:
+    """A new, empty database on the real server; dropped afterwards, with its roles."""
     name = f"test_{uuid.uuid4().hex[:12]}"
     admin = await asyncpg.connect(_plain_url(server_database_url))
     try:
         await admin.execute(f'CREATE DATABASE "{name}"')
     finally:
         await admin.close()
-    yield _with_database(asyncpg_url(server_database_url), name)
-    admin = await asyncpg.connect(_plain_url(server_database_url))
     try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await drop_database_roles(admin, name)
+        yield _with_database(asyncpg_url(server_database_url), name)
     finally:
-        await admin.close()
+        admin = await asyncpg.connect(_plain_url(server_database_url))
+        try:
+            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            await drop_database_roles(admin, name)
+        finally:
+            await admin.close()
+
+
+@pytest.fixture
+async def fresh_database_url(server_database_url: str) -> AsyncIterator[str]:
+    """A new, empty database on the real server for one test; dropped afterwards."""
+    async with _fresh_database(server_database_url) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+async def module_database_url(server_database_url: str) -> AsyncIterator[str]:
+    """A new, empty database shared by one module's tests; dropped afterwards."""
+    async with _fresh_database(server_database_url) as url:
+        yield url
 
 
 @pytest.fixture

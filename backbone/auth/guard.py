@@ -36,6 +36,11 @@ class Access:
     method: str = "GET"
     route: str = ""
     resource_ids: Mapping[str, str] | None = None
+    permissions: frozenset[str] = frozenset()
+
+    def may(self, permission: str) -> bool:
+        """Whether the policy's grant for this call includes a named permission (`may` in the file)."""
+        return permission in self.permissions
 
     @property
     def changes_state(self) -> bool:
@@ -104,12 +109,15 @@ async def authorize(request: Request, _: HTTPAuthorizationCredentials | None = S
     params: dict[str, Any] = dict(request.path_params)
     facts: ResourceFacts | None = None
     visibility: Visibility | None = None
+    permissions: frozenset[str] = frozenset()
     if rule.resource:
         facts = await _load_facts(system.runtime(service), rule.resource, params)
         if facts is None:
             raise HTTPException(404, detail=f"no {rule.resource} with this id")
-        if not auth.policy.allows(rule, principal, facts):
+        grant = auth.policy.granting(rule, principal, facts)
+        if grant is None:
             raise _forbidden(auth.realm, f"the access policy refuses this caller: {rule.action}")
+        permissions = grant.may
     else:
         visibility = auth.policy.visibility(rule, principal)
         if visibility is None:
@@ -126,6 +134,7 @@ async def authorize(request: Request, _: HTTPAuthorizationCredentials | None = S
         method=request.method,
         route=route,
         resource_ids={k: str(v) for k, v in params.items()},
+        permissions=permissions,
     )
     request.state.access = access
     if rule.personal_data:
@@ -149,6 +158,11 @@ def current_access(request: Request) -> Access:
 def caller(request: Request) -> Principal:
     """FastAPI dependency for views that record who acted."""
     return current_access(request).caller()
+
+
+def optional_caller(request: Request) -> Principal | None:
+    """FastAPI dependency for views a policy may make public: who acted, None on a public route."""
+    return current_access(request).principal
 
 
 def visibility(request: Request) -> Visibility:

@@ -45,6 +45,9 @@ class Grant:
     agencies: frozenset[str] | None
     roles: frozenset[str] | None
     require: tuple[str, ...] = ()
+    # what this grant lets its holder do beyond the route's ordinary use (e.g. a supervisor's approval);
+    # the service asks `access.may(...)` instead of looking at roles itself
+    may: frozenset[str] = frozenset()
 
     def admits(self, principal: Principal) -> bool:
         """Whether the caller's agency and roles fit, before any resource is looked at."""
@@ -112,12 +115,15 @@ class AccessPolicy:
                 )
         return None
 
-    def allows(self, rule: Rule, principal: Principal, facts: ResourceFacts | None) -> bool:
-        """Whether any grant admits the caller (on this resource, when the rule has one)."""
+    def granting(self, rule: Rule, principal: Principal, facts: ResourceFacts | None) -> Grant | None:
+        """The first grant admitting the caller (on this resource, when the rule has one), or None."""
         for grant in rule.grants:
             if grant.admits(principal) and (facts is None or grant.holds_for(principal, facts)):
-                return True
-        return False
+                return grant
+        return None
+
+    def allows(self, rule: Rule, principal: Principal, facts: ResourceFacts | None) -> bool:
+        return self.granting(rule, principal, facts) is not None
 
 
 def parse_policy(document: Mapping[str, Any]) -> AccessPolicy:
@@ -150,7 +156,8 @@ def parse_policy(document: Mapping[str, Any]) -> AccessPolicy:
                 roles = names(grant.get("roles"), where)
                 if roles is not None and (unknown := roles - ROLES):
                     raise ValueError(f"{where}: unknown roles {sorted(unknown)}")
-                grants.append(Grant(names(grant.get("agencies"), where), roles, require))
+                may = frozenset(grant.get("may", []))
+                grants.append(Grant(names(grant.get("agencies"), where), roles, require, may))
             if not spec.get("public") and not spec.get("scope"):
                 raise ValueError(f"{where}: a protected route names the scope it needs")
             rules.setdefault(service, {})[key] = Rule(

@@ -17,13 +17,7 @@ def build_authentication(settings: Settings) -> tuple[Authenticator, BuiltinIssu
     if settings.auth_issuer:
         jwks = discovered_jwks(settings.issuer_url)
     else:
-        issuer = BuiltinIssuer.start(
-            url=settings.issuer_url,
-            audience=settings.auth_audience,
-            state_dir=settings.data_dir / "identity",
-            registry_path=settings.identity_registry_path,
-            lifetime_seconds=settings.identity_token_lifetime_seconds,
-        )
+        issuer = BuiltinIssuer.from_settings(settings)
         built_in = issuer
 
         async def jwks() -> dict[str, Any]:

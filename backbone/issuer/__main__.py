@@ -27,7 +27,10 @@ def main() -> None:
     settings = get_settings()
     secrets_file = settings.data_dir / "identity" / "secrets.json"
     if not secrets_file.exists():
-        sys.exit(f"no {secrets_file}: start the system once with ./run.sh")
+        sys.exit(
+            f"no {secrets_file}: start the system once with ./run.sh (distributed mode: "
+            "deploy/local/services.sh start, then deploy/local/services.sh token ACCOUNT)"
+        )
     secret = json.loads(secrets_file.read_text()).get(args.account)
     registry = json.loads((settings.identity_registry_path or DEFAULT_REGISTRY).read_text(encoding="utf-8"))
     users = {user["name"] for user in registry.get("users", [])}

@@ -14,6 +14,7 @@ from joserfc.jwk import KeySet
 
 from backbone.issuer.registry import Registry, load_signing_keys, rotate_signing_keys
 from backbone.issuer.server import IssuerServer
+from backbone.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +46,17 @@ class BuiltinIssuer:
             )
         return cls(url=url, registry=registry, keys=keys, server=server, keys_path=keys_path)
 
+    @classmethod
+    def from_settings(cls, settings: Settings) -> BuiltinIssuer:
+        """The issuer at `settings.issuer_url`, its secrets and keys in <BACKBONE_DATA_DIR>/identity."""
+        return cls.start(
+            url=settings.issuer_url,
+            audience=settings.auth_audience,
+            state_dir=settings.data_dir / "identity",
+            registry_path=settings.identity_registry_path,
+            lifetime_seconds=settings.identity_token_lifetime_seconds,
+        )
+
     def rotate_keys(self) -> None:
         """Sign with a new key from now on; the previous one stays published for live tokens."""
         self.keys = rotate_signing_keys(self.keys_path)
@@ -68,7 +80,7 @@ class BuiltinIssuer:
 
 
 def issuer_app(issuer: BuiltinIssuer) -> FastAPI:
-    """Mounted at `/issuer` by the embedded system."""
+    """Mounted at `/issuer` by the embedded system and by the standalone issuer process."""
     app = FastAPI(title="Built-in issuer (embedded default and tests)", docs_url=None, redoc_url=None)
 
     @app.post("/token", include_in_schema=False)
@@ -95,3 +107,18 @@ def issuer_app(issuer: BuiltinIssuer) -> FastAPI:
         return issuer.public_jwks()
 
     return app
+
+
+def standalone_app(settings: Settings) -> FastAPI:
+    """The issuer alone (`backbone.issuer.main`): `/issuer/...` plus the probes, for distributed mode."""
+    issuer = BuiltinIssuer.from_settings(settings)
+    root = FastAPI(title="Built-in issuer", docs_url=None, redoc_url=None, openapi_url=None)
+    root.mount("/issuer", issuer_app(issuer))
+
+    @root.get("/healthz", include_in_schema=False)
+    @root.get("/readyz", include_in_schema=False)
+    async def probe() -> dict[str, str]:
+        # Its keys and accounts are loaded before the app exists: serving means ready.
+        return {"status": "ok", "issuer": issuer.url}
+
+    return root

@@ -11,10 +11,16 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import CommitFailedError, IllegalStateError
 
 from backbone.messaging.batching import apply_batch, retry_delay
+from backbone.messaging.outage import BROKER_OUTAGE, BrokerOutage
 from backbone.messaging.transport import IncomingMessage, MessageHandler, OutgoingMessage
 
 log = logging.getLogger(__name__)
 TOPIC_ALREADY_EXISTS = 36
+# How often the transport asks the broker for metadata, to notice it has gone or come back.
+BROKER_WATCH_SECONDS = 2.0
+# Failed metadata requests in a row that make an outage: one slow answer on a loaded machine is not
+# one (a refused connection is noticed sooner anyway, from the client's own errors).
+BROKER_WATCH_FAILURES = 2
 
 
 class KafkaTransport:
@@ -27,6 +33,7 @@ class KafkaTransport:
         replication_factor: int = 1,
         namespace: str = "",
         concurrency: int = 4,
+        outage: BrokerOutage = BROKER_OUTAGE,
     ) -> None:
         self._concurrency = concurrency
         # SASL settings (Settings.kafka_security_options): every client this transport makes uses them.
@@ -38,14 +45,36 @@ class KafkaTransport:
         self._producer: AIOKafkaProducer | None = None
         # group -> (topic, partition) -> messages behind, as of the group's last poll in this process
         self._lag: dict[str, dict[tuple[str, int], int]] = {}
+        self._outage = outage
+        self._watch: asyncio.Task | None = None
 
     async def start(self) -> None:
         """Connect the producer."""
         self._producer = AIOKafkaProducer(**self._client, enable_idempotence=True, acks="all", linger_ms=2)
         await self._producer.start()
+        self._watch = asyncio.create_task(self._watch_broker(), name="kafka.broker_watch")
+
+    async def _watch_broker(self) -> None:
+        """Tell the outage log when the broker stops or starts answering."""
+        failures = 0
+        while True:
+            try:
+                await self.ping()
+            except Exception as error:
+                failures += 1
+                if failures >= BROKER_WATCH_FAILURES:
+                    self._outage.went_away(reason=f"metadata request failed: {type(error).__name__}")
+            else:
+                failures = 0
+                self._outage.came_back()
+            await asyncio.sleep(BROKER_WATCH_SECONDS)
 
     async def stop(self) -> None:
         """Flush and close the producer."""
+        if self._watch is not None:
+            self._watch.cancel()
+            await asyncio.gather(self._watch, return_exceptions=True)
+            self._watch = None
         if self._producer is not None:
             await self._producer.stop()
             self._producer = None
@@ -99,9 +128,10 @@ class KafkaTransport:
             auto_offset_reset="earliest",
             max_poll_records=200,
         )
-        await consumer.start()
         failures = 0
         try:
+            # Inside the try: a start that fails (broker down) must still close what it opened.
+            await consumer.start()
             while True:
                 batches = await consumer.getmany(timeout_ms=500)
                 outcomes = await asyncio.gather(

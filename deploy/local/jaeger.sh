@@ -31,8 +31,6 @@ set -euo pipefail
 
 JAEGER_VERSION="v1.76.0"
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-# shellcheck source=deploy/local/lib.sh
-source "${SCRIPT_DIR}/lib.sh"
 REPO_ROOT="$(cd "${SCRIPT_DIR}/../.." && pwd)"
 INFRA_DIR="${LOCAL_INFRA_DIR:-${REPO_ROOT}/.local-infra}"
 JAEGER_HOME="${INFRA_DIR}/jaeger"
@@ -53,35 +51,17 @@ UI_ASSETS="${JAEGER_UI_ASSETS:-}"
 START_TIMEOUT="${JAEGER_START_TIMEOUT:-60}"
 STOP_TIMEOUT="${JAEGER_STOP_TIMEOUT:-15}"
 
-log() { printf '[jaeger] %s\n' "$*" >&2; }
-die() {
-  log "ERROR: $*"
-  exit 1
-}
-
-show_log_tail() {
-  if [[ -f "${LOG_FILE}" ]]; then
-    log "last 40 lines of ${LOG_FILE}:"
-    tail -n 40 "${LOG_FILE}" >&2 || true
-  fi
-}
+LOG_PREFIX="jaeger"
+# shellcheck source=deploy/local/lib.sh
+source "${SCRIPT_DIR}/lib.sh"
 
 # Prints the pid of our Jaeger if it is alive (and really is our binary), else nothing.
-running_pid() {
-  local pid
-  [[ -f "${PID_FILE}" ]] || return 0
-  pid="$(cat "${PID_FILE}" 2>/dev/null || true)"
-  [[ "${pid}" =~ ^[0-9]+$ ]] || return 0
-  kill -0 "${pid}" 2>/dev/null || return 0
-  if [[ -r "/proc/${pid}/cmdline" ]] && ! tr '\0' ' ' <"/proc/${pid}/cmdline" | grep -q "jaeger-${JAEGER_VERSION}"; then
-    return 0 # pid recycled by an unrelated process
-  fi
-  printf '%s\n' "${pid}"
-}
+running_pid() { pid_in_file "${PID_FILE}" "jaeger-${JAEGER_VERSION}"; }
 
 # Ready = the query API answers and the OTLP/HTTP receiver accepts connections.
 jaeger_ready() {
-  curl -fsS -o /dev/null -m 3 "http://${HOST}:${UI_PORT}/api/services" 2>/dev/null && port_open "${OTLP_HTTP_PORT}"
+  curl -fsS -o /dev/null -m 3 "http://${HOST}:${UI_PORT}/api/services" 2>/dev/null &&
+    port_open "${HOST}" "${OTLP_HTTP_PORT}"
 }
 
 build_binary() {
@@ -161,7 +141,7 @@ EOF
 }
 
 do_start() {
-  local pid port deadline
+  local pid port
   pid="$(running_pid)"
   if [[ -n "${pid}" ]]; then
     if jaeger_ready; then
@@ -172,38 +152,17 @@ do_start() {
   else
     rm -f "${PID_FILE}"
     for port in "${OTLP_HTTP_PORT}" "${OTLP_GRPC_PORT}" "${UI_PORT}" "${QUERY_GRPC_PORT}"; do
-      if port_open "${port}"; then
+      if port_open "${HOST}" "${port}"; then
         die "port ${HOST}:${port} is taken by another process; stop it or set the JAEGER_*_PORT variables"
       fi
     done
     build_binary
     write_config
     log "starting Jaeger (UI ${HOST}:${UI_PORT}, OTLP/HTTP ${HOST}:${OTLP_HTTP_PORT}); log: ${LOG_FILE}"
-    printf '\n===== start %s =====\n' "$(date -Is)" >>"${LOG_FILE}"
-    # setsid: own session, so Jaeger outlives this script; the inner shell records its pid and execs.
-    # shellcheck disable=SC2016
-    setsid bash -c 'echo $$ >"$1"; shift; exec "$@"' _ "${PID_FILE}" \
-      "${BIN}" --config "${CONFIG_FILE}" </dev/null >>"${LOG_FILE}" 2>&1 9>&- &
-    for _ in $(seq 50); do
-      [[ -s "${PID_FILE}" ]] && break
-      sleep 0.1
-    done
-    pid="$(cat "${PID_FILE}" 2>/dev/null || true)"
+    launch "${BIN}" --config "${CONFIG_FILE}"
   fi
-
-  deadline=$((SECONDS + START_TIMEOUT))
-  until jaeger_ready; do
-    if [[ -z "$(running_pid)" ]]; then
-      show_log_tail
-      die "Jaeger exited during startup"
-    fi
-    if ((SECONDS >= deadline)); then
-      show_log_tail
-      die "Jaeger did not become ready within ${START_TIMEOUT}s (pid ${pid}); stop it with: $0 stop"
-    fi
-    sleep 0.3
-  done
-  log "ready: OTEL_EXPORTER_OTLP_ENDPOINT=http://${HOST}:${OTLP_HTTP_PORT}, UI http://${HOST}:${UI_PORT} (pid ${pid})"
+  await_ready jaeger_ready "Jaeger (answering http://${HOST}:${UI_PORT}/api/services)"
+  log "ready: OTEL_EXPORTER_OTLP_ENDPOINT=http://${HOST}:${OTLP_HTTP_PORT}, UI http://${HOST}:${UI_PORT} (pid $(running_pid))"
 }
 
 do_stop() {
@@ -214,7 +173,10 @@ do_stop() {
     rm -f "${PID_FILE}"
     return 0
   fi
-  stop_pid "${pid}" Jaeger "${STOP_TIMEOUT}"
+  log "stopping Jaeger (pid ${pid})"
+  stop_process "${pid}" TERM "${STOP_TIMEOUT}"
+  rm -f "${PID_FILE}"
+  log "stopped"
 }
 
 do_status() {

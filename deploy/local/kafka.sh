@@ -29,8 +29,6 @@
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-# shellcheck source=deploy/local/lib.sh
-source "${SCRIPT_DIR}/lib.sh"
 REPO_ROOT="$(cd "${SCRIPT_DIR}/../.." && pwd)"
 INFRA_DIR="${LOCAL_INFRA_DIR:-${REPO_ROOT}/.local-infra}"
 KAFKA_HOME="${INFRA_DIR}/kafka"
@@ -55,33 +53,12 @@ START_TIMEOUT="${KAFKA_START_TIMEOUT:-180}"
 STOP_TIMEOUT="${KAFKA_STOP_TIMEOUT:-30}"
 HEAP_OPTS="${KAFKA_HEAP_OPTS:--Xms256m -Xmx512m}"
 
-log() { printf '[kafka] %s\n' "$*" >&2; }
-die() {
-  log "ERROR: $*"
-  exit 1
-}
-
-show_log_tail() {
-  if [[ -f "${LOG_FILE}" ]]; then
-    log "last 50 lines of ${LOG_FILE}:"
-    tail -n 50 "${LOG_FILE}" >&2 || true
-  else
-    log "no log file at ${LOG_FILE}"
-  fi
-}
+LOG_PREFIX="kafka"
+# shellcheck source=deploy/local/lib.sh
+source "${SCRIPT_DIR}/lib.sh"
 
 # Prints the pid of our broker if it is alive (and really is a Kafka JVM), else nothing.
-running_pid() {
-  local pid
-  [[ -f "${PID_FILE}" ]] || return 0
-  pid="$(cat "${PID_FILE}" 2>/dev/null || true)"
-  [[ "${pid}" =~ ^[0-9]+$ ]] || return 0
-  kill -0 "${pid}" 2>/dev/null || return 0
-  if [[ -r "/proc/${pid}/cmdline" ]] && ! tr '\0' ' ' <"/proc/${pid}/cmdline" | grep -q 'kafka\.Kafka'; then
-    return 0 # pid recycled by an unrelated process
-  fi
-  printf '%s\n' "${pid}"
-}
+running_pid() { pid_in_file "${PID_FILE}" 'kafka\.Kafka'; }
 
 # A Python interpreter that can import aiokafka, if there is one.
 find_python() {
@@ -98,7 +75,7 @@ find_python() {
 # Succeeds when the broker accepts connections and serves metadata listing itself.
 broker_ready() {
   local python
-  port_open "${PORT}" || return 1
+  port_open "${HOST}" "${PORT}" || return 1
   python="$(find_python)"
   if [[ -n "${python}" ]]; then
     "${python}" - "${HOST}:${PORT}" "$(password_of "${ADMIN_USER}")" <<'PY' >/dev/null 2>&1
@@ -264,7 +241,7 @@ format_storage() {
 }
 
 do_start() {
-  local pid deadline
+  local pid
   local -a java
   command -v java >/dev/null 2>&1 || die "java not found (Java 17 is needed)"
   pid="$(running_pid)"
@@ -276,10 +253,10 @@ do_start() {
     log "process ${pid} is alive but not answering yet; waiting"
   else
     rm -f "${PID_FILE}"
-    if port_open "${PORT}"; then
+    if port_open "${HOST}" "${PORT}"; then
       die "port ${HOST}:${PORT} is taken by another process; stop it or set KAFKA_PORT"
     fi
-    if port_open "${CONTROLLER_PORT}"; then
+    if port_open "${HOST}" "${CONTROLLER_PORT}"; then
       die "port ${HOST}:${CONTROLLER_PORT} is taken by another process; stop it or set KAFKA_CONTROLLER_PORT"
     fi
     fetch_jars
@@ -288,32 +265,11 @@ do_start() {
     format_storage
     mapfile -d '' -t java < <(java_cmd "${LOG4J_FILE}")
     log "starting broker on ${HOST}:${PORT} (controller ${CONTROLLER_PORT}); log: ${LOG_FILE}"
-    printf '\n===== start %s =====\n' "$(date -Is)" >>"${LOG_FILE}"
-    # setsid: own session, so the broker outlives this script and its terminal.
-    # The inner shell writes its own pid and then execs (nohup execs java), so the
-    # pid file holds the JVM's pid.
-    # shellcheck disable=SC2016
-    setsid bash -c 'echo $$ >"$1"; shift; exec nohup "$@"' _ "${PID_FILE}" \
-      "${java[@]}" kafka.Kafka "${CONFIG_FILE}" </dev/null >>"${LOG_FILE}" 2>&1 9>&- &
-    for _ in $(seq 50); do
-      [[ -s "${PID_FILE}" ]] && break
-      sleep 0.1
-    done
-    pid="$(cat "${PID_FILE}" 2>/dev/null || true)"
+    # nohup execs java, so the pid file holds the JVM's pid.
+    launch nohup "${java[@]}" kafka.Kafka "${CONFIG_FILE}"
+    pid="$(running_pid)"
   fi
-
-  deadline=$((SECONDS + START_TIMEOUT))
-  until broker_ready; do
-    if [[ -z "$(running_pid)" ]]; then
-      show_log_tail
-      die "the broker process exited during startup"
-    fi
-    if ((SECONDS >= deadline)); then
-      show_log_tail
-      die "the broker did not become ready within ${START_TIMEOUT}s (pid ${pid}); it is left running for inspection, stop it with: $0 stop"
-    fi
-    sleep 0.5
-  done
+  await_ready broker_ready "the broker"
   grant_service_acls "${KAFKA_NAMESPACE:-}"
   log "ready: KAFKA_BOOTSTRAP_SERVERS=${HOST}:${PORT} (pid ${pid}); client settings: $0 env"
 }
@@ -345,7 +301,10 @@ do_stop() {
     rm -f "${PID_FILE}"
     return 0
   fi
-  stop_pid "${pid}" broker "${STOP_TIMEOUT}"
+  log "stopping broker (pid ${pid})"
+  stop_process "${pid}" TERM "${STOP_TIMEOUT}"
+  rm -f "${PID_FILE}"
+  log "stopped"
 }
 
 do_purge() {

@@ -49,20 +49,9 @@ SYSTEM_USER="${PG_SYSTEM_USER:-embedded_postgres}"
 START_TIMEOUT="${PG_START_TIMEOUT:-60}"
 STOP_TIMEOUT="${PG_STOP_TIMEOUT:-30}"
 
-log() { printf '[postgres] %s\n' "$*" >&2; }
-die() {
-  log "ERROR: $*"
-  exit 1
-}
-
-show_log_tail() {
-  if [[ -f "${LOG_FILE}" ]]; then
-    log "last 50 lines of ${LOG_FILE}:"
-    tail -n 50 "${LOG_FILE}" >&2 || true
-  else
-    log "no log file at ${LOG_FILE}"
-  fi
-}
+LOG_PREFIX="postgres"
+# shellcheck source=deploy/local/lib.sh
+source "${SCRIPT_DIR}/lib.sh"
 
 database_url() {
   [[ -s "${PASSWORD_FILE}" ]] || die "no ${PASSWORD_FILE}: start the server first ($0 start)"
@@ -177,27 +166,13 @@ init_cluster() {
 }
 
 # Prints the postmaster pid if the server of this data dir is alive, else nothing.
-running_pid() {
-  local pid
-  [[ -f "${PGDATA_DIR}/postmaster.pid" ]] || return 0
-  pid="$(head -n 1 "${PGDATA_DIR}/postmaster.pid" 2>/dev/null || true)"
-  [[ "${pid}" =~ ^[0-9]+$ ]] || return 0
-  kill -0 "${pid}" 2>/dev/null || return 0
-  if [[ -r "/proc/${pid}/cmdline" ]] && ! tr '\0' ' ' <"/proc/${pid}/cmdline" | grep -q 'postgres'; then
-    return 0
-  fi
-  printf '%s\n' "${pid}"
-}
+running_pid() { pid_in_file "${PGDATA_DIR}/postmaster.pid" 'postgres'; }
 
 server_ready() {
   local out
   out="$(PGPASSWORD="$(cat "${PASSWORD_FILE}" 2>/dev/null)" "${BIN_DIR}/psql" -X -q -t -A -w -h "${HOST}" \
     -p "${PORT}" -U "${DB_USER}" -d "${DB_NAME}" -c 'SELECT 1' 2>/dev/null)" || return 1
   [[ "${out}" == "1" ]]
-}
-
-port_open() {
-  (exec 3<>"/dev/tcp/${HOST}/${PORT}") 2>/dev/null
 }
 
 do_start() {
@@ -211,7 +186,7 @@ do_start() {
     fi
     log "process ${pid} is alive but not answering yet; waiting"
   else
-    if port_open; then
+    if port_open "${HOST}" "${PORT}"; then
       die "port ${HOST}:${PORT} is taken by another process; stop it or set PG_PORT"
     fi
     prepare_user_and_dirs
@@ -247,7 +222,7 @@ do_start() {
 }
 
 do_stop() {
-  local pid deadline
+  local pid
   pid="$(running_pid)"
   if [[ -z "${pid}" ]]; then
     log "not running"
@@ -256,17 +231,7 @@ do_stop() {
   log "stopping PostgreSQL (pid ${pid})"
   # SIGINT to the postmaster is a "fast" shutdown (what pg_ctl -m fast sends); signalling
   # directly keeps stop working even if the virtualenv holding the binaries is gone.
-  kill -INT "${pid}" 2>/dev/null || true
-  deadline=$((SECONDS + STOP_TIMEOUT))
-  while kill -0 "${pid}" 2>/dev/null; do
-    if ((SECONDS >= deadline)); then
-      log "still alive after ${STOP_TIMEOUT}s; sending SIGKILL to ${pid}"
-      kill -KILL "${pid}" 2>/dev/null || true
-      sleep 0.5
-      break
-    fi
-    sleep 0.2
-  done
+  stop_process "${pid}" INT "${STOP_TIMEOUT}"
   log "stopped"
 }
 

@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
 # Distributed mode without Docker: the six services as six background uvicorn processes on loopback,
-# one per service, talking through the real Kafka broker and PostgreSQL of deploy/local/up.sh.
+# one per service, talking through the real Kafka broker and PostgreSQL of deploy/local/up.sh, and the
+# built-in OAuth 2.0 issuer as a seventh (`backbone.issuer.main`) whose tokens all six accept.
 #
 #   eval "$(deploy/local/up.sh)"          # KAFKA_BOOTSTRAP_SERVERS, DATABASE_URL
 #   deploy/local/services.sh start        # idempotent; waits (bounded) until every /readyz answers 200
-#   deploy/local/services.sh status       # exit 0 if all six are running and ready
+#   deploy/local/services.sh status       # exit 0 if all are running and ready
+#   deploy/local/services.sh token ACCOUNT [--scope S]  # prints an access token of a registered account
 #   deploy/local/services.sh stop         # SIGTERM, then SIGKILL after a bounded wait
 #
-# Ports: 8001 + the service's index in contracts.catalogue.SERVICES (intake 8001 ... civil_affairs 8006).
+# Ports: 8001 + the service's index in contracts.catalogue.SERVICES (intake 8001 ... civil_affairs 8006);
+# the issuer on ISSUER_PORT (default: the first service port - 1, i.e. 8000), at http://127.0.0.1:8000/issuer.
 # Each service's API is then at http://127.0.0.1:80xx/<service>/v1/..., its docs at /<service>/docs.
-# Pid and log files: $LOCAL_INFRA_DIR/services/<service>.pid|.log (default <repo>/.local-infra).
+# Pid and log files: $LOCAL_INFRA_DIR/services/<name>.pid|.log (default <repo>/.local-infra); the
+# issuer's accounts' secrets and its signing keys: $ISSUER_DATA_DIR/identity/ (owner-only).
 #
 # Environment:
 #   DATABASE_URL, KAFKA_BOOTSTRAP_SERVERS   required (from deploy/local/up.sh)
@@ -22,6 +26,11 @@
 #                           $KAFKA_CREDENTIALS_DIR/<service>
 #   OTEL_EXPORTER_OTLP_ENDPOINT, LOG_LEVEL, KAFKA_TOPIC_PARTITIONS, KAFKA_REPLICATION_FACTOR  passed through
 #   SERVICES_BASE_PORT      first port (default 8001)
+#   ISSUER_PORT             the built-in issuer's port (default SERVICES_BASE_PORT - 1)
+#   ISSUER_DATA_DIR         its state (default $LOCAL_INFRA_DIR/issuer); it also reads IDENTITY_REGISTRY_PATH,
+#                           IDENTITY_TOKEN_LIFETIME_SECONDS and AUTH_AUDIENCE (inherited, as are the others)
+#   AUTH_ISSUER             a city's own issuer: if set, no built-in issuer starts and the services trust it
+#                           (Keycloak of up.sh: AUTH_ISSUER=$KEYCLOAK_URL/realms/child-protection)
 #   SERVICES_START_TIMEOUT  seconds to wait for all six to be ready (default 120)
 #   SERVICES_STOP_TIMEOUT   seconds to wait for each to exit before SIGKILL (default 20)
 set -euo pipefail
@@ -35,6 +44,11 @@ HOST="127.0.0.1"
 BASE_PORT="${SERVICES_BASE_PORT:-8001}"
 START_TIMEOUT="${SERVICES_START_TIMEOUT:-120}"
 STOP_TIMEOUT="${SERVICES_STOP_TIMEOUT:-20}"
+ISSUER_PORT="${ISSUER_PORT:-$((BASE_PORT - 1))}"
+ISSUER_DATA_DIR="${ISSUER_DATA_DIR:-${INFRA_DIR}/issuer}"
+# The built-in issuer runs unless a city's own is given.
+BUILTIN_ISSUER="$([[ -z "${AUTH_ISSUER:-}" ]] && echo 1 || true)"
+ISSUER_URL="${AUTH_ISSUER:-http://${HOST}:${ISSUER_PORT}/issuer}"
 
 log() { printf '[services] %s\n' "$*" >&2; }
 die() {
@@ -51,6 +65,14 @@ port_of() { # INDEX
   printf '%s\n' $((BASE_PORT + $1))
 }
 
+# What each process runs and where it answers readiness: the issuer, or a service.
+app_of() { # NAME
+  if [[ "$1" == issuer ]]; then echo "backbone.issuer.main:app"; else echo "services.$1.main:app"; fi
+}
+ready_path_of() { # NAME
+  if [[ "$1" == issuer ]]; then echo "/readyz"; else echo "/$1/readyz"; fi
+}
+
 pid_file() { printf '%s/%s.pid\n' "${RUN_DIR}" "$1"; }
 log_file() { printf '%s/%s.log\n' "${RUN_DIR}" "$1"; }
 
@@ -62,14 +84,14 @@ running_pid() { # NAME
   pid="$(cat "${file}" 2>/dev/null || true)"
   [[ "${pid}" =~ ^[0-9]+$ ]] || return 0
   kill -0 "${pid}" 2>/dev/null || return 0
-  if [[ -r "/proc/${pid}/cmdline" ]] && ! tr '\0' ' ' <"/proc/${pid}/cmdline" | grep -q "services\.$1\.main:app"; then
+  if [[ -r "/proc/${pid}/cmdline" ]] && ! tr '\0' ' ' <"/proc/${pid}/cmdline" | grep -qF "$(app_of "$1")"; then
     return 0 # the pid was reused by another process
   fi
   printf '%s\n' "${pid}"
 }
 
 ready() { # PORT NAME
-  curl -fsS -o /dev/null -m 3 "http://${HOST}:$1/$2/readyz" 2>/dev/null
+  curl -fsS -o /dev/null -m 3 "http://${HOST}:$1$(ready_path_of "$2")" 2>/dev/null
 }
 
 port_open() { # PORT
@@ -116,8 +138,41 @@ EOF
   )
 }
 
+# The processes this script runs, in start order, with their ports: the issuer first (unless a city's
+# own is given), then the services. Sets NAMES and PORTS.
+load_processes() {
+  local -a services
+  local index=0 name
+  NAMES=()
+  PORTS=()
+  if [[ -n "${BUILTIN_ISSUER}" ]]; then
+    NAMES+=(issuer)
+    PORTS+=("${ISSUER_PORT}")
+  fi
+  read -r -a services <<<"$(service_names)"
+  for name in "${services[@]}"; do
+    NAMES+=("${name}")
+    PORTS+=("$(port_of "${index}")")
+    index=$((index + 1))
+  done
+}
+
+launch() { # NAME PORT VAR=VALUE...
+  local name="$1" port="$2"
+  shift 2
+  printf '\n===== start %s =====\n' "$(date -Is)" >>"$(log_file "${name}")"
+  # setsid: own session, so the process outlives this script; the inner shell records its pid and
+  # execs, so the pid file holds uvicorn's pid. The environment is given explicitly; fd 9 (the
+  # lock) is closed so a running process does not hold it.
+  # shellcheck disable=SC2016
+  (cd "${REPO_ROOT}" && exec env "$@" LOG_LEVEL="${LOG_LEVEL:-INFO}" \
+    setsid bash -c 'echo $$ >"$1"; shift; exec "$@"' _ "$(pid_file "${name}")" \
+    "${PYTHON}" -m uvicorn "$(app_of "${name}")" --host "${HOST}" --port "${port}" --no-access-log \
+    </dev/null >>"$(log_file "${name}")" 2>&1 9>&-) &
+}
+
 do_start() {
-  local names index name port pid db_url deadline
+  local i name port pid db_url deadline
   local -a pending kafka_security
   local -A started_at=() is_ready=()
   [[ -n "${DATABASE_URL:-}" ]] || die 'DATABASE_URL is not set: run eval "$(deploy/local/up.sh)" first'
@@ -125,16 +180,15 @@ do_start() {
   [[ -x "${PYTHON}" ]] || die "no ${PYTHON}: run scripts/bootstrap.sh"
   command -v curl >/dev/null 2>&1 || die "curl is needed to poll /readyz"
   db_url="$(services_database_url)"
-  read -r -a names <<<"$(service_names)"
+  load_processes
   if [[ -n "${KAFKA_CREDENTIALS_DIR:-}" ]]; then
     (cd "${REPO_ROOT}" && "${PYTHON}" -m backbone.messaging.kafka_access --namespace "${KAFKA_NAMESPACE:-}") >&2 ||
       die "granting the services' Kafka ACLs failed"
   fi
 
-  index=0
-  for name in "${names[@]}"; do
-    port="$(port_of "${index}")"
-    index=$((index + 1))
+  for i in "${!NAMES[@]}"; do
+    name="${NAMES[i]}"
+    port="${PORTS[i]}"
     pid="$(running_pid "${name}")"
     if [[ -n "${pid}" ]]; then
       log "${name} already running (pid ${pid}) on ${HOST}:${port}"
@@ -142,20 +196,23 @@ do_start() {
     fi
     rm -f "$(pid_file "${name}")"
     if port_open "${port}"; then
+      [[ "${name}" == issuer ]] && die "port ${HOST}:${port} (for the issuer) is taken by another process; set ISSUER_PORT"
       die "port ${HOST}:${port} (for ${name}) is taken by another process"
     fi
-    printf '\n===== start %s =====\n' "$(date -Is)" >>"$(log_file "${name}")"
     started_at[${name}]="$(now)"
-    # setsid: own session, so the service outlives this script; the inner shell records its pid and
-    # execs, so the pid file holds uvicorn's pid. The environment is given explicitly; fd 9 (the
-    # lock) is closed so a running service does not hold it.
-    # shellcheck disable=SC2016
+    if [[ "${name}" == issuer ]]; then
+      # Launched first; the services fetch its keys when the first token arrives. It needs no broker.
+      launch issuer "${port}" \
+        BACKBONE_DATA_DIR="${ISSUER_DATA_DIR}" \
+        BACKBONE_PUBLIC_URL="http://${HOST}:${port}"
+      continue
+    fi
     kafka_security=(KAFKA_SECURITY_PROTOCOL="${KAFKA_SECURITY_PROTOCOL:-PLAINTEXT}")
     if [[ -n "${KAFKA_CREDENTIALS_DIR:-}" ]]; then
       kafka_security+=(KAFKA_SASL_MECHANISM="${KAFKA_SASL_MECHANISM:-SCRAM-SHA-512}"
         KAFKA_SASL_USERNAME="${name}" KAFKA_SASL_PASSWORD="$(cat "${KAFKA_CREDENTIALS_DIR}/${name}")")
     fi
-    (cd "${REPO_ROOT}" && exec env \
+    launch "${name}" "${port}" \
       "${kafka_security[@]}" \
       BACKBONE_SERVICES="${name}" \
       BACKBONE_TRANSPORT=kafka \
@@ -165,31 +222,29 @@ do_start() {
       KAFKA_TOPIC_PARTITIONS="${KAFKA_TOPIC_PARTITIONS:-3}" \
       KAFKA_REPLICATION_FACTOR="${KAFKA_REPLICATION_FACTOR:-1}" \
       OTEL_EXPORTER_OTLP_ENDPOINT="${OTEL_EXPORTER_OTLP_ENDPOINT:-}" \
-      LOG_LEVEL="${LOG_LEVEL:-INFO}" \
-      setsid bash -c 'echo $$ >"$1"; shift; exec "$@"' _ "$(pid_file "${name}")" \
-      "${PYTHON}" -m uvicorn "services.${name}.main:app" --host "${HOST}" --port "${port}" --no-access-log \
-      </dev/null >>"$(log_file "${name}")" 2>&1 9>&-) &
+      AUTH_ISSUER="${ISSUER_URL}"
   done
 
-  # Poll every /readyz until all answer 200, a launched service dies, or the deadline passes.
+  # Poll every /readyz until all answer 200, a launched process dies, or the deadline passes.
   deadline=$((SECONDS + START_TIMEOUT))
   while :; do
     pending=()
-    index=0
-    for name in "${names[@]}"; do
-      port="$(port_of "${index}")"
-      index=$((index + 1))
+    for i in "${!NAMES[@]}"; do
+      name="${NAMES[i]}"
+      port="${PORTS[i]}"
       [[ -n "${is_ready[${name}]:-}" ]] && continue
       if ready "${port}" "${name}"; then
         is_ready[${name}]=1
+        local where="http://${HOST}:${port}/${name}/docs"
+        [[ "${name}" == issuer ]] && where="${ISSUER_URL}"
         if [[ -n "${started_at[${name}]:-}" ]]; then
-          log "${name} ready on http://${HOST}:${port}/${name}/docs in $(elapsed "${started_at[${name}]}" "$(now)")s"
+          log "${name} ready on ${where} in $(elapsed "${started_at[${name}]}" "$(now)")s"
         else
-          log "${name} ready on http://${HOST}:${port}/${name}/docs"
+          log "${name} ready on ${where}"
         fi
         continue
       fi
-      # A launched service whose pid file exists but whose process is gone failed to start.
+      # A launched process whose pid file exists but whose process is gone failed to start.
       if [[ -n "${started_at[${name}]:-}" && -s "$(pid_file "${name}")" && -z "$(running_pid "${name}")" ]]; then
         log "last 30 lines of $(log_file "${name}"):"
         tail -n 30 "$(log_file "${name}")" >&2 || true
@@ -203,13 +258,12 @@ do_start() {
     fi
     sleep 0.5
   done
-  log "all ${#names[@]} services ready"
+  log "all ${#NAMES[@]} processes ready; tokens from ${ISSUER_URL} (e.g. $0 token hotline-12355)"
 }
 
-do_stop() {
-  local names name pid deadline
-  read -r -a names <<<"$(service_names)"
-  for name in "${names[@]}"; do
+stop_names() { # NAME...
+  local name pid deadline
+  for name in "$@"; do
     pid="$(running_pid "${name}")"
     if [[ -z "${pid}" ]]; then
       rm -f "$(pid_file "${name}")"
@@ -218,7 +272,7 @@ do_stop() {
     log "stopping ${name} (pid ${pid})"
     kill -TERM "${pid}" 2>/dev/null || true
   done
-  for name in "${names[@]}"; do
+  for name in "$@"; do
     pid="$(running_pid "${name}")"
     if [[ -z "${pid}" ]]; then
       rm -f "$(pid_file "${name}")"
@@ -235,22 +289,29 @@ do_stop() {
     done
     rm -f "$(pid_file "${name}")"
   done
+}
+
+do_stop() {
+  local -a services
+  read -r -a services <<<"$(service_names)"
+  stop_names "${services[@]}"
+  # Last, and even when AUTH_ISSUER is set now: one started earlier is still ours to stop.
+  stop_names issuer
   log "stopped"
 }
 
 do_status() {
-  local names index name port pid status=0
-  read -r -a names <<<"$(service_names)"
-  index=0
-  for name in "${names[@]}"; do
-    port="$(port_of "${index}")"
-    index=$((index + 1))
+  local i name port pid status=0
+  load_processes
+  for i in "${!NAMES[@]}"; do
+    name="${NAMES[i]}"
+    port="${PORTS[i]}"
     pid="$(running_pid "${name}")"
     if [[ -z "${pid}" ]]; then
       echo "${name}: stopped"
       status=3
     elif ready "${port}" "${name}"; then
-      echo "${name}: ready (pid ${pid}) on http://${HOST}:${port}/${name}/"
+      echo "${name}: ready (pid ${pid}) on http://${HOST}:${port}$(ready_path_of "${name}" | sed 's/readyz$//')"
     else
       echo "${name}: running (pid ${pid}) on ${HOST}:${port} but not ready"
       ((status == 0)) && status=1
@@ -259,18 +320,30 @@ do_status() {
   return "${status}"
 }
 
+# An access token of a registered account from the built-in issuer (secrets from its state folder).
+do_token() {
+  [[ -n "${BUILTIN_ISSUER}" ]] || die "AUTH_ISSUER is set: get tokens from that issuer"
+  [[ $# -ge 1 ]] || die "usage: $0 token ACCOUNT [--scope SCOPES]"
+  cd "${REPO_ROOT}" && exec env BACKBONE_DATA_DIR="${ISSUER_DATA_DIR}" AUTH_ISSUER="${ISSUER_URL}" \
+    "${PYTHON}" -m backbone.issuer token "$@"
+}
+
 usage() {
-  echo "usage: $0 start|stop|status" >&2
+  echo "usage: $0 start|stop|status|token ACCOUNT" >&2
   exit 2
 }
 
 main() {
   local cmd="${1:-}"
   [[ -n "${cmd}" ]] || usage
+  if [[ "${cmd}" == token ]]; then
+    shift
+    do_token "$@"
+  fi
   mkdir -p "${RUN_DIR}"
-  # Serialise concurrent invocations; the services are started with fd 9 closed.
+  # Serialise concurrent invocations; the processes are started with fd 9 closed.
   exec 9>"${RUN_DIR}/.lock"
-  flock -w $((START_TIMEOUT + STOP_TIMEOUT * 6 + 30)) 9 || die "timed out waiting for ${RUN_DIR}/.lock"
+  flock -w $((START_TIMEOUT + STOP_TIMEOUT * 7 + 30)) 9 || die "timed out waiting for ${RUN_DIR}/.lock"
   case "${cmd}" in
     start) do_start ;;
     stop) do_stop ;;

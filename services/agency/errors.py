@@ -9,6 +9,7 @@ from typing import TypeVar
 from fastapi import HTTPException
 
 from backbone.uow import UnitOfWork
+from backbone.web.problems import problem
 
 Result = TypeVar("Result")
 View = TypeVar("View")
@@ -41,7 +42,7 @@ def http_errors() -> Iterator[None]:
     except StepRefused as error:
         raise HTTPException(status_code=409, detail=str(error)) from error
     except InvalidInput as error:
-        detail = [{"type": "value_error", "loc": ["body", error.field], "msg": error.message}]
+        detail = [problem(["body", error.field], error.message, "value_error")]
         raise HTTPException(status_code=422, detail=detail) from error
 
 

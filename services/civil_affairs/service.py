@@ -13,6 +13,7 @@ from services.agency.metrics import inbox_gauges
 from services.agency.referrals import referral_handlers, referrals_router
 from services.civil_affairs.casework.service import check_file_complete
 from services.civil_affairs.casework.views import router as casework_router
+from services.civil_affairs.emergencies.handlers import emergency_handlers, watches_emergencies
 from services.civil_affairs.escalations.handlers import office_accepts, office_handlers
 from services.civil_affairs.escalations.views import router as escalations_router
 
@@ -26,13 +27,14 @@ definition = ServiceDefinition(
         escalations_router,
     ),
     handlers={
-        **referral_handlers(Agency.CIVIL_AFFAIRS),
+        **(inbox := referral_handlers(Agency.CIVIL_AFFAIRS)),
+        **emergency_handlers(inbox["referral.created"]),
         **(own_alerts := alert_handlers(Agency.CIVIL_AFFAIRS)),
         **office_handlers(own_alerts["sla.escalated"]),
     },
     background=(refresh_provisional_deadlines,),
     envelope_observers=(deadline_observer(Agency.CIVIL_AFFAIRS),),
-    accepts=office_accepts,
+    accepts=lambda event: office_accepts(event) or watches_emergencies(event),
     metrics=(inbox_gauges,),
     resources=referral_loaders(Agency.CIVIL_AFFAIRS),
     migrations=(AGENCY_MIGRATIONS, Path(__file__).resolve().parent / "migrations"),

@@ -9,6 +9,7 @@ compose file are checked with their defaults, as `docker compose up` without a .
 
 from __future__ import annotations
 
+import json
 import re
 import shlex
 import tomllib
@@ -26,6 +27,8 @@ from contracts.catalogue import SERVICES
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE_FILE = ROOT / "docker-compose.yml"
 DOCKERFILE = ROOT / "Dockerfile"
+KEYCLOAK_SCRIPT = ROOT / "deploy" / "local" / "keycloak.sh"
+REALM_FILE = ROOT / "deploy" / "keycloak" / "child-protection-realm.json"
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
 
 # Variables a service container may set although Settings does not read them (Python's own switches).
@@ -481,6 +484,59 @@ def test_gateway_proxies_every_service(services: dict[str, dict[str, Any]]) -> N
         assert _depends_on(gateway).get(container), f"{gateway_name} does not depend on {container}"
 
 
+# --- identity provider -------------------------------------------------------------------------------
+
+
+def test_keycloak_imports_the_realm_under_the_issuer_the_containers_reach(
+    services: dict[str, dict[str, Any]],
+) -> None:
+    name, keycloak = _one(services, "quay.io/keycloak/keycloak")
+    local_version = re.search(r'(?m)^KC_VERSION="([^"]+)"', KEYCLOAK_SCRIPT.read_text())
+    assert local_version and _image(keycloak)[1] == local_version[1], (
+        "compose and deploy/local/keycloak.sh run different Keycloak versions"
+    )
+    command = _command(keycloak)
+    assert command[0] in ("start-dev", "start") and "--import-realm" in command, command
+    imports = [
+        target
+        for target in _mounts(keycloak)
+        if PurePosixPath(target).parent == PurePosixPath("/opt/keycloak/data/import")
+    ]
+    assert {_host_file(keycloak, target) for target in imports} == {REALM_FILE}, (
+        f"{REALM_FILE.name} is not what Keycloak imports: {imports}"
+    )
+    realm = json.loads(REALM_FILE.read_text())["realm"]
+
+    env = _environment(keycloak)
+    port = int(_option(command, "--http-port") or 8080)
+    hostname = urlsplit(env.get("KC_HOSTNAME", ""))
+    # Without a fixed hostname the issuer would depend on how each client reached Keycloak.
+    assert (hostname.scheme, hostname.hostname, hostname.port) == ("http", name, port), (
+        f"KC_HOSTNAME={env.get('KC_HOSTNAME')!r}: tokens must name the issuer the containers reach"
+    )
+    assert env.get("KC_BOOTSTRAP_ADMIN_USERNAME") and env.get("KC_BOOTSTRAP_ADMIN_PASSWORD")
+    test = (keycloak.get("healthcheck") or {}).get("test")
+    health = " ".join(test) if isinstance(test, list) else str(test or "")
+    assert f"/{port}" in health and f"/realms/{realm}/.well-known/openid-configuration" in health, health
+    audiences = {
+        mapper["config"]["included.custom.audience"]
+        for scope in json.loads(REALM_FILE.read_text())["clientScopes"]
+        for mapper in scope.get("protocolMappers", [])
+        if mapper["protocolMapper"] == "oidc-audience-mapper"
+    }
+    for container, service in _app_containers(services).items():
+        settings = Settings.model_validate(_environment(service))
+        assert settings.auth_issuer == f"{env['KC_HOSTNAME']}/realms/{realm}", (
+            f"{container}: AUTH_ISSUER={settings.auth_issuer!r} is not the Keycloak realm's issuer"
+        )
+        assert settings.auth_audience in audiences, (
+            f"{container}: the realm issues no tokens for its audience"
+        )
+        assert _depends_on(service).get(name) == "service_healthy", (
+            f"{container} must wait for {name}: it verifies every request's token with its keys"
+        )
+
+
 # --- tracing -------------------------------------------------------------------------------------------
 
 
@@ -610,6 +666,7 @@ def test_every_image_is_pinned(services: dict[str, dict[str, Any]]) -> None:
         "otel/opentelemetry-collector-contrib",
         "jaegertracing/all-in-one",
         "prom/prometheus",
+        "quay.io/keycloak/keycloak",
     }
     assert expected <= {_image(s)[0] for s in services.values()}
 

@@ -2,8 +2,10 @@
 
 Runs the real CLI in a subprocess against the Kafka and PostgreSQL of the test command (the
 environment's KAFKA_BOOTSTRAP_SERVERS / DATABASE_URL), on free ports, writing to a temporary folder.
-Both system modes run (six uvicorn processes on Kafka, then the single embedded process); the run
-takes about 40 s on the 2-core development machine.
+Both system modes run (the issuer and six uvicorn processes on Kafka, then the single embedded process
+with its own issuer), every request with a bearer token; distributed mode also measures intake's POST
+with a token and without (a second intake on the open-intake policy). The run takes about 40 s on the
+2-core development machine when it is not shared.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from contracts.catalogue import SERVICES
 
 pytestmark = pytest.mark.kafka
 REPO_ROOT = Path(__file__).resolve().parents[2]
-BUDGET_SECONDS = 60
+BUDGET_SECONDS = 90  # about 45 s on the unloaded machine; the authentication cost added ~10 s
 
 
 def _free_port_block(size: int) -> int:
@@ -46,7 +48,8 @@ def _positive(value) -> bool:
 def test_benchmark_smoke_writes_every_section(
     tmp_path: Path, server_database_url: str, kafka_bootstrap_servers: str
 ) -> None:
-    base = _free_port_block(len(SERVICES) + 2)
+    # embedded, deadlines, issuer, the six services, the second intake of the authentication cost
+    base = _free_port_block(len(SERVICES) + 4)
     env = {
         **os.environ,
         "DATABASE_URL": server_database_url,
@@ -56,7 +59,7 @@ def test_benchmark_smoke_writes_every_section(
     done = subprocess.run(
         [sys.executable, "-m", "bench", "--smoke", "--results-dir", str(tmp_path),
          "--embedded-port", str(base), "--deadlines-port", str(base + 1),
-         "--distributed-port", str(base + 2)],
+         "--issuer-port", str(base + 2), "--distributed-port", str(base + 3)],
         cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=BUDGET_SECONDS + 30,
     )  # fmt: skip
     elapsed = time.monotonic() - started
@@ -78,7 +81,7 @@ def test_benchmark_smoke_writes_every_section(
     assert _positive(postgres["one_connection"]["inserts_per_s"])
     assert postgres["concurrent"]["connections"] > 1 and _positive(postgres["concurrent"]["inserts_per_s"])
 
-    for mode, names in (("distributed", set(SERVICES)), ("embedded", {"backbone"})):
+    for mode, names in (("distributed", {*SERVICES, "issuer"}), ("embedded", {"backbone"})):
         system = result["system"][mode]
         (step,) = system["fixed_rates"]
         assert step["offered_rate_per_s"] == 10 and step["sent"] == 20
@@ -89,6 +92,18 @@ def test_benchmark_smoke_writes_every_section(
         assert _positive(step["achieved_per_s"])
         assert set(system["rss"]) == names
         assert all(20 < figures["rss_peak_mib"] < 4096 for figures in system["rss"].values())
+        assert step["poll"]["errors"] == 0  # the police poller's token was accepted throughout
+
+    cost = result["system"]["distributed"]["authentication_cost"]
+    assert cost["responses"] == {"202": 20}, cost["responses"]
+    for phase in ("with_token", "without_token"):
+        assert cost[phase]["count"] == 10 and 0 < cost[phase]["p50_ms"] <= cost[phase]["p99_ms"]
+    assert cost["p50_difference_ms"] == round(
+        cost["with_token"]["p50_ms"] - cost["without_token"]["p50_ms"], 2
+    )
+    assert cost["policy_without_token"].endswith("access-open-intake.json")
+    assert result["system"]["embedded"]["authentication_cost"] is None
+    assert "intake POST p50 with a token" in done.stdout
 
     (deadlines,) = result["deadlines"]
     assert deadlines["running_clocks"] == 1000

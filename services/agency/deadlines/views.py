@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query
-from pydantic import AwareDatetime, BaseModel, Field
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlmodel import col
 
@@ -14,6 +14,7 @@ from backbone.auth.guard import visibility
 from backbone.auth.policy import EVERYTHING, Visibility, district_filter
 from backbone.service import get_uow
 from backbone.uow import UnitOfWork
+from backbone.web.params import IsoDateTime, Page, paging
 from services.agency.deadlines.models import AgencySlaClock
 from services.agency.referrals.models import AgencyReferral
 
@@ -42,10 +43,9 @@ def deadlines_router() -> APIRouter:
     @router.get("", response_model=list[AgencyClockView])
     async def list_deadlines(
         uow: Annotated[UnitOfWork, Depends(get_uow)],
+        page: Annotated[Page, Depends(paging(default_limit=100, max_limit=1000))],
         state: Literal["running", "warning", "breached", "met", "met_late", "cancelled"] | None = None,
-        due_before: AwareDatetime | None = None,
-        limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-        offset: Annotated[int, Query(ge=0)] = 0,
+        due_before: IsoDateTime | None = None,
         seen: Annotated[Visibility, Depends(visibility)] = EVERYTHING,
     ) -> list[AgencyClockView]:
         """This agency's deadlines in the caller's districts: running, warned, breached or met."""
@@ -59,7 +59,7 @@ def deadlines_router() -> APIRouter:
             statement = statement.where(col(AgencySlaClock.due_at) < due_before)
         statement = statement.order_by(col(AgencySlaClock.due_at).asc().nulls_last(), AgencySlaClock.id)
         async with uow:
-            rows = (await uow.session.execute(statement.limit(limit).offset(offset))).scalars()
+            rows = (await uow.session.execute(statement.limit(page.limit).offset(page.offset))).scalars()
             return [AgencyClockView.model_validate(row, from_attributes=True) for row in rows]
 
     return router

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Query
-from pydantic import AwareDatetime
+from fastapi import APIRouter, Depends
 
 from backbone.auth.guard import visibility
 from backbone.auth.policy import Visibility
 from backbone.service import get_uow
 from backbone.uow import UnitOfWork
+from backbone.web.params import IsoDateTime, Page, paging
 from contracts.events.common import Agency
 from services.agency.errors import run_step
 from services.agency.referrals.rules import ReferralStatus
@@ -26,13 +26,13 @@ from services.agency.referrals.service import (
 def referrals_router(agency: Agency, *, completion_guard: CompletionGuard | None = None) -> APIRouter:
     """The inbox routes of one agency; `completion_guard` adds the agency's own condition to complete."""
     router = APIRouter(prefix="/v1/referrals", tags=["referrals"])
+    inbox_page = paging(default_limit=200, max_limit=1000)
 
     @router.get("")
     async def list_inbox(
         status: ReferralStatus | None = None,
-        received_after: AwareDatetime | None = None,
-        limit: int = Query(200, ge=1, le=1000),
-        offset: int = Query(0, ge=0),
+        page: Page = Depends(inbox_page),
+        received_after: IsoDateTime | None = None,
         uow: UnitOfWork = Depends(get_uow),
         seen: Visibility = Depends(visibility),
     ) -> list[ReferralView]:
@@ -42,8 +42,8 @@ def referrals_router(agency: Agency, *, completion_guard: CompletionGuard | None
                 session=uow.session,
                 status=status,
                 received_after=received_after,
-                limit=limit,
-                offset=offset,
+                limit=page.limit,
+                offset=page.offset,
                 visibility=seen,
             )
             return [ReferralView.model_validate(r) for r in referrals]

@@ -10,11 +10,13 @@ from backbone.clock import utcnow
 from backbone.uow import UnitOfWork
 from contracts.events.civil_affairs import CaseClosed, MonitoringStarted, ReporterInformed, VisitLogged
 from contracts.events.common import Agency
+from services.agency.errors import StepRefused
 from services.agency.referrals.service import complete_referral
 from services.agency.steps import begin_step
 from services.civil_affairs.casework.models import CivilAffairsCaseFile, CivilAffairsVisit
 from services.civil_affairs.casework.rules import CaseworkStep
 from services.civil_affairs.casework.service import case_file_for
+from services.civil_affairs.emergencies.service import open_emergencies
 
 log = logging.getLogger(__name__)
 
@@ -104,14 +106,21 @@ async def inform_reporter(*, uow: UnitOfWork, referral_id: str, message: str) ->
     return case_file
 
 
-async def close_case(*, uow: UnitOfWork, referral_id: str, outcome: str) -> CivilAffairsCaseFile:
-    """Close the case from its lead referral, which is completed with the same outcome."""
+async def close_case(
+    *, uow: UnitOfWork, referral_id: str, outcome: str, despite_open_emergency: bool = False
+) -> CivilAffairsCaseFile:
+    """Close the case from its lead referral, which is completed with the same outcome.
+
+    Refused while another agency's emergency referral is open, unless a supervisor approves it.
+    """
     referral, case_file, now = await begin_step(
         uow=uow,
         agency=Agency.CIVIL_AFFAIRS,
         referral_id=referral_id,
         open_record=case_file_for(uow, CaseworkStep.CLOSE_CASE),
     )
+    if not despite_open_emergency and await open_emergencies(session=uow.session, case_id=referral.case_id):
+        raise StepRefused("an emergency referral of the case is still open; closing needs a supervisor")
     case_file.close_outcome, case_file.closed_at = outcome, now
     uow.emit(
         CaseClosed(referral_id=referral_id, case_id=referral.case_id, outcome=outcome, closed_at=now),

@@ -8,6 +8,7 @@ from typing import Literal
 from fastapi import APIRouter, Depends
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from backbone.auth.guard import Access, current_access
 from backbone.service import get_uow
 from backbone.uow import UnitOfWork
 from contracts.events.civil_affairs import AssistanceMeasure, Intervention, Placement
@@ -210,10 +211,19 @@ async def inform_reporter(
 
 @router.post("/{referral_id}/close-case")
 async def close_case(
-    referral_id: str, body: CloseCaseBody, uow: UnitOfWork = Depends(get_uow)
+    referral_id: str,
+    body: CloseCaseBody,
+    uow: UnitOfWork = Depends(get_uow),
+    access: Access = Depends(current_access),
 ) -> CaseFileView:
+    """Close the case (lead agency); while an emergency referral is open, only a supervisor may."""
     return await run_step(
         uow,
-        lambda: follow_up.close_case(uow=uow, referral_id=referral_id, outcome=body.outcome),
+        lambda: follow_up.close_case(
+            uow=uow,
+            referral_id=referral_id,
+            outcome=body.outcome,
+            despite_open_emergency=access.may("close_with_open_emergency"),
+        ),
         CaseFileView.model_validate,
     )

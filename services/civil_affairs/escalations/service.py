@@ -68,10 +68,12 @@ async def _queue(uow: UnitOfWork, *, escalation_id: str, **values: Any) -> None:
 
 
 async def list_escalations(
-    *, session: AsyncSession, agency: Agency | None = None
+    *, session: AsyncSession, agency: Agency | None = None, limit: int, offset: int = 0
 ) -> list[CivilAffairsEscalation]:
-    """The queue, oldest escalation first, optionally for one agency's referrals and deadlines."""
-    query = select(CivilAffairsEscalation).order_by(CivilAffairsEscalation.escalated_at)
+    """One page of the queue, oldest escalation first, optionally for one agency's referrals and deadlines."""
+    query = select(CivilAffairsEscalation).order_by(
+        CivilAffairsEscalation.escalated_at, CivilAffairsEscalation.escalation_id
+    )
     if agency is not None:
         query = query.where(CivilAffairsEscalation.agency == agency.value)
-    return list((await session.scalars(query)).all())
+    return list((await session.scalars(query.limit(limit).offset(offset))).all())

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field
 
 from backbone.service import get_uow
 from backbone.uow import UnitOfWork
+from backbone.web.params import Page, paging
 from contracts.events.common import Agency
 from services.civil_affairs.escalations.models import EscalationCause
 from services.civil_affairs.escalations.service import list_escalations
 
 router = APIRouter(prefix="/v1/escalations", tags=["joint meeting office"])
+escalation_page = paging(default_limit=200, max_limit=1000)
 
 
 class EscalationView(BaseModel):
@@ -33,8 +36,13 @@ class EscalationView(BaseModel):
 
 @router.get("")
 async def escalations(
-    agency: Agency | None = None, uow: UnitOfWork = Depends(get_uow)
+    page: Annotated[Page, Depends(escalation_page)],
+    agency: Agency | None = None,
+    uow: UnitOfWork = Depends(get_uow),
 ) -> list[EscalationView]:
+    """The queue, oldest escalation first; page with limit/offset."""
     async with uow:
-        queue = await list_escalations(session=uow.session, agency=agency)
+        queue = await list_escalations(
+            session=uow.session, agency=agency, limit=page.limit, offset=page.offset
+        )
         return [EscalationView.model_validate(e) for e in queue]

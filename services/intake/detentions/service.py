@@ -38,7 +38,7 @@ def validate_detention(*, body: Any) -> DetentionSubmission:
     try:
         return DetentionSubmission.model_validate(body, context={"now": utcnow()})
     except ValidationError as error:
-        raise InvalidReport(problems_of(error)) from None
+        raise InvalidReport(problems_of(error.errors())) from None
 
 
 class OutsideDistrict(PermissionError):

@@ -9,6 +9,7 @@ from backbone.auth.policy import Visibility
 from backbone.auth.principal import Principal
 from backbone.service import get_uow
 from backbone.uow import UnitOfWork
+from backbone.web.problems import ErrorBody
 from services.intake.detentions.schemas import DetentionSubmission, DetentionView
 from services.intake.detentions.service import (
     DetentionAlreadyReported,
@@ -17,7 +18,7 @@ from services.intake.detentions.service import (
     receive_detention,
 )
 from services.intake.reports.service import InvalidReport
-from services.intake.reports.views import Refusal, in_body, inline_schema, json_body
+from services.intake.reports.views import in_body, inline_schema, json_body
 
 router = APIRouter(prefix="/v1", tags=["detentions"])
 
@@ -28,7 +29,7 @@ router = APIRouter(prefix="/v1", tags=["detentions"])
     response_model=DetentionView,
     responses={
         409: {"description": "This detention's children were already reported: its detention_id"},
-        422: {"model": Refusal, "description": "Bad fields, named without their values"},
+        422: {"model": ErrorBody, "description": "Bad fields, named without their values"},
     },
     openapi_extra={
         "requestBody": {

@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from backbone.clock import utcnow
 from backbone.privacy import UNKNOWN_NAME, mask_name
 from backbone.uow import UnitOfWork
+from backbone.web.problems import problems_of
 from contracts.events.intake import ReportReceived
 from services.intake.cases.service import link_or_open_case
 from services.intake.children.matching import Identity, age_on
@@ -84,26 +85,22 @@ class ReceivedReport:
         }
 
 
-def problems_of(error: ValidationError) -> list[dict[str, Any]]:
-    """Each bad field's location, message and error type; never the value, which may be a child's data."""
-    return [{"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in error.errors()]
-
-
 def validate_submission(*, body: Any) -> ReportSubmission:
     """The body as a report, checked against the intake clock, or InvalidReport."""
     try:
         return ReportSubmission.model_validate(body, context={"now": utcnow()})
     except ValidationError as error:
-        raise InvalidReport(problems_of(error)) from None
+        raise InvalidReport(problems_of(error.errors())) from None
 
 
 async def submit_report(
-    *, uow: UnitOfWork, body: Any, idempotency_key: str | None, submitted_by: str
+    *, uow: UnitOfWork, body: Any, idempotency_key: str | None, submitted_by: str | None
 ) -> tuple[StoredAnswer, bool]:
     """Receive a submitted body; with a key the same client already used, the first answer (and True)."""
     if idempotency_key is not None:
         # Each client's keys are its own: another client's key can neither replay nor block this one's.
-        idempotency_key = f"{submitted_by}\x1f{idempotency_key}"
+        # Anonymous submitters (a policy making the route public) share one key space of their own.
+        idempotency_key = f"{submitted_by or ''}\x1f{idempotency_key}"
     if idempotency_key is not None:
         stored = await claim_key(
             session=uow.session,

@@ -9,10 +9,11 @@ from fastapi import APIRouter, Depends, Header, HTTPException, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from backbone.auth.guard import caller
+from backbone.auth.guard import optional_caller
 from backbone.auth.principal import Principal
 from backbone.service import get_uow
 from backbone.uow import UnitOfWork
+from backbone.web.problems import ErrorBody, problem
 from services.intake.reports.idempotency import IdempotencyKeyReused
 from services.intake.reports.reading import ReportView, report_view
 from services.intake.reports.schemas import ReportSubmission
@@ -28,16 +29,6 @@ class ReportAccepted(BaseModel):
     child_id: str
     corroborates_report_id: str | None
     new_case: bool
-
-
-class Problem(BaseModel):
-    loc: list[str | int]
-    msg: str
-    type: str
-
-
-class Refusal(BaseModel):
-    detail: list[Problem]
 
 
 def inline_schema(model: type[BaseModel]) -> dict[str, Any]:
@@ -62,7 +53,7 @@ def inline_schema(model: type[BaseModel]) -> dict[str, Any]:
     "/reports",
     status_code=202,
     response_model=ReportAccepted,
-    responses={422: {"model": Refusal, "description": "Bad fields, named without their values"}},
+    responses={422: {"model": ErrorBody, "description": "Bad fields, named without their values"}},
     openapi_extra={
         "requestBody": {
             "required": True,
@@ -73,15 +64,17 @@ def inline_schema(model: type[BaseModel]) -> dict[str, Any]:
 async def post_report(
     request: Request,
     uow: UnitOfWork = Depends(get_uow),
-    principal: Principal = Depends(caller),
+    # None where a city's policy makes submission public (no token): the report then names no submitter.
+    principal: Principal | None = Depends(optional_caller),
     idempotency_key: str | None = Header(default=None, alias="Idempotency-Key", min_length=1, max_length=200),
 ) -> JSONResponse:
     """Accept a report (`ReportSubmission`); a retry with the same `Idempotency-Key` gets the first answer."""
     body = json_body(await request.body())
+    submitted_by = principal.client_id if principal else None
     try:
         async with uow:
             answer, replayed = await submit_report(
-                uow=uow, body=body, idempotency_key=idempotency_key, submitted_by=principal.client_id
+                uow=uow, body=body, idempotency_key=idempotency_key, submitted_by=submitted_by
             )
             await uow.commit()
     except InvalidReport as refused:
@@ -90,11 +83,11 @@ async def post_report(
         raise HTTPException(
             422,
             detail=[
-                {
-                    "loc": ["header", "Idempotency-Key"],
-                    "msg": "this Idempotency-Key was already used with a different request body",
-                    "type": "idempotency_key_reused",
-                }
+                problem(
+                    ["header", "Idempotency-Key"],
+                    "this Idempotency-Key was already used with a different request body",
+                    "idempotency_key_reused",
+                )
             ],
         ) from None
     headers = {REPLAYED_HEADER: "true"} if replayed else {}
@@ -116,7 +109,7 @@ def json_body(raw: bytes) -> Any:
         return json.loads(raw)
     except ValueError:
         raise HTTPException(
-            422, detail=[{"loc": ["body"], "msg": "the body is not valid JSON", "type": "json_invalid"}]
+            422, detail=[problem(["body"], "the body is not valid JSON", "json_invalid")]
         ) from None
 
 

@@ -8,6 +8,7 @@ from backbone.auth.guard import visibility
 from backbone.auth.policy import Visibility
 from backbone.service import get_uow
 from backbone.uow import UnitOfWork
+from backbone.web.params import Page, paging
 from services.routing.cases import queries
 from services.routing.cases.models import CaseStatus
 from services.routing.cases.schemas import CasePage, CaseView
@@ -15,6 +16,7 @@ from services.routing.cases.store import UnknownCase
 from services.routing.triage import Agency, Priority
 
 router = APIRouter(prefix="/v1", tags=["cases"])
+case_page = paging(default_limit=50, max_limit=200)
 
 
 @router.get("/cases/{case_id}", response_model=CaseView)
@@ -32,8 +34,7 @@ async def list_cases(
     status: CaseStatus | None = Query(default=None, description="open, under_monitoring or closed"),
     agency: Agency | None = Query(default=None, description="Cases with a referral to this agency"),
     priority: Priority | None = Query(default=None, description="P1, P2 or P3"),
-    limit: int = Query(default=50, ge=1, le=200),
-    offset: int = Query(default=0, ge=0),
+    page: Page = Depends(case_page),
     uow: UnitOfWork = Depends(get_uow),
     seen: Visibility = Depends(visibility),
 ) -> CasePage:
@@ -44,7 +45,7 @@ async def list_cases(
             status=status,
             agency=agency,
             priority=priority,
-            limit=limit,
-            offset=offset,
+            limit=page.limit,
+            offset=page.offset,
             visibility=seen,
         )

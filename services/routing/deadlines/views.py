@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
-from pydantic import AwareDatetime, BaseModel, Field
+from fastapi import APIRouter, Depends, HTTPException, Request
+from pydantic import BaseModel, Field
 
 from backbone.auth.guard import visibility
 from backbone.auth.policy import EVERYTHING, Visibility
@@ -15,6 +15,8 @@ from backbone.service import get_runtime, get_uow
 from backbone.sla.clock import ClockError
 from backbone.sla.holidays import CalendarDataError, calendar_status
 from backbone.uow import UnitOfWork
+from backbone.web.params import IsoDateTime, Page, paging
+from backbone.web.problems import problem
 from contracts.events.common import Agency
 from services.routing.deadlines import service
 from services.routing.deadlines.queries import (
@@ -28,6 +30,7 @@ from services.routing.deadlines.queries import (
 from services.routing.deadlines.timer import refresh_calendar
 
 router = APIRouter(prefix="/v1/sla", tags=["deadlines"])
+clock_page = paging(default_limit=100, max_limit=1000)
 
 
 class PauseClock(BaseModel):
@@ -39,12 +42,11 @@ class PauseClock(BaseModel):
 @router.get("", response_model=list[ClockView])
 async def get_clocks(
     uow: Annotated[UnitOfWork, Depends(get_uow)],
+    page: Annotated[Page, Depends(clock_page)],
     agency: Agency | None = None,
     state: ClockFilterState | None = None,
-    due_before: AwareDatetime | None = None,
+    due_before: IsoDateTime | None = None,
     case_id: str | None = None,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
     seen: Annotated[Visibility, Depends(visibility)] = EVERYTHING,
 ) -> list[ClockView]:
     """Deadlines, soonest due first."""
@@ -55,8 +57,8 @@ async def get_clocks(
             state=state,
             due_before=due_before,
             case_id=case_id,
-            limit=limit,
-            offset=offset,
+            limit=page.limit,
+            offset=page.offset,
             visibility=seen,
         )
 
@@ -65,7 +67,7 @@ async def get_clocks(
 async def get_compliance(
     uow: Annotated[UnitOfWork, Depends(get_uow)],
     agency: Agency | None = None,
-    since: AwareDatetime | None = None,
+    since: IsoDateTime | None = None,
     seen: Annotated[Visibility, Depends(visibility)] = EVERYTHING,
 ) -> list[AgencyCompliance]:
     """Per-agency figures for supervision: on time, late, breached, median and p90 time to stop."""
@@ -120,7 +122,7 @@ async def _change(uow: UnitOfWork, change) -> ClockView:
         except ClockError as error:
             raise HTTPException(409, str(error)) from None
         except ValueError as error:
-            raise HTTPException(422, str(error)) from None
+            raise HTTPException(422, [problem(["body"], str(error), "value_error")]) from None
         view = clock_view(row, now=utcnow())
         await uow.commit()
     return view

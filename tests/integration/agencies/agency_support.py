@@ -57,21 +57,23 @@ class RunningAgency:
     system: System
     client: httpx.AsyncClient
 
-    async def feed(self, *events: Event, stamped: bool = False) -> None:
-        """Publish routing's events on `routing.events`, keyed by case like routing's relay does;
+    async def feed(self, *events: Event, stamped: bool = False, publisher: str = "routing") -> None:
+        """Publish a service's events (routing's by default) on its topic, keyed by case like its relay;
         `stamped` adds the deadlines the policy says they start or stop, as routing's outbox would."""
         messages = []
         for event in events:
             stamps = sla_stamps(event, policy=active_policy(), default_at=utcnow()) if stamped else []
             envelope = CloudEvent(
-                source="/routing",
+                source=f"/{publisher}",
                 type=event.TYPE,
                 subject=event.case_id,
                 sla=stamps,
                 data=event.model_dump(mode="json"),
             )
             key, headers, value = envelope.to_kafka()
-            messages.append(OutgoingMessage(topic="routing.events", key=key, headers=headers, value=value))
+            messages.append(
+                OutgoingMessage(topic=f"{publisher}.events", key=key, headers=headers, value=value)
+            )
         await self.system.transport.publish(messages)
 
     async def inbox(self, status: str | None = None) -> list[dict[str, Any]]:

@@ -33,6 +33,10 @@ async def test_escalated_referrals_are_queued_oldest_first(civil_affairs: Runnin
     assert [e["referral_id"] for e in escalations] == ["ref-e1", "ref-e2"]
     assert (escalations[0]["agency"], escalations[0]["reason"]) == ("education", "declined twice")
     assert [e["referral_id"] for e in await queue({"agency": "police"})] == ["ref-e2"]
+    # The queue pages like every list: limit and offset.
+    assert [e["referral_id"] for e in await queue({"limit": "1"})] == ["ref-e1"]
+    assert [e["referral_id"] for e in await queue({"limit": "1", "offset": "1"})] == ["ref-e2"]
+    assert await queue({"offset": "2"}) == []
     bad = await civil_affairs.client.get("/civil_affairs/v1/escalations", params={"agency": "army"})
     assert error_fields(bad) == ["agency"]
     # Queuing an escalation is not a civil-affairs act: nothing is emitted.

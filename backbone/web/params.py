@@ -1,0 +1,75 @@
+"""Query and path parameters every service shares: paging, date-times, and no NUL characters."""
+
+# No `from __future__ import annotations`: FastAPI must see the real annotations of `paging`'s closure.
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import Query, Request
+from fastapi.exceptions import RequestValidationError
+from pydantic import AwareDatetime, BeforeValidator
+from pydantic_core import PydanticCustomError
+
+from backbone.web.bodies import NUL, nul_in_text
+
+# Deeper pages are a scan of the whole table, and past PostgreSQL's bigint they are a 500: filter instead.
+MAX_OFFSET = 1_000_000
+
+
+@dataclass(frozen=True)
+class Page:
+    limit: int
+    offset: int
+
+
+def paging(*, default_limit: int, max_limit: int) -> Callable[..., Page]:
+    """The `limit`/`offset` query parameters of a list endpoint, as a FastAPI dependency."""
+
+    def page(
+        limit: Annotated[
+            int, Query(ge=1, le=max_limit, description=f"Items per page, 1 to {max_limit}")
+        ] = default_limit,
+        offset: Annotated[
+            int, Query(ge=0, le=MAX_OFFSET, description=f"Items to skip, 0 to {MAX_OFFSET}")
+        ] = 0,
+    ) -> Page:
+        return Page(limit=limit, offset=offset)
+
+    return page
+
+
+_ISO_8601 = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
+
+
+def _iso_8601_only(value: Any) -> Any:
+    # Pydantic reads a number (or a numeric string such as "0.5") as Unix seconds; a caller who sent
+    # one meant something else, so it is refused rather than read as a moment in 1970.
+    if isinstance(value, str) and _ISO_8601.match(value):
+        return value
+    raise PydanticCustomError(
+        "datetime_format", "should be an ISO 8601 date-time with a time zone, e.g. 2026-11-26T08:00:00+08:00"
+    )
+
+
+# A date-time query parameter: ISO 8601 with a time zone, nothing else.
+IsoDateTime = Annotated[AwareDatetime, BeforeValidator(_iso_8601_only)]
+
+
+async def refuse_nul_parameters(request: Request) -> None:
+    """Every route's first dependency: a NUL in a path, query or header value is refused by name.
+
+    PostgreSQL cannot store or compare text holding U+0000 (SQLSTATE 22021), so such a value would
+    otherwise reach the database and fail there as a 500.
+    """
+    problems = [
+        nul_in_text(["path", name]) for name, value in request.path_params.items() if NUL in str(value)
+    ]
+    for name, value in request.query_params.multi_items():
+        if NUL in name:
+            problems.append(nul_in_text(["query"]))
+        elif NUL in value:
+            problems.append(nul_in_text(["query", name]))
+    problems += [nul_in_text(["header", name]) for name, value in request.headers.items() if NUL in value]
+    if problems:
+        raise RequestValidationError(problems)
