@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test: lint, contracts, unit, integration and end-to-end, against a real Kafka broker, a real
-# PostgreSQL and a real Keycloak (the identity provider). When KAFKA_BOOTSTRAP_SERVERS / DATABASE_URL /
-# KEYCLOAK_URL are not set it starts them from deploy/local (and stops what it started); it never skips
-# them. Extra arguments go to pytest.
+# PostgreSQL, a real Keycloak (the identity provider) and a real Jaeger (traces). When
+# KAFKA_BOOTSTRAP_SERVERS / DATABASE_URL / KEYCLOAK_URL / JAEGER_QUERY_URL are not set it starts them from
+# deploy/local (Jaeger only when none answers already) and stops what it started; it never skips them.
+# Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 bash scripts/bootstrap.sh
@@ -34,6 +35,21 @@ if [ -z "${KAFKA_BOOTSTRAP_SERVERS:-}" ]; then
     # SASL/SCRAM with ACLs: the harness connects as the broker's super user; the ACL test reads the
     # services' own credentials from KAFKA_CREDENTIALS_DIR.
     eval "$(deploy/local/kafka.sh env admin)"
+fi
+
+# Only the tracing test exports to Jaeger (it sets the services' OTLP endpoint from JAEGER_OTLP_ENDPOINT);
+# the rest of the suite exports nowhere, even in a shell where `eval "$(deploy/local/up.sh)"` set it.
+unset OTEL_EXPORTER_OTLP_ENDPOINT
+if [ -z "${JAEGER_QUERY_URL:-}" ]; then
+    # A Jaeger already answering on the ports (this checkout's or another's) is used as it is.
+    if ! deploy/local/jaeger.sh status >/dev/null 2>&1 &&
+        ! curl -fsS -o /dev/null -m 3 "http://127.0.0.1:${JAEGER_UI_PORT:-16686}/api/services" 2>/dev/null; then
+        deploy/local/jaeger.sh start
+        started+=(jaeger)
+    fi
+    export JAEGER_QUERY_URL="http://127.0.0.1:${JAEGER_UI_PORT:-16686}"
+    JAEGER_OTLP_ENDPOINT="$(deploy/local/jaeger.sh endpoint)"
+    export JAEGER_OTLP_ENDPOINT
 fi
 
 .venv/bin/ruff check .

@@ -1,4 +1,7 @@
-"""The HTTP face: each service's API under `/{service}/v1/...`, docs at `/{service}/docs`, health probes."""
+"""The HTTP face: each service's API under `/{service}/v1/...`, docs at `/{service}/docs` and
+`/{service}/redoc` (assets served here, nothing from a CDN), metrics at `/{service}/metrics`, probes;
+the process's root lists its services (`/`) and serves every service's metrics together (`/metrics`).
+Every route but the probes, the docs and the service list needs a bearer token (backbone/auth)."""
 
 from __future__ import annotations
 
@@ -7,30 +10,54 @@ from contextlib import asynccontextmanager
 from functools import partial
 
 from fastapi import Depends, FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.routing import APIRoute
+from fastapi_offline import FastAPIOffline
+from prometheus_client import CONTENT_TYPE_LATEST
 from starlette.types import Receive, Scope, Send
 
 from backbone.audit.views import router as audit_router
 from backbone.auth.guard import authorize
 from backbone.auth.policy import load_policy
+from backbone.index import services_page
+from backbone.metrics import RequestMetrics, scrape
 from backbone.settings import get_settings
 from backbone.sla.holidays import calendar_status
 from backbone.system import System
+from backbone.telemetry import provider_for
 from backbone.web.bodies import BodyGuard
 from backbone.web.failures import install_error_handlers
 from backbone.web.openapi import access_statuses, declare_runtime_statuses, runtime_statuses
 from backbone.web.params import refuse_nul_parameters
 from backbone.web.readiness import readiness
 
-# FastAPI's own OpenTelemetry support makes the HTTP spans. Its log records would carry validation
-# failures' input (a child's name, a resident ID), so they stay off; probes are not traced.
-TELEMETRY = {
-    "logs": False,
-    "operation_spans": False,
-    "auto_configure": False,
-    "exclude": lambda scope: scope.get("path", "").endswith(("/healthz", "/readyz")),
-}
+DOCS_ASSETS = "/docs-assets"
+# Requests that are no operation of the service (probes, scrapes, the docs and their assets): neither
+# traced nor timed.
+UNTRACED_SUFFIXES = (
+    "/healthz", "/readyz", "/metrics", "/docs", "/redoc", "/openapi.json", "/oauth2-redirect",
+)
+# The access policy's service key for rules every service shares; the root's routes are decided by them.
+EVERY_SERVICE = "*"
+
+
+def _untraced(scope: dict) -> bool:
+    path = scope.get("path", "")
+    return path.endswith(UNTRACED_SUFFIXES) or f"{DOCS_ASSETS}/" in path
+
+
+def _telemetry(service: str) -> dict:
+    # FastAPI's own OpenTelemetry support makes the HTTP spans, with the service's tracer provider (its
+    # resource names the service). Its log records would carry validation failures' input (a child's
+    # name, a resident ID), so they stay off.
+    return {
+        "tracer_provider": provider_for(service),
+        "logs": False,
+        "metrics": False,
+        "operation_spans": False,
+        "auto_configure": False,
+        "exclude": _untraced,
+    }
 
 
 def create_app(system: System | None = None, *, manage_lifespan: bool = True) -> FastAPI:
@@ -52,17 +79,33 @@ def create_app(system: System | None = None, *, manage_lifespan: bool = True) ->
         lifespan=lifespan,
         docs_url=None,
         redoc_url=None,
-        telemetry=TELEMETRY,
+        openapi_url=None,
+        # The root only lists services and serves probes and metrics: each service traces its own.
+        telemetry={"tracing": False, "metrics": False, "logs": False, "auto_configure": False},
     )
     root.state.system = system
+    root.state.service_name = EVERY_SERVICE
     _add_probes(root)
+
+    @root.get("/", include_in_schema=False)
+    async def index() -> HTMLResponse:
+        return HTMLResponse(services_page(system.definitions))
+
+    @root.get("/metrics", include_in_schema=False, dependencies=[Depends(authorize)])
+    async def process_metrics() -> Response:
+        runtimes = [system.runtime(d.name) for d in system.definitions if d.name in system.runtimes]
+        return Response(await scrape(runtimes, process=True), media_type=CONTENT_TYPE_LATEST)
+
     policy = load_policy(system.settings.access_policy_path)
+    _require_rules(root, EVERY_SERVICE, policy, only=("/metrics",))
     for definition in system.definitions:
-        service_app = FastAPI(
+        service_app = FastAPIOffline(
             title=definition.title,
             docs_url="/docs",
+            redoc_url="/redoc",
             openapi_url="/openapi.json",
-            telemetry=TELEMETRY,
+            static_url=DOCS_ASSETS,
+            telemetry=_telemetry(definition.name),
             # NUL characters are refused before the guard looks anything up by the path's ids.
             dependencies=[Depends(refuse_nul_parameters), Depends(authorize)],
         )
@@ -71,9 +114,11 @@ def create_app(system: System | None = None, *, manage_lifespan: bool = True) ->
         # Hostile input is refused here, once for every service, before any view (or the guard) sees it.
         install_error_handlers(service_app)
         service_app.add_middleware(BodyGuard, max_body_bytes=system.settings.http_max_body_bytes)
+        service_app.add_middleware(RequestMetrics, service=definition.name, exclude=_untraced)
         for router in (*definition.routers, audit_router):
             service_app.include_router(router)
         _add_probes(service_app, service=definition.name)
+        _add_service_metrics(service_app)
         _require_rules(service_app, definition.name, policy)
         declare_runtime_statuses(
             service_app,
@@ -88,17 +133,24 @@ def create_app(system: System | None = None, *, manage_lifespan: bool = True) ->
     return root
 
 
-def _require_rules(app: FastAPI, service: str, policy) -> None:
+def _add_service_metrics(app: FastAPI) -> None:
+    @app.get("/metrics", include_in_schema=False)
+    async def service_metrics(request: Request) -> Response:
+        runtime = request.app.state.system.runtime(request.app.state.service_name)
+        return Response(await scrape([runtime], process=False), media_type=CONTENT_TYPE_LATEST)
+
+
+def _require_rules(app: FastAPI, service: str, policy, only: tuple[str, ...] | None = None) -> None:
     """Every route the service serves has an access rule, or the process does not start."""
     for route in app.routes:
-        if isinstance(route, APIRoute):
+        if isinstance(route, APIRoute) and (only is None or route.path in only):
             for method in route.methods:
                 if _rule(policy, service, method, route.path) is None:
                     raise RuntimeError(f"the access policy has no rule for {service} {method} {route.path}")
 
 
 def _rule(policy, service: str, method: str, path: str):
-    return policy.rule(service, method, path) or policy.rule("*", method, path)
+    return policy.rule(service, method, path) or policy.rule(EVERY_SERVICE, method, path)
 
 
 class _BuiltinIssuerApp:

@@ -12,12 +12,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
+from opentelemetry.instrumentation.sqlalchemy.engine import EngineTracer
+from opentelemetry.metrics import get_meter
 from sqlalchemy import Table, TextClause, bindparam, text
 from sqlalchemy.ext import asyncio as sqlalchemy_asyncio
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from backbone.pgserver import EmbeddedPostgres
+from backbone.telemetry import provider_for
 
 log = logging.getLogger(__name__)
 _embedded_server: EmbeddedPostgres | None = None
@@ -46,11 +48,11 @@ def asyncpg_url(database_url: str) -> str:
 
 
 def create_engine(database_url: str, *, schema: str, pool_size: int = 5) -> AsyncEngine:
-    """An engine whose connections see the service's schema first, with spans for every query."""
-    instrumentor = SQLAlchemyInstrumentor()
-    if not instrumentor.is_instrumented_by_opentelemetry:
-        # Wraps create_async_engine itself, so every engine made after this gets query spans.
-        instrumentor.instrument()
+    """An engine whose connections see the schema first, with spans for every query.
+
+    The spans belong to the schema's service (its tracer provider), so in embedded mode a query says
+    which service made it.
+    """
     engine = sqlalchemy_asyncio.create_async_engine(
         asyncpg_url(database_url),
         pool_size=pool_size,
@@ -60,7 +62,18 @@ def create_engine(database_url: str, *, schema: str, pool_size: int = 5) -> Asyn
         hide_parameters=True,
         connect_args={"server_settings": {"search_path": f"{schema},public", "application_name": schema}},
     )
+    _trace_queries(engine, service=schema)
     return engine
+
+
+def _trace_queries(engine: AsyncEngine, *, service: str) -> None:
+    # The instrumentor's own instrument() patches engine creation once, for the global provider only;
+    # its EngineTracer attaches to one engine with the tracer of our choosing.
+    tracer = provider_for(service).get_tracer("opentelemetry.instrumentation.sqlalchemy")
+    connections = get_meter("opentelemetry.instrumentation.sqlalchemy").create_up_down_counter(
+        name="db.client.connections.usage", unit="connections"
+    )
+    EngineTracer(tracer, engine.sync_engine, connections)
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,6 +16,7 @@ from backbone.auth.guard import Access, ResourceLoader
 from backbone.messaging.consumer import EventConsumer, EventHandler
 from backbone.messaging.outbox import OutboxRelay
 from backbone.messaging.transport import Transport
+from backbone.metrics import MetricsProbe, metrics_for
 from backbone.sealing import KeyRing
 from backbone.uow import UnitOfWork
 from contracts.catalogue import Catalogue
@@ -44,6 +45,8 @@ class ServiceDefinition:
     accepts: Callable[[Event], bool] | None = None
     # long-running loops (timers, projections) started with the service and restarted if they fail
     background: tuple[Callable[[ServiceRuntime], Awaitable[None]], ...] = ()
+    # gauges gathered when Prometheus scrapes `/{service}/metrics` (one query each, never per request)
+    metrics: tuple[MetricsProbe, ...] = ()
     # resource kind -> loader of the facts access decisions need (see contracts/policies/access.v1.json)
     resources: Mapping[str, ResourceLoader] = field(default_factory=dict)
     # the service holds personal data sealed at rest: the runtime loads the key ring for it (and only it)
@@ -74,11 +77,15 @@ class ServiceRuntime:
             service=self.name,
             sessionmaker=self.sessionmaker,
             catalogue=self.catalogue,
-            on_commit=self.relay.wake,
+            on_commit=self._committed,
             sla_policy_path=self.sla_policy_path,
             observers=self.definition.envelope_observers,
             key_ring=self.key_ring,
         )
+
+    def _committed(self, envelopes: Sequence[CloudEvent]) -> None:
+        self.relay.wake()
+        metrics_for(self.name).committed(envelopes)
 
 
 def get_runtime(request: Request) -> ServiceRuntime:

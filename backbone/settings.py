@@ -20,12 +20,16 @@ class Settings(BaseSettings):
     services: str = Field(
         default=",".join(SERVICES),
         validation_alias="BACKBONE_SERVICES",
-        description="Comma-separated services this process runs",
+        description="comma-separated services this process runs (default all six)",
     )
     transport: Literal["kafka", "embedded"] | None = Field(
-        default=None, validation_alias="BACKBONE_TRANSPORT"
+        default=None,
+        validation_alias="BACKBONE_TRANSPORT",
+        description="kafka or embedded; default kafka when KAFKA_BOOTSTRAP_SERVERS is set",
     )
-    kafka_bootstrap_servers: str | None = Field(default=None, validation_alias="KAFKA_BOOTSTRAP_SERVERS")
+    kafka_bootstrap_servers: str | None = Field(
+        default=None, validation_alias="KAFKA_BOOTSTRAP_SERVERS", description="Kafka brokers, host:port,..."
+    )
     kafka_namespace: str = Field(default="", validation_alias="KAFKA_NAMESPACE")
     kafka_security_protocol: Literal["PLAINTEXT", "SASL_PLAINTEXT", "SASL_SSL"] = Field(
         default="PLAINTEXT", validation_alias="KAFKA_SECURITY_PROTOCOL"
@@ -37,16 +41,34 @@ class Settings(BaseSettings):
     kafka_sasl_password: str | None = Field(default=None, validation_alias="KAFKA_SASL_PASSWORD", repr=False)
     kafka_topic_partitions: int = Field(default=3, validation_alias="KAFKA_TOPIC_PARTITIONS")
     kafka_replication_factor: int = Field(default=1, validation_alias="KAFKA_REPLICATION_FACTOR")
-    database_url: str | None = Field(default=None, validation_alias="DATABASE_URL")
+    database_url: str | None = Field(
+        default=None,
+        validation_alias="DATABASE_URL",
+        description="postgresql+asyncpg://...; unset: embedded PostgreSQL in BACKBONE_DATA_DIR",
+    )
     database_role_secret: str | None = Field(
         default=None, validation_alias="DATABASE_ROLE_SECRET", repr=False
     )
-    data_dir: Path = Field(default=REPO_ROOT / ".data", validation_alias="BACKBONE_DATA_DIR")
-    host: str = Field(default="127.0.0.1", validation_alias="BACKBONE_HOST")
-    port: int = Field(default=8000, validation_alias="BACKBONE_PORT")
-    log_level: str = Field(default="INFO", validation_alias="LOG_LEVEL")
-    otlp_endpoint: str | None = Field(default=None, validation_alias="OTEL_EXPORTER_OTLP_ENDPOINT")
-    sla_policy_path: str | None = Field(default=None, validation_alias="SLA_POLICY_PATH")
+    data_dir: Path = Field(
+        default=REPO_ROOT / ".data",
+        validation_alias="BACKBONE_DATA_DIR",
+        description="where the embedded PostgreSQL keeps its data (default .data/)",
+    )
+    host: str = Field(
+        default="127.0.0.1", validation_alias="BACKBONE_HOST", description="address ./run.sh listens on"
+    )
+    port: int = Field(default=8000, validation_alias="BACKBONE_PORT", description="port ./run.sh listens on")
+    log_level: str = Field(default="INFO", validation_alias="LOG_LEVEL", description="JSON log level")
+    otlp_endpoint: str | None = Field(
+        default=None,
+        validation_alias="OTEL_EXPORTER_OTLP_ENDPOINT",
+        description="OTLP/HTTP endpoint for traces, e.g. http://127.0.0.1:4318 (unset: no export)",
+    )
+    sla_policy_path: str | None = Field(
+        default=None,
+        validation_alias="SLA_POLICY_PATH",
+        description="a city's deadline policy (default contracts/policies/sla.v1.json)",
+    )
     sla_calendar_dir: str | None = Field(default=None, validation_alias="SLA_CALENDAR_DIR")
     consumer_concurrency: int = Field(default=4, validation_alias="CONSUMER_CONCURRENCY", ge=1)
     consumer_max_attempts: int = Field(default=3, validation_alias="CONSUMER_MAX_ATTEMPTS")

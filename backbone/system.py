@@ -21,7 +21,7 @@ from backbone.sealing import KeyRing, load_key_ring
 from backbone.service import ServiceDefinition, ServiceRuntime, supervise
 from backbone.settings import Settings
 from backbone.sla import holidays
-from backbone.telemetry import configure_tracing
+from backbone.telemetry import configure_tracing, stop_exporting
 from contracts.catalogue import Catalogue, dead_letter_topic, load_catalogue, topic_of
 
 log = logging.getLogger(__name__)
@@ -51,6 +51,7 @@ class System:
         self.auth: Authenticator | None = None
         self.issuer: BuiltinIssuer | None = None
         self._tasks: list[asyncio.Task] = []
+        self._exporting = False
 
     def runtime(self, name: str) -> ServiceRuntime:
         try:
@@ -64,7 +65,8 @@ class System:
         # Fails loudly on a missing directory or a bad file: deadlines must not be computed on guesses.
         holidays.install(await asyncio.to_thread(holidays.load_directory, self.settings.sla_calendar_dir))
         names = "+".join(d.name for d in self.definitions)
-        configure_tracing(service_name=f"backbone:{names}", otlp_endpoint=self.settings.otlp_endpoint)
+        configure_tracing(otlp_endpoint=self.settings.otlp_endpoint)
+        self._exporting = True
         # Not in a worker thread: the server's parent-death signal follows the thread that forks it.
         self.database_url = self.settings.database_url or start_embedded_postgres(self.settings.data_dir)
         self.access = DatabaseAccess(
@@ -181,6 +183,10 @@ class System:
         for runtime in self.runtimes.values():
             await runtime.engine.dispose()
         self.runtimes.clear()
+        if self._exporting:
+            # The last spans go out before the process (or the test) ends.
+            await asyncio.to_thread(stop_exporting, self.settings.otlp_endpoint)
+            self._exporting = False
 
 
 async def _check(probe) -> str:

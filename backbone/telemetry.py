@@ -1,48 +1,165 @@
-"""OpenTelemetry: one tracer provider per process, W3C trace context carried across every hop.
+"""OpenTelemetry: a tracer provider per service, W3C trace context carried across every hop.
 
 Trace context crosses the outbox too: it is saved with the outbox row when the event is recorded and
 restored when the relay publishes, so one report stays one trace from intake to the last agency.
+
+Each service has its own provider whose resource names it (`service.name`), so in embedded mode (six
+services in one process) every span — HTTP, database, publish, process — still says whose it is, and
+the trace UI lists the services separately. Database queries made outside any traced operation (idle
+polling of the outbox, the embedded log and the deadline timer; retention purges; probes) are not
+sampled: a trace is an operation somebody asked for, never the background hum of a loop.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from opentelemetry import propagate, trace
 from opentelemetry.context import Context
 from opentelemetry.sdk.resources import Resource
-from opentelemetry.sdk.trace import SpanProcessor, TracerProvider
+from opentelemetry.sdk.trace import ReadableSpan, Span, SpanProcessor, TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
+from opentelemetry.sdk.trace.sampling import (
+    ALWAYS_ON,
+    Decision,
+    ParentBased,
+    Sampler,
+    SamplingResult,
+)
+from opentelemetry.trace import Link, SpanKind
+from opentelemetry.util.types import Attributes
 
-_provider: TracerProvider | None = None
 TRACE_HEADERS = ("traceparent", "tracestate")
+NAMESPACE = "child-protection"
+PROCESS_SERVICE = "backbone"
+# event field -> span attribute; a trace is found in the UI by searching a tag, e.g. case.id=...
+ID_ATTRIBUTES = {"case_id": "case.id", "report_id": "report.id", "referral_id": "referral.id"}
 
 
-def configure_tracing(*, service_name: str, otlp_endpoint: str | None) -> TracerProvider:
-    """Install the process's tracer provider once; export with OTLP/HTTP when an endpoint is given."""
-    global _provider
-    if _provider is not None:
-        return _provider
-    _provider = TracerProvider(resource=Resource.create({"service.name": service_name}))
+class _NoTraceForRootQueries(Sampler):
+    """Root spans are sampled, except client spans (database queries) that no operation started."""
+
+    def should_sample(
+        self,
+        parent_context: Context | None,
+        trace_id: int,
+        name: str,
+        kind: SpanKind | None = None,
+        attributes: Attributes = None,
+        links: Sequence[Link] | None = None,
+        trace_state: trace.TraceState | None = None,
+    ) -> SamplingResult:
+        if kind == SpanKind.CLIENT:
+            return SamplingResult(Decision.DROP)
+        return ALWAYS_ON.should_sample(parent_context, trace_id, name, kind, attributes, links, trace_state)
+
+    def get_description(self) -> str:
+        return "NoTraceForRootQueries"
+
+
+SAMPLER = ParentBased(root=_NoTraceForRootQueries())
+
+
+class _Exports(SpanProcessor):
+    """The exporters every provider feeds; they can be added and removed while providers live."""
+
+    def __init__(self) -> None:
+        self.processors: dict[object, SpanProcessor] = {}
+
+    def on_start(self, span: Span, parent_context: Context | None = None) -> None:
+        for processor in tuple(self.processors.values()):
+            processor.on_start(span, parent_context=parent_context)
+
+    def on_end(self, span: ReadableSpan) -> None:
+        for processor in tuple(self.processors.values()):
+            processor.on_end(span)
+
+    def shutdown(self) -> None:
+        """Providers are never shut down one by one; exporters are removed with `stop_exporting`."""
+
+    def force_flush(self, timeout_millis: int = 30000) -> bool:
+        return all(p.force_flush(timeout_millis) for p in tuple(self.processors.values()))
+
+
+_exports = _Exports()
+_providers: dict[str, TracerProvider] = {}
+_endpoints: dict[str, int] = {}
+
+
+def provider_for(service: str) -> TracerProvider:
+    """The tracer provider whose spans belong to `service` (created on first use)."""
+    provider = _providers.get(service)
+    if provider is None:
+        resource = Resource.create({"service.name": service, "service.namespace": NAMESPACE})
+        provider = TracerProvider(resource=resource, sampler=SAMPLER)
+        provider.add_span_processor(_exports)
+        _providers[service] = provider
+    return provider
+
+
+def configure_tracing(*, otlp_endpoint: str | None, service_name: str = PROCESS_SERVICE) -> TracerProvider:
+    """Install the process's global provider once; export every service's spans to `otlp_endpoint`.
+
+    Each call naming an endpoint must be paired with `stop_exporting(endpoint)` (a system's stop).
+    """
+    if service_name not in _providers and not isinstance(trace.get_tracer_provider(), TracerProvider):
+        trace.set_tracer_provider(provider_for(service_name))
     if otlp_endpoint:
         from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 
-        endpoint = otlp_endpoint.rstrip("/") + "/v1/traces"
-        _provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter(endpoint=endpoint)))
-    trace.set_tracer_provider(_provider)
-    return _provider
+        if otlp_endpoint not in _endpoints:
+            url = otlp_endpoint.rstrip("/") + "/v1/traces"
+            _exports.processors[otlp_endpoint] = BatchSpanProcessor(
+                OTLPSpanExporter(endpoint=url), schedule_delay_millis=1000
+            )
+        _endpoints[otlp_endpoint] = _endpoints.get(otlp_endpoint, 0) + 1
+    return provider_for(service_name)
+
+
+def stop_exporting(otlp_endpoint: str | None) -> None:
+    """Flush what is pending to the endpoint; stop exporting to it when nothing else uses it."""
+    if not otlp_endpoint or otlp_endpoint not in _endpoints:
+        return
+    processor = _exports.processors[otlp_endpoint]
+    processor.force_flush()
+    _endpoints[otlp_endpoint] -= 1
+    if _endpoints[otlp_endpoint] == 0:
+        del _endpoints[otlp_endpoint], _exports.processors[otlp_endpoint]
+        processor.shutdown()
 
 
 def add_span_processor(processor: SpanProcessor) -> None:
-    """Attach another processor (tests attach an in-memory exporter)."""
-    if _provider is None:
-        raise RuntimeError("configure_tracing() has not been called")
-    _provider.add_span_processor(processor)
+    """Attach another processor to every service's spans (tests attach an in-memory exporter)."""
+    _exports.processors[processor] = processor
+
+
+def remove_span_processor(processor: SpanProcessor) -> None:
+    """Detach a processor attached with `add_span_processor`."""
+    _exports.processors.pop(processor, None)
 
 
 def tracer(service: str) -> trace.Tracer:
-    """The tracer a service's own spans come from; its name tells which service made a span."""
-    return trace.get_tracer(f"backbone.{service}")
+    """The tracer a service's own spans come from."""
+    return provider_for(service).get_tracer(f"backbone.{service}")
+
+
+def id_attributes(data: Mapping[str, object]) -> dict[str, str]:
+    """The span attributes that make an event's trace findable: its case, report and referral ids.
+
+    Ids only: an event's other fields may carry what a span must not (a masked name, a description).
+    """
+    return {
+        attribute: value
+        for field, attribute in ID_ATTRIBUTES.items()
+        if isinstance(value := data.get(field), str) and value
+    }
+
+
+def tag_current_span(data: Mapping[str, object]) -> None:
+    """Put the ids of an event the current operation emits on its span (e.g. the HTTP request's)."""
+    span = trace.get_current_span()
+    if span.is_recording():
+        span.set_attributes(id_attributes(data))
 
 
 def current_trace_headers() -> dict[str, str]:

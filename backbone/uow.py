@@ -15,6 +15,7 @@ from backbone.messaging.outbox import outbox_row
 from backbone.messaging.tables import outbox
 from backbone.sealing import KeyRing
 from backbone.sla.stamping import active_policy, sla_stamps
+from backbone.telemetry import tag_current_span
 from contracts.catalogue import Catalogue, topic_of
 from contracts.envelope import CloudEvent, Event, SlaClockRef
 
@@ -28,7 +29,7 @@ class UnitOfWork:
         service: str,
         sessionmaker: async_sessionmaker[AsyncSession],
         catalogue: Catalogue,
-        on_commit: Callable[[], None] = lambda: None,
+        on_commit: Callable[[Sequence[CloudEvent]], None] = lambda _: None,
         sla_policy_path: str | None = None,
         observers: Sequence[Callable[[CloudEvent, UnitOfWork], Awaitable[None]]] = (),
         audit: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
@@ -42,6 +43,7 @@ class UnitOfWork:
         self.service = service
         self._sessionmaker = sessionmaker
         self._catalogue = catalogue
+        # called after every commit with the events it wrote (wakes the relay, counts them)
         self._on_commit = on_commit
         self._pending: list[CloudEvent] = []
         self._session: AsyncSession | None = None
@@ -89,6 +91,7 @@ class UnitOfWork:
             data=event.model_dump(mode="json"),
         )
         self._pending.append(envelope)
+        tag_current_span(envelope.data)
         return envelope
 
     @property
@@ -112,5 +115,5 @@ class UnitOfWork:
             subjects = sorted({e.subject for e in self._pending if e.subject})
             await append_audit(self.session, self.audit({"event_subjects": subjects} if subjects else {}))
         await self.session.commit()
-        self._pending = []
-        self._on_commit()
+        committed, self._pending = self._pending, []
+        self._on_commit(committed)

@@ -14,7 +14,8 @@ from backbone.db import insert_ignoring_conflict
 from backbone.logging import database_error_summary
 from backbone.messaging.tables import inbox
 from backbone.messaging.transport import IncomingMessage, OutgoingMessage, Transport
-from backbone.telemetry import context_from_headers, tracer
+from backbone.metrics import metrics_for
+from backbone.telemetry import context_from_headers, id_attributes, tracer
 from backbone.uow import UnitOfWork
 from contracts.catalogue import Catalogue, UnknownEventType, dead_letter_topic, family_of
 from contracts.envelope import CloudEvent, Event
@@ -64,6 +65,7 @@ class EventConsumer:
         self._max_attempts = max_attempts
         self._observes = observes
         self._tracer = tracer(service)
+        self._metrics = metrics_for(service)
 
     @property
     def topics(self) -> list[str]:
@@ -108,11 +110,13 @@ class EventConsumer:
                 "messaging.consumer.group.name": self.service,
                 "cloudevents.event_type": envelope.type,
                 "backbone.service": self.service,
+                **id_attributes(envelope.data),
             },
         ) as span:
             for attempt in range(1, self._max_attempts + 1):
                 try:
                     await self._apply(handler, event, envelope)
+                    self._metrics.applied(envelope.type)
                     return
                 except TRANSIENT:
                     raise
@@ -167,6 +171,7 @@ class EventConsumer:
             await uow.commit()
 
     async def _dead_letter(self, message: IncomingMessage, reason: str) -> None:
+        self._metrics.dead_lettered.labels(self.service).inc()
         log.error(
             "message dead-lettered",
             extra={

@@ -168,6 +168,20 @@ class EmbeddedTransport:
                     async with asyncio.timeout(POLL_SECONDS):
                         await appended.wait()
 
+    async def consumer_lag(self, *, group: str, topics: Sequence[str]) -> dict[str, int]:
+        """The newest sequence number of each topic less the group's committed one: one query."""
+        async with self._require_engine().connect() as connection:
+            rows = await connection.execute(
+                text(
+                    "SELECT t.topic, coalesce((SELECT max(m.seq) FROM broker.messages m "
+                    "WHERE m.topic = t.topic), 0) - coalesce(o.committed, 0) "
+                    "FROM unnest(CAST(:topics AS text[])) AS t(topic) LEFT JOIN broker.offsets o "
+                    "ON o.consumer_group = :g AND o.topic = t.topic"
+                ),
+                {"topics": list(topics), "g": group},
+            )
+            return {topic: max(int(lag), 0) for topic, lag in rows}
+
     async def _commit(self, group: str, topic: str, seq: int) -> None:
         async with self._require_engine().begin() as connection:
             await connection.execute(

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from aiokafka.errors import CommitFailedError
+from aiokafka.errors import CommitFailedError, IllegalStateError
 
 from backbone.messaging.batching import apply_batch, retry_delay
 from backbone.messaging.outage import BROKER_OUTAGE, BrokerOutage
@@ -43,6 +43,8 @@ class KafkaTransport:
         self._partitions = partitions
         self._replication_factor = replication_factor
         self._producer: AIOKafkaProducer | None = None
+        # group -> (topic, partition) -> messages behind, as of the group's last poll in this process
+        self._lag: dict[str, dict[tuple[str, int], int]] = {}
         self._outage = outage
         self._watch: asyncio.Task | None = None
 
@@ -144,11 +146,34 @@ class KafkaTransport:
                         # A handler failed (e.g. database down): replay from the failed record later.
                         consumer.seek(partition, failed_at)
                         retry = True
+                await self._note_lag(group, consumer)
                 failures = failures + 1 if retry else 0
                 if retry:
                     await asyncio.sleep(retry_delay(failures))
         finally:
             await consumer.stop()
+
+    async def _note_lag(self, group: str, consumer: AIOKafkaConsumer) -> None:
+        # The highwater mark comes with every fetch response: knowing the lag costs no request.
+        lag: dict[tuple[str, int], int] = {}
+        for partition in consumer.assignment():
+            highwater = consumer.highwater(partition)
+            if highwater is None:
+                continue
+            try:
+                behind = highwater - await consumer.position(partition)
+            except IllegalStateError:  # revoked by a rebalance meanwhile
+                continue
+            lag[(partition.topic[len(self._namespace) :], partition.partition)] = max(behind, 0)
+        self._lag[group] = lag
+
+    async def consumer_lag(self, *, group: str, topics: Sequence[str]) -> dict[str, int]:
+        """Per topic, highwater less position over the partitions this process's consumer holds."""
+        totals = dict.fromkeys(topics, 0)
+        for (topic, _), behind in self._lag.get(group, {}).items():
+            if topic in totals:
+                totals[topic] += behind
+        return totals
 
     async def _apply_partition(self, records: list, handle: MessageHandler) -> int | None:
         messages = [

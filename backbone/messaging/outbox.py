@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from backbone.messaging.tables import outbox
 from backbone.messaging.transport import OutgoingMessage, Transport
-from backbone.telemetry import context_from_headers, current_trace_headers, tracer
+from backbone.telemetry import context_from_headers, current_trace_headers, id_attributes, tracer
 from contracts.envelope import CloudEvent
 
 log = logging.getLogger(__name__)
@@ -127,6 +127,7 @@ class OutboxRelay:
                 "messaging.message.id": envelope.id,
                 "cloudevents.event_type": envelope.type,
                 "backbone.service": self.service,
+                **id_attributes(envelope.data),
             },
         ):
             key, headers, value = envelope.to_kafka()

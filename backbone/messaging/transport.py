@@ -48,6 +48,10 @@ class Transport(Protocol):
         """Deliver messages to `handle` forever; commit an offset only after `handle` returned."""
         ...
 
+    async def consumer_lag(self, *, group: str, topics: Sequence[str]) -> dict[str, int]:
+        """Per topic, how many messages the group has yet to apply (as far as this process knows)."""
+        ...
+
 
 def create_transport(
     kind: str,

@@ -9,6 +9,7 @@ from services.agency.access import referral_loaders
 from services.agency.deadlines.calendar import refresh_provisional_deadlines
 from services.agency.deadlines.service import alert_handlers, deadline_observer
 from services.agency.deadlines.views import deadlines_router
+from services.agency.metrics import inbox_gauges
 from services.agency.referrals import referral_handlers, referrals_router
 from services.civil_affairs.casework.service import check_file_complete
 from services.civil_affairs.casework.views import router as casework_router
@@ -34,6 +35,7 @@ definition = ServiceDefinition(
     background=(refresh_provisional_deadlines,),
     envelope_observers=(deadline_observer(Agency.CIVIL_AFFAIRS),),
     accepts=lambda event: office_accepts(event) or watches_emergencies(event),
+    metrics=(inbox_gauges,),
     resources=referral_loaders(Agency.CIVIL_AFFAIRS),
     migrations=(AGENCY_MIGRATIONS, Path(__file__).resolve().parent / "migrations"),
 )

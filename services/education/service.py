@@ -9,6 +9,7 @@ from services.agency.access import referral_loaders
 from services.agency.deadlines.calendar import refresh_provisional_deadlines
 from services.agency.deadlines.service import alert_handlers, deadline_observer
 from services.agency.deadlines.views import deadlines_router
+from services.agency.metrics import inbox_gauges
 from services.agency.referrals import addressed_to, referral_handlers, referrals_router
 from services.education.schooling.views import router as schooling_router
 
@@ -20,6 +21,7 @@ definition = ServiceDefinition(
     background=(refresh_provisional_deadlines,),
     envelope_observers=(deadline_observer(Agency.EDUCATION),),
     accepts=addressed_to(Agency.EDUCATION),
+    metrics=(inbox_gauges,),
     resources=referral_loaders(Agency.EDUCATION),
     migrations=(AGENCY_MIGRATIONS, Path(__file__).resolve().parent / "migrations"),
 )

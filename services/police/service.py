@@ -9,6 +9,7 @@ from services.agency.access import detention_facts, referral_loaders
 from services.agency.deadlines.calendar import refresh_provisional_deadlines
 from services.agency.deadlines.service import alert_handlers, deadline_observer
 from services.agency.deadlines.views import deadlines_router
+from services.agency.metrics import inbox_gauges
 from services.agency.referrals import addressed_to, referral_handlers, referrals_router
 from services.police.detentions.handlers import handle_detention_children_reported
 from services.police.detentions.views import router as detentions_router
@@ -32,6 +33,7 @@ definition = ServiceDefinition(
     background=(refresh_provisional_deadlines,),
     envelope_observers=(deadline_observer(Agency.POLICE),),
     accepts=addressed_to(Agency.POLICE),
+    metrics=(inbox_gauges,),
     resources={**referral_loaders(Agency.POLICE), "detention": detention_facts},
     migrations=(AGENCY_MIGRATIONS, Path(__file__).resolve().parent / "migrations"),
 )

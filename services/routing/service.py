@@ -7,6 +7,7 @@ from services.routing.access import RESOURCES
 from services.routing.cases.handlers import HANDLERS
 from services.routing.cases.views import router as cases_router
 from services.routing.deadlines import feature as deadlines
+from services.routing.metrics import routing_gauges
 
 definition = ServiceDefinition(
     name="routing",
@@ -16,5 +17,6 @@ definition = ServiceDefinition(
     migrations=(Path(__file__).parent / "migrations", *deadlines.MIGRATIONS),
     envelope_observers=deadlines.ENVELOPE_OBSERVERS,
     background=deadlines.BACKGROUND,
+    metrics=(routing_gauges,),
     resources=RESOURCES,
 )

@@ -1,10 +1,10 @@
 """The multi-container deployment, checked against the code without a Docker engine.
 
-docker-compose.yml, Dockerfile, .dockerignore, deploy/gateway/nginx.conf, deploy/otel/collector.yaml and
-deploy/compose/ are parsed and compared with what the code says: the services of
-`contracts.catalogue.SERVICES`, the environment variables `backbone.settings.Settings` reads (its fields'
-validation aliases), the version in pyproject.toml. Values written `${NAME:-default}` in the compose file
-are checked with their defaults, as `docker compose up` without a .env file would see them.
+docker-compose.yml, Dockerfile, .dockerignore, deploy/gateway/nginx.conf, deploy/otel/collector.yaml,
+deploy/prometheus/prometheus.yml and deploy/compose/ are parsed and compared with what the code says: the
+services of `contracts.catalogue.SERVICES`, the environment variables `backbone.settings.Settings` reads
+(its fields' validation aliases), the version in pyproject.toml. Values written `${NAME:-default}` in the
+compose file are checked with their defaults, as `docker compose up` without a .env file would see them.
 """
 
 from __future__ import annotations
@@ -575,6 +575,76 @@ def test_collector_receives_otlp_http_and_exports_to_the_trace_ui(
     assert any(str(p).split(":")[-1] == "16686" for p in jaeger.get("ports") or []), "Jaeger UI not published"
 
 
+# --- metrics -------------------------------------------------------------------------------------------
+
+
+def _scrape_targets(job: dict[str, Any]) -> set[tuple[str, int]]:
+    """(host, port) pairs a scrape job reaches: static targets and DNS-discovered names."""
+    targets = {
+        (host, int(port))
+        for static in job.get("static_configs") or []
+        for host, _, port in (target.rpartition(":") for target in static.get("targets") or [])
+    }
+    for dns in job.get("dns_sd_configs") or []:
+        assert dns.get("type", "SRV") == "A", "A records: compose's DNS answers a service name with IPs"
+        targets |= {(name, int(dns["port"])) for name in dns["names"]}
+    return targets
+
+
+def _app_routes(service_name: str) -> set[str]:
+    from backbone.app import create_app
+    from backbone.system import System
+
+    app = create_app(System(Settings(BACKBONE_SERVICES=service_name)), manage_lifespan=False)
+    return {getattr(route, "path", "") for route in app.routes}
+
+
+def _assert_scrapes_with_a_token(job: dict[str, Any], services: dict[str, dict[str, Any]]) -> None:
+    """The job gets a token with the scope the access policy asks of metrics, from the services' issuer."""
+    from backbone.auth.policy import load_policy
+
+    rule = load_policy().rule("*", "GET", "/metrics")
+    assert rule is not None and not rule.public, "metrics are protected by the access policy"
+    oauth2 = job.get("oauth2") or {}
+    assert rule.scope in (oauth2.get("scopes") or []), f"{job['job_name']} asks no {rule.scope} token"
+    issuers = {_environment(s).get("AUTH_ISSUER") for s in _app_containers(services).values()}
+    assert len(issuers) == 1, f"the services name different issuers: {issuers}"
+    assert oauth2.get("token_url", "").startswith(issuers.pop().rstrip("/") + "/"), oauth2.get("token_url")
+    secret = oauth2.get("client_secret_file", "")
+    assert oauth2.get("client_id") and secret.startswith("/run/secrets/"), "a client id and a secret file"
+
+
+def test_prometheus_scrapes_every_service_container(
+    compose: dict[str, Any], services: dict[str, dict[str, Any]]
+) -> None:
+    name, prometheus = _one(services, "prom/prometheus")
+    config_path = _option(_command(prometheus), "--config.file") or "/etc/prometheus/prometheus.yml"
+    config = yaml.safe_load(_host_file(prometheus, config_path).read_text())
+    jobs = {job["job_name"]: job for job in config["scrape_configs"]}
+    assert len(jobs) == len(config["scrape_configs"]), "job names must be unique"
+    scraped = {
+        target: job.get("metrics_path", "/metrics")
+        for job in jobs.values()
+        for target in _scrape_targets(job)
+    }
+    for service_name in SERVICES:
+        container, service = _container_of(services, service_name)
+        target = (container, _uvicorn_port(service))
+        assert target in scraped, f"{name} does not scrape {container}:{target[1]}"
+        assert scraped[target] in _app_routes(service_name), (
+            f"{container} serves no {scraped[target]} for Prometheus"
+        )
+    app_targets = {(c, _uvicorn_port(s)) for c, s in _app_containers(services).items()}
+    for job in jobs.values():
+        if _scrape_targets(job) & app_targets:
+            _assert_scrapes_with_a_token(job, services)
+    assert any(str(p).split(":")[-1] == "9090" for p in prometheus.get("ports") or []), "UI not published"
+    assert "/prometheus" in _mounts(prometheus), "Prometheus keeps its data on a volume"
+    declared = compose.get("secrets") or {}
+    for secret in prometheus.get("secrets") or []:
+        assert secret in declared, f"{name} uses the undeclared secret {secret}"
+
+
 # --- images --------------------------------------------------------------------------------------------
 
 
@@ -595,6 +665,7 @@ def test_every_image_is_pinned(services: dict[str, dict[str, Any]]) -> None:
         "nginx",
         "otel/opentelemetry-collector-contrib",
         "jaegertracing/all-in-one",
+        "prom/prometheus",
         "quay.io/keycloak/keycloak",
     }
     assert expected <= {_image(s)[0] for s in services.values()}

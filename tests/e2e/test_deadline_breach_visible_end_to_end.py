@@ -1,11 +1,14 @@
 """A P1 report whose dispatch never comes: 3 minutes later the first-dispatch breach is visible over REST.
 
 Time is the fake clock's: nothing waits three real minutes. The breach shows in the SLA list filtered
-to the police's breached clocks, and on the case's timeline, once.
+to the police's breached clocks, on the case's timeline, once, and in routing's Prometheus metrics.
 """
 
 from tests.support.journeys import Journey, referral_of, report_body
+from tests.support.prometheus import SCRAPER, scrape, value
 from tests.support.waiting import eventually
+
+BREACH = {"agency": "police", "clock": "police.first_dispatch"}
 
 
 def violence_in_progress() -> dict:
@@ -42,6 +45,8 @@ async def test_deadline_breach_visible_end_to_end(fake_clock, journey: Journey) 
         case_id,
     )
     assert await journey.clocks(state="breached") == []
+    async with journey.callers.client(SCRAPER) as scraper:
+        before = value(await scrape(scraper, "/routing/metrics"), "sla_breaches_total", **BREACH)
 
     fake_clock.advance(minutes=3, seconds=1)  # no unit dispatched
 
@@ -66,3 +71,7 @@ async def test_deadline_breach_visible_end_to_end(fake_clock, journey: Journey) 
     # The referral is still waiting in the police inbox: the breach is attributable, nothing else moved.
     waiting = await journey.get(f"/police/v1/referrals/{police['referral_id']}")
     assert waiting["status"] == "pending"
+    async with journey.callers.client(SCRAPER) as scraper:
+        metrics = await scrape(scraper, "/routing/metrics")
+    assert value(metrics, "sla_breaches_total", **BREACH) == before + 1
+    assert value(metrics, "sla_clocks", state="breached", **BREACH) == 1

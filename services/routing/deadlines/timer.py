@@ -8,6 +8,7 @@ import time
 from backbone.clock import utcnow
 from backbone.service import ServiceRuntime
 from backbone.sla import holidays
+from backbone.telemetry import tracer
 from services.routing.deadlines.service import fire_due_checkpoints, next_fire_time, recompute_provisional
 
 BATCH = 500
@@ -30,6 +31,7 @@ async def refresh_calendar(runtime: ServiceRuntime, *, reload: bool = True, forc
 
 async def run_deadline_timer(runtime: ServiceRuntime) -> None:
     """Fire what is due, then sleep until the next checkpoint (at most MAX_SLEEP_SECONDS)."""
+    spans = tracer(runtime.name)
     # The system loaded the calendar files at start: a year's file may have come while routing was down.
     await refresh_calendar(runtime, reload=False)
     calendar_checked = time.monotonic()
@@ -38,11 +40,18 @@ async def run_deadline_timer(runtime: ServiceRuntime) -> None:
             await refresh_calendar(runtime)
             calendar_checked = time.monotonic()
         async with runtime.unit_of_work() as uow:
-            fired = await fire_due_checkpoints(uow=uow, now=utcnow(), limit=BATCH)
-            await uow.commit()
-        if fired >= BATCH:
-            continue
-        async with runtime.unit_of_work() as uow:
             upcoming = await next_fire_time(uow=uow)
-        wait = MAX_SLEEP_SECONDS if upcoming is None else (upcoming - utcnow()).total_seconds()
+        now = utcnow()
+        if upcoming is not None and upcoming <= now:
+            # Only firing is an operation worth a trace; looking for due clocks is not (idle = no trace).
+            with spans.start_as_current_span("sla checkpoints fire") as span:
+                async with runtime.unit_of_work() as uow:
+                    fired = await fire_due_checkpoints(uow=uow, now=now, limit=BATCH)
+                    await uow.commit()
+                span.set_attribute("sla.checkpoints_fired", fired)
+            if fired:
+                continue
+            # Due but claimed by another replica (SKIP LOCKED): let it finish before looking again.
+            upcoming = None
+        wait = MAX_SLEEP_SECONDS if upcoming is None else (upcoming - now).total_seconds()
         await asyncio.sleep(min(max(wait, 0.0), MAX_SLEEP_SECONDS))

@@ -1,5 +1,5 @@
 """One request is one trace: the HTTP span, the sender's publish and the receiver's processing and
-database spans share a trace id, across real Kafka."""
+database spans share a trace id, across real Kafka; each span's resource names the service it is from."""
 
 import pytest
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
@@ -35,8 +35,9 @@ async def test_request_trace_contains_spans_from_both_services(
     server_span = next(
         s
         for s in spans.get_finished_spans()
-        if s.kind == SpanKind.SERVER and s.name == "POST /sender/v1/notes"
+        if s.kind == SpanKind.SERVER and s.attributes.get("url.path") == "/sender/v1/notes"
     )
+    assert server_span.name == "POST /v1/notes"  # the route within the service, which the resource names
     trace_id = server_span.context.trace_id
 
     async def spans_of_trace() -> list:
@@ -47,7 +48,7 @@ async def test_request_trace_contains_spans_from_both_services(
         until=lambda found: any(s.kind == SpanKind.CONSUMER for s in found),
         what="consumer span in the request's trace",
     )
-    assert [s.name for s in in_trace if s.kind == SpanKind.SERVER] == ["POST /sender/v1/notes"]
+    assert [s.name for s in in_trace if s.kind == SpanKind.SERVER] == ["POST /v1/notes"]
     publish = next(s for s in in_trace if s.kind == SpanKind.PRODUCER)
     process = next(s for s in in_trace if s.kind == SpanKind.CONSUMER)
     assert publish.attributes["backbone.service"] == "sender"
@@ -57,3 +58,6 @@ async def test_request_trace_contains_spans_from_both_services(
         s for s in in_trace if s.parent and s.parent.span_id == process.context.span_id and "INSERT" in s.name
     ]
     assert receiver_inserts, [s.name for s in in_trace]
+    service_of = {s.context.span_id: s.resource.attributes["service.name"] for s in in_trace}
+    assert service_of[server_span.context.span_id] == service_of[publish.context.span_id] == "sender"
+    assert {service_of[s.context.span_id] for s in [process, *receiver_inserts]} == {"receiver"}
