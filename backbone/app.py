@@ -35,7 +35,13 @@ DOCS_ASSETS = "/docs-assets"
 # Requests that are no operation of the service (probes, scrapes, the docs and their assets): neither
 # traced nor timed.
 UNTRACED_SUFFIXES = (
-    "/healthz", "/readyz", "/metrics", "/docs", "/redoc", "/openapi.json", "/oauth2-redirect",
+    "/healthz",
+    "/readyz",
+    "/metrics",
+    "/docs",
+    "/redoc",
+    "/openapi.json",
+    "/oauth2-redirect",
 )
 # The access policy's service key for rules every service shares; the root's routes are decided by them.
 EVERY_SERVICE = "*"

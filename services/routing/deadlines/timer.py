@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 
-from backbone.clock import utcnow
+from backbone.clock import is_controlled, utcnow
 from backbone.service import ServiceRuntime
 from backbone.sla import holidays
 from backbone.telemetry import tracer
 from services.routing.deadlines.service import fire_due_checkpoints, next_fire_time, recompute_provisional
 
 BATCH = 500
-# The longest the loop sleeps: a clock started while it sleeps is noticed within this time.
-MAX_SLEEP_SECONDS = 0.5
+# The loop sleeps until the next checkpoint; a commit of routing's (which may have started or moved a
+# clock) wakes it sooner, at most this often, so a burst of commits costs one look.
+LOOK_AT_MOST_EVERY_SECONDS = 0.25
+# The longest it sleeps: the safety net for clocks another routing replica started (its own timer fires
+# them unless it died), and for a calendar file added meanwhile.
+MAX_SLEEP_SECONDS = 30.0
+# Under a test's controlled clock time moves without a commit: look often.
+MAX_SLEEP_CONTROLLED_SECONDS = 0.5
 # How often the loop looks for a new or changed holiday calendar file.
 CALENDAR_CHECK_SECONDS = 60.0
 
@@ -30,7 +37,7 @@ async def refresh_calendar(runtime: ServiceRuntime, *, reload: bool = True, forc
 
 
 async def run_deadline_timer(runtime: ServiceRuntime) -> None:
-    """Fire what is due, then sleep until the next checkpoint (at most MAX_SLEEP_SECONDS)."""
+    """Fire what is due, then sleep until the next checkpoint or a commit (at most MAX_SLEEP_SECONDS)."""
     spans = tracer(runtime.name)
     # The system loaded the calendar files at start: a year's file may have come while routing was down.
     await refresh_calendar(runtime, reload=False)
@@ -39,6 +46,8 @@ async def run_deadline_timer(runtime: ServiceRuntime) -> None:
         if time.monotonic() - calendar_checked > CALENDAR_CHECK_SECONDS:
             await refresh_calendar(runtime)
             calendar_checked = time.monotonic()
+        runtime.committed.clear()
+        looked = time.monotonic()
         async with runtime.unit_of_work() as uow:
             upcoming = await next_fire_time(uow=uow)
         now = utcnow()
@@ -53,5 +62,18 @@ async def run_deadline_timer(runtime: ServiceRuntime) -> None:
                 continue
             # Due but claimed by another replica (SKIP LOCKED): let it finish before looking again.
             upcoming = None
-        wait = MAX_SLEEP_SECONDS if upcoming is None else (upcoming - now).total_seconds()
-        await asyncio.sleep(min(max(wait, 0.0), MAX_SLEEP_SECONDS))
+        longest = MAX_SLEEP_CONTROLLED_SECONDS if is_controlled() else MAX_SLEEP_SECONDS
+        wait = longest if upcoming is None else min(max((upcoming - now).total_seconds(), 0.0), longest)
+        await _sleep_or_commit(runtime, wait, woken_no_sooner_than=looked + LOOK_AT_MOST_EVERY_SECONDS)
+
+
+async def _sleep_or_commit(runtime: ServiceRuntime, seconds: float, *, woken_no_sooner_than: float) -> None:
+    """Sleep `seconds`, or less if routing commits meanwhile (but not before `woken_no_sooner_than`)."""
+    deadline = time.monotonic() + seconds
+    with contextlib.suppress(TimeoutError):
+        # asyncio.timeout, not wait_for (see OutboxRelay.run).
+        async with asyncio.timeout(seconds):
+            await runtime.committed.wait()
+    early = min(woken_no_sooner_than, deadline) - time.monotonic()
+    if early > 0:
+        await asyncio.sleep(early)
