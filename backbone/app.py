@@ -101,6 +101,7 @@ def create_app(system: System | None = None, *, manage_lifespan: bool = True) ->
     for definition in system.definitions:
         service_app = FastAPIOffline(
             title=definition.title,
+            description=definition.description,
             docs_url="/docs",
             redoc_url="/redoc",
             openapi_url="/openapi.json",
