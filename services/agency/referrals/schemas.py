@@ -43,7 +43,7 @@ class TimedBody(Body):
 
 
 class AcceptBody(Body):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"officer": "李警官 (警号 010203)"}]})
+    model_config = ConfigDict(json_schema_extra={"examples": [{"officer": "officer-0451"}]})
 
     officer: StaffName | None = Field(
         default=None, description="Who accepts: a staff id or a name, as the agency's own system knows them"

@@ -26,7 +26,7 @@ class MaskedChild(BaseModel):
     display_name: str = Field(description="The name masked, e.g. 王**; 姓名不详 when unknown")
     gender: str = Field(description="female, male or unknown")
     age_years: int | None = Field(description="Age in completed years today, or the reporter's estimate")
-    id_number: str | None = Field(description="The resident ID masked, e.g. 999999********0013")
+    id_number: str | None = Field(description="The resident ID masked, e.g. 990101********0016")
     district: str = Field(description="6-digit administrative code of the child's residence")
 
 

@@ -38,7 +38,8 @@ ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1
 Description = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=10_000)]
 
 
-# Fictitious: the resident ID's region 999999 exists nowhere, its check character follows GB 11643.
+# Fictitious: the resident ID's region 990101 is no administrative division (provinces run 11-82); its
+# birth date, sex digit and check character follow GB 11643, as intake checks them.
 EXAMPLE_REPORT: dict[str, Any] = {
     "source": "school",
     "reporter": {"name": "李老师", "organization": "实验小学", "phone": "13800000000"},
@@ -46,7 +47,7 @@ EXAMPLE_REPORT: dict[str, Any] = {
         "name": "王小明",
         "gender": "male",
         "birth_date": "2017-03-15",
-        "id_number": "999999201703150013",
+        "id_number": "990101201703150016",
         "district": "370702",
         "school": "实验小学",
     },
