@@ -11,7 +11,7 @@ from functools import partial
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
-from fastapi.routing import APIRoute
+from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi_offline import FastAPIOffline
 from prometheus_client import CONTENT_TYPE_LATEST
 from starlette.types import Receive, Scope, Send
@@ -143,11 +143,13 @@ def _add_service_metrics(app: FastAPI) -> None:
 
 def _require_rules(app: FastAPI, service: str, policy, only: tuple[str, ...] | None = None) -> None:
     """Every route the service serves has an access rule, or the process does not start."""
-    for route in app.routes:
-        if isinstance(route, APIRoute) and (only is None or route.path in only):
+    # Included routers are nested in `app.routes` (FastAPI >= 0.160): walk the flattened routes.
+    for context in iter_route_contexts(app.routes):
+        route, path = context.original_route, context.path
+        if isinstance(route, APIRoute) and (only is None or path in only):
             for method in route.methods:
-                if _rule(policy, service, method, route.path) is None:
-                    raise RuntimeError(f"the access policy has no rule for {service} {method} {route.path}")
+                if _rule(policy, service, method, path) is None:
+                    raise RuntimeError(f"the access policy has no rule for {service} {method} {path}")
 
 
 def _rule(policy, service: str, method: str, path: str):
