@@ -37,6 +37,14 @@ DOCS_ASSETS = "/docs-assets"
 UNTRACED_SUFFIXES = (
     "/healthz", "/readyz", "/metrics", "/docs", "/redoc", "/openapi.json", "/oauth2-redirect",
 )
+# Said in every service's OpenAPI description: the routes every service serves outside its document.
+RUNTIME_ROUTES = (
+    "\n\nEvery operation needs an OAuth 2.0 bearer access token (RFC 9068 JWT) from the city's issuer; who "
+    "may call what is `contracts/policies/access.v1.json`. Every refusal names what was wrong, never the "
+    "value sent. Outside this document the service also answers `GET /{service}/healthz` (alive), "
+    "`GET /{service}/readyz` (200 while it accepts work, with what it can deliver; 503 when its database "
+    "fails) and `GET /{service}/metrics` (Prometheus, scope `metrics.read`)."
+)
 # The access policy's service key for rules every service shares; the root's routes are decided by them.
 EVERY_SERVICE = "*"
 
@@ -101,7 +109,7 @@ def create_app(system: System | None = None, *, manage_lifespan: bool = True) ->
     for definition in system.definitions:
         service_app = FastAPIOffline(
             title=definition.title,
-            description=definition.description,
+            description=definition.description + RUNTIME_ROUTES.format(service=definition.name),
             docs_url="/docs",
             redoc_url="/redoc",
             openapi_url="/openapi.json",
