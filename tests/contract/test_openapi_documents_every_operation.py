@@ -25,6 +25,7 @@ from backbone.settings import get_settings
 from backbone.system import System
 from backbone.web.openapi import HTTP_METHODS
 from contracts.catalogue import SERVICES
+from tests.support.openapi import body_examples
 
 CHILDREN_KEYWORDS = ("properties", "items", "anyOf", "oneOf", "allOf", "additionalProperties", "$defs")
 
@@ -52,27 +53,6 @@ def _operations(app: FastAPI) -> Iterator[tuple[str, str, dict[str, Any], APIRou
         for method, operation in item.items():
             if method in HTTP_METHODS:
                 yield method, path, operation, routes[(method, path)]
-
-
-def _resolve(document: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
-    while "$ref" in schema:
-        schema = document["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
-    return schema
-
-
-def _examples(document: dict[str, Any], content: dict[str, Any]) -> list[Any]:
-    """The examples a reader of the docs sees for a body: the media type's, else its schema's."""
-    if "example" in content:
-        return [content["example"]]
-    if "examples" in content:
-        return [e["value"] for e in content["examples"].values()]
-    schema = content.get("schema", {})
-    candidates = [schema, *schema.get("anyOf", [])]  # an optional body is anyOf [model, null]
-    for candidate in candidates:
-        found = _resolve(document, candidate).get("examples")
-        if found:
-            return list(found)
-    return []
 
 
 def _body_model(route: APIRoute, schema: dict[str, Any]) -> Any:
@@ -129,7 +109,7 @@ def test_every_request_body_has_an_example_its_route_accepts(service: str) -> No
         if "requestBody" not in operation:
             continue
         content = operation["requestBody"]["content"]["application/json"]
-        examples = _examples(document, content)
+        examples = body_examples(document, content)
         if not examples:
             problems.append(f"{method.upper()} {path}: no example")
             continue

@@ -16,6 +16,7 @@ import pytest
 
 from contracts.catalogue import SERVICES
 from tests.support.journeys import Journey, referral_of
+from tests.support.openapi import body_examples
 from tests.support.system import running_system
 
 Json = dict[str, Any]
@@ -27,12 +28,6 @@ async def journey(fresh_database_url: str) -> AsyncIterator[Journey]:
         yield Journey(client, "embedded", system.callers)
 
 
-def _resolve(document: Json, schema: Json) -> Json:
-    while "$ref" in schema:
-        schema = document["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
-    return schema
-
-
 async def documented_examples(journey: Journey) -> dict[tuple[str, str], list[Json]]:
     """(service, path template) -> the examples its POST body shows, from the served documents."""
     examples: dict[tuple[str, str], list[Json]] = {}
@@ -42,10 +37,7 @@ async def documented_examples(journey: Journey) -> dict[tuple[str, str], list[Js
             body = item.get("post", {}).get("requestBody")
             if body is None:
                 continue
-            schema = body["content"]["application/json"]["schema"]
-            for candidate in [schema, *schema.get("anyOf", [])]:
-                found = _resolve(document, candidate).get("examples", [])
-                examples.setdefault((service, path), []).extend(found)
+            examples[service, path] = body_examples(document, body["content"]["application/json"])
     return examples
 
 
