@@ -74,9 +74,9 @@ def referrals_router(agency: Agency, *, completion_guard: CompletionGuard | None
         "/{referral_id}/accept",
         summary="Accept a referral (受理)",
         description="The agency takes the referral on: pending becomes accepted, `referral.accepted` is "
-        "published and the `referral.acceptance` deadline stops. Acceptance by the lead agency starts its "
-        "task's deadline (e.g. civil affairs' `assessment`, education's `education.follow_up`). The body "
-        "is optional and names the member of staff who accepts.",
+        "published and the `referral.acceptance` deadline stops. Acceptance starts the task's own "
+        "deadlines (civil affairs' `assessment` for assessment and assistance, education's "
+        "`education.follow_up`). The body is optional and names the member of staff who accepts.",
         responses=STEP_REFUSALS,
     )
     async def accept(
@@ -95,8 +95,9 @@ def referrals_router(agency: Agency, *, completion_guard: CompletionGuard | None
         summary="Decline a referral (退回)",
         description="The agency hands a pending referral back with its reason: `referral.declined` is "
         "published, the acceptance deadline stops and the agency's task deadlines are cancelled. Routing "
-        "then passes a declined responsible referral's work to the lead, and escalates a declined lead "
-        "referral to the joint meeting office (联席会议办公室).",
+        "then hands a declined lead task to civil affairs, the overall lead; a decline by civil affairs, or "
+        "of a referral already re-routed, goes to the joint meeting office (联席会议办公室); a declined "
+        "responsible referral leaves the task to its lead.",
         responses=STEP_REFUSALS,
     )
     async def decline(
