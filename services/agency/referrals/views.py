@@ -33,7 +33,7 @@ def referrals_router(agency: Agency, *, completion_guard: CompletionGuard | None
         summary="List the agency's inbox of referrals",
         description=f"The referrals (转介) routing addressed to {agency.value} in the caller's districts, "
         f"most "
-        "urgent first (priority, emergency, then oldest). Filter by status; page with limit/offset, or poll "
+        "urgent first (by priority, then oldest). Filter by status; page with limit/offset, or poll "
         "for new work with received_after. Reading changes nothing and stops no deadline.",
     )
     async def list_inbox(

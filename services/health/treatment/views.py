@@ -117,7 +117,7 @@ async def admission(
     "/{referral_id}/findings",
     summary="Record medical findings",
     description="After admission: whether the injuries are evidence of harm and how severe. "
-    "`health.medical_findings_recorded` goes to routing, which may raise the case's priority on evidence "
+    "`health.findings_recorded` goes to routing, which may raise the case's priority on evidence "
     "of harm (more on a serious injury). Later findings replace earlier ones.",
     responses=STEP_REFUSALS,
 )
