@@ -32,6 +32,8 @@ class ServiceDefinition:
 
     name: str
     title: str
+    # what the service is for, in the domain's words: its OpenAPI `info.description`
+    description: str = ""
     routers: tuple[APIRouter, ...] = ()
     # event family (type name without version) -> handler; the newest version is what handlers receive
     handlers: Mapping[str, EventHandler] = field(default_factory=dict)

@@ -20,13 +20,13 @@ class Problem(BaseModel):
 class ErrorBody(BaseModel):
     """The body of every 4xx/5xx the runtime answers."""
 
-    detail: list[Problem]
+    detail: list[Problem] = Field(description="Every problem found, each named by its location")
 
 
 class ErrorMessage(BaseModel):
     """The body of a refusal that is about the request as a whole (401, 403, 404, 409): why, in words."""
 
-    detail: str
+    detail: str = Field(description="Why the request was refused, in words; never a submitted value or id")
 
 
 def problem(loc: Sequence[str | int], msg: str, type_: str) -> dict[str, Any]:

@@ -20,6 +20,17 @@ from services.civil_affairs.escalations.views import router as escalations_route
 definition = ServiceDefinition(
     name="civil_affairs",
     title="Civil affairs — assessment, assistance and guardianship (评估帮扶, 监护干预)",
+    description=(
+        "Civil affairs leads assessment and assistance (评估帮扶) and guardianship intervention "
+        "(监护干预) and hosts the joint meeting office (联席会议办公室): the inbox of referrals routing "
+        "addressed to civil affairs in the caller's districts — accept (受理), decline, complete — and "
+        "the lead's casework on the child's case file: the assessment (stops `assessment`; a guardianship "
+        "failure starts `guardianship.decision`), the assistance plan, the intervention, the placement "
+        "(临时监护, kinship, foster; stops `civil_affairs.placement`), monitoring with the child "
+        "director's (儿童主任) monthly visits (`child_director.visit`), telling the reporter the outcome "
+        "(stops `reporter.feedback`) and closing the case. The joint meeting office reads its escalation "
+        "queue here."
+    ),
     routers=(
         deadlines_router(),
         referrals_router(Agency.CIVIL_AFFAIRS, completion_guard=check_file_complete),

@@ -12,6 +12,16 @@ from services.routing.metrics import routing_gauges
 definition = ServiceDefinition(
     name="routing",
     title="Routing — triage, referrals, case view and deadlines",
+    description=(
+        "Triage and referral (转介): routing grades each new case P1, P2 or P3 from the policy's rules, "
+        "makes one referral per agency and task (lead 牵头 or responsible 责任), re-grades when reports, "
+        "police outcomes or health findings come in, and hands declined work on or to the joint meeting "
+        "office (联席会议办公室). It keeps the case view every agency shares (masked child, referrals, "
+        "timeline) and the durable deadline clocks — the police's first-moment dispatch (第一时间出警), "
+        "acceptance (受理), admission, assessment, guardianship decision, placement, school follow-up, "
+        "reporter feedback, child director visits — with pause and resume, the working-day calendar and "
+        "compliance figures for supervision (督查考核)."
+    ),
     routers=(cases_router, *deadlines.ROUTERS),
     handlers=HANDLERS,
     migrations=(Path(__file__).parent / "migrations", *deadlines.MIGRATIONS),

@@ -10,7 +10,7 @@ from backbone.service import get_uow
 from backbone.uow import UnitOfWork
 from backbone.web.params import IsoDateTime, Page, paging
 from contracts.events.common import Agency
-from services.agency.errors import run_step
+from services.agency.errors import STEP_REFUSALS, UNKNOWN_REFERRAL, run_step
 from services.agency.referrals.rules import ReferralStatus
 from services.agency.referrals.schemas import AcceptBody, CompleteBody, DeclineBody, ReferralView
 from services.agency.referrals.service import (
@@ -28,7 +28,14 @@ def referrals_router(agency: Agency, *, completion_guard: CompletionGuard | None
     router = APIRouter(prefix="/v1/referrals", tags=["referrals"])
     inbox_page = paging(default_limit=200, max_limit=1000)
 
-    @router.get("")
+    @router.get(
+        "",
+        summary="List the agency's inbox of referrals",
+        description=f"The referrals (转介) routing addressed to {agency.value} in the caller's districts, "
+        f"most "
+        "urgent first (by priority, then oldest). Filter by status; page with limit/offset, or poll "
+        "for new work with received_after. Reading changes nothing and stops no deadline.",
+    )
     async def list_inbox(
         status: ReferralStatus | None = None,
         page: Page = Depends(inbox_page),
@@ -48,7 +55,13 @@ def referrals_router(agency: Agency, *, completion_guard: CompletionGuard | None
             )
             return [ReferralView.model_validate(r) for r in referrals]
 
-    @router.get("/{referral_id}")
+    @router.get(
+        "/{referral_id}",
+        summary="Read one referral",
+        description="The referral as this agency holds it: task, role (lead 牵头 or responsible 责任), "
+        "priority, categories, status and who accepted, declined or completed it, with when.",
+        responses=UNKNOWN_REFERRAL,
+    )
     async def show(referral_id: str, uow: UnitOfWork = Depends(get_uow)) -> ReferralView:
         return await run_step(
             uow,
@@ -57,7 +70,15 @@ def referrals_router(agency: Agency, *, completion_guard: CompletionGuard | None
             commit=False,
         )
 
-    @router.post("/{referral_id}/accept")
+    @router.post(
+        "/{referral_id}/accept",
+        summary="Accept a referral (受理)",
+        description="The agency takes the referral on: pending becomes accepted, `referral.accepted` is "
+        "published and the `referral.acceptance` deadline stops. Acceptance starts the task's own "
+        "deadlines (civil affairs' `assessment` for assessment and assistance, education's "
+        "`education.follow_up`). The body is optional and names the member of staff who accepts.",
+        responses=STEP_REFUSALS,
+    )
     async def accept(
         referral_id: str, body: AcceptBody | None = None, uow: UnitOfWork = Depends(get_uow)
     ) -> ReferralView:
@@ -69,7 +90,16 @@ def referrals_router(agency: Agency, *, completion_guard: CompletionGuard | None
             ReferralView.model_validate,
         )
 
-    @router.post("/{referral_id}/decline")
+    @router.post(
+        "/{referral_id}/decline",
+        summary="Decline a referral (退回)",
+        description="The agency hands a pending referral back with its reason: `referral.declined` is "
+        "published, the acceptance deadline stops and the agency's task deadlines are cancelled. Routing "
+        "then hands a declined lead task to civil affairs, the overall lead; a decline by civil affairs, or "
+        "of a referral already re-routed, goes to the joint meeting office (联席会议办公室); a declined "
+        "responsible referral leaves the task to its lead.",
+        responses=STEP_REFUSALS,
+    )
     async def decline(
         referral_id: str, body: DeclineBody, uow: UnitOfWork = Depends(get_uow)
     ) -> ReferralView:
@@ -79,7 +109,15 @@ def referrals_router(agency: Agency, *, completion_guard: CompletionGuard | None
             ReferralView.model_validate,
         )
 
-    @router.post("/{referral_id}/complete")
+    @router.post(
+        "/{referral_id}/complete",
+        summary="Complete a referral (办结)",
+        description="The agency's task on an accepted referral is done: `referral.completed` is published "
+        "with the outcome and the referral's remaining deadlines are cancelled. The agency may add its own "
+        "condition (the police refuse while a unit is out, civil affairs while a guardianship failure has "
+        "no intervention decided): 409 with the reason.",
+        responses=STEP_REFUSALS,
+    )
     async def complete(
         referral_id: str, body: CompleteBody, uow: UnitOfWork = Depends(get_uow)
     ) -> ReferralView:

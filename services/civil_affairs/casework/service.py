@@ -40,7 +40,7 @@ async def get_case_file(*, uow: UnitOfWork, referral_id: str) -> CivilAffairsCas
     await get_referral(session=uow.session, referral_id=referral_id)
     case_file = await uow.session.get(CivilAffairsCaseFile, referral_id)
     if case_file is None:
-        raise ReferralNotFound(f"nothing is recorded yet on referral {referral_id}")
+        raise ReferralNotFound("nothing is recorded yet on this referral")
     return case_file
 
 

@@ -30,38 +30,52 @@ class ClockFilterState(StrEnum):
     CANCELLED = "cancelled"  # the case closed first
 
 
+class PauseView(BaseModel):
+    started_at: datetime = Field(description="When the pause began")
+    ended_at: datetime | None = Field(description="When the clock resumed; null while paused")
+    reason: str = Field(description="Why the clock waited")
+
+
 class ClockView(BaseModel):
-    id: str
-    clock: str
-    agency: str
-    case_id: str
-    subject_id: str
-    state: str
-    warned: bool
-    priority: str | None
-    started_at: datetime
-    due_at: datetime | None
+    id: str = Field(description="The clock's id, for pause and resume")
+    clock: str = Field(
+        description="Which obligation, as the deadline policy names it, e.g. police.first_dispatch",
+    )
+    agency: str = Field(description="The agency answerable for it")
+    case_id: str = Field(description="The case the deadline belongs to")
+    subject_id: str = Field(description="What the clock runs on: a referral id, or the case id")
+    state: str = Field(
+        description="running, paused, breached (past due, not stopped), met, met_late or cancelled",
+    )
+    warned: bool = Field(description="Whether it has passed a warning point of its target")
+    priority: str | None = Field(
+        description="The case priority the target was taken for, when it depends on one",
+    )
+    started_at: datetime = Field(description="When the starting event happened")
+    due_at: datetime | None = Field(description="When it falls due (paused time not counted)")
     due_provisional: bool = Field(
         description="The due time counts Monday-Friday over a year the holiday calendar has no file for; "
         "it is recomputed when that year's file is loaded"
     )
-    stopped_at: datetime | None
-    late_by_seconds: float
+    stopped_at: datetime | None = Field(description="When the stopping event happened")
+    late_by_seconds: float = Field(description="How far past due it is or was stopped; 0 when on time")
     escalated_at: datetime | None = Field(description="When it reached the joint meeting office")
-    policy_version: str
-    alerts_fired: list[str]
-    pauses: list[dict]
+    policy_version: str = Field(description="The deadline policy version that set the target, e.g. sla.v1")
+    alerts_fired: list[str] = Field(description="Warnings and escalations already sent, by kind")
+    pauses: list[PauseView] = Field(description="Every pause, oldest first")
 
 
 class AgencyCompliance(BaseModel):
-    agency: str
-    clocks: int
-    open: int
-    met_on_time: int
-    met_late: int
-    breached_open: int
+    agency: str = Field(description="The agency the figures are for")
+    clocks: int = Field(description="Deadlines started in the period")
+    open: int = Field(description="Still running, paused or breached")
+    met_on_time: int = Field(description="Stopped by the agency before the due time")
+    met_late: int = Field(description="Stopped by the agency after the due time")
+    breached_open: int = Field(description="Past due and still not stopped")
     cancelled: int = Field(description="Ended without a response: the case closed or the referral went on")
-    on_time_rate: float | None
+    on_time_rate: float | None = Field(
+        description="met_on_time / (met_on_time + met_late); null when none stopped",
+    )
     median_seconds_to_stop: float | None = Field(description="Over clocks met on time or late only")
     p90_seconds_to_stop: float | None = Field(description="Over clocks met on time or late only")
 
@@ -87,7 +101,7 @@ def clock_view(row: SlaClockRow, *, now: datetime) -> ClockView:
         policy_version=row.policy_version,
         alerts_fired=list(row.fired),
         pauses=[
-            {"started_at": p.started_at, "ended_at": p.ended_at, "reason": p.reason} for p in clock.pauses
+            PauseView(started_at=p.started_at, ended_at=p.ended_at, reason=p.reason) for p in clock.pauses
         ],
     )
 
