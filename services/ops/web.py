@@ -1,0 +1,63 @@
+"""The operations page's app, mounted by the runtime at `/ops`: the guard on every route, the session
+cookie presented to it as a bearer token, refusals as pages, and every asset served from here."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from backbone.auth.guard import authorize
+from services.ops.session import SessionBearer
+from services.ops.views import refusal_page, router
+
+STATIC = Path(__file__).resolve().parent / "static"
+# Nothing from elsewhere: scripts, styles and images only from this app; no framing, no foreign forms.
+SECURITY_HEADERS = {
+    b"content-security-policy": b"default-src 'self'; script-src 'self'; style-src 'self'; "
+    b"img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    b"x-content-type-options": b"nosniff",
+    b"referrer-policy": b"same-origin",
+}
+
+
+class SecurityHeaders:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), *SECURITY_HEADERS.items()]
+            await send(message)
+
+        await self.app(scope, receive, with_headers if scope["type"] == "http" else send)
+
+
+def ops_app(system: Any) -> FastAPI:
+    """The page's ASGI app for `system` (its settings name the APIs' base URL and the issuer)."""
+    app = FastAPI(
+        title="Operations page",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+        dependencies=[Depends(authorize)],
+        # The APIs it calls trace themselves; the page's own requests are polling.
+        telemetry={"tracing": False, "metrics": False, "logs": False, "auto_configure": False},
+    )
+    app.state.system = system
+    app.state.service_name = "ops"
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.include_router(router)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def refused(request: Request, error: StarletteHTTPException):
+        return refusal_page(request, error.status_code, str(error.detail))
+
+    app.add_middleware(SessionBearer)
+    app.add_middleware(SecurityHeaders)
+    return app
