@@ -100,7 +100,8 @@ class Settings(BaseSettings):
     ops_api_url: str | None = Field(
         default=None,
         validation_alias="OPS_API_URL",
-        description="where the operations page reaches the services' APIs (default this process's URL)",
+        description="where the operations page reaches the services' APIs: one base URL (default this "
+        "process's), or service=URL pairs separated by commas when each service has its own",
     )
     ops_jaeger_ui_url: str = Field(
         default="http://127.0.0.1:16686",
@@ -146,9 +147,16 @@ class Settings(BaseSettings):
         return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
 
     @property
-    def resolved_ops_api_url(self) -> str:
-        """The services' APIs as the operations page calls them."""
-        return (self.ops_api_url or self.base_url).rstrip("/")
+    def ops_api_urls(self) -> dict[str, str]:
+        """Where the operations page calls each service's API (`*`: every other service)."""
+        urls = {"*": self.base_url}
+        for entry in filter(None, (e.strip() for e in (self.ops_api_url or "").split(","))):
+            service, named, url = entry.partition("=")
+            if named and "://" not in service:
+                urls[service.strip()] = url.strip().rstrip("/")
+            else:
+                urls["*"] = entry.rstrip("/")
+        return urls
 
     @property
     def resolved_sealing_key_file(self) -> Path:

@@ -35,11 +35,17 @@ class ServicesApi:
     """One page request's view of the services, as the person signed in."""
 
     client: httpx.AsyncClient
+    # service -> base URL of its API; `*` for every service not named
+    bases: Mapping[str, str]
+
+    def url(self, path: str) -> str:
+        service = path.strip("/").split("/", 1)[0]
+        return self.bases.get(service, self.bases["*"]) + path
 
     async def get(self, path: str, params: Mapping[str, str | int] | None = None) -> Any:
         """The JSON answer of a GET; ApiRefused on any error status or when the service cannot be reached."""
         try:
-            response = await self.client.get(path, params=params)
+            response = await self.client.get(self.url(path), params=params)
         except httpx.HTTPError:
             raise ApiRefused(path, 503) from None
         if response.status_code != 200:
@@ -84,8 +90,7 @@ class ServicesApi:
         return await self.get(f"/routing/v1/cases/{case_id}")
 
 
-def services_client(*, base_url: str, token: str) -> httpx.AsyncClient:
-    """An HTTP client calling the services at `base_url` with the person's bearer token."""
-    return httpx.AsyncClient(
-        base_url=base_url, headers={"Authorization": f"Bearer {token}"}, timeout=httpx.Timeout(10.0)
-    )
+def services_api(*, bases: Mapping[str, str], token: str) -> ServicesApi:
+    """The services at their base URLs, called with the person's bearer token."""
+    client = httpx.AsyncClient(headers={"Authorization": f"Bearer {token}"}, timeout=httpx.Timeout(10.0))
+    return ServicesApi(client, bases)

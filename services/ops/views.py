@@ -12,7 +12,7 @@ from fastapi.templating import Jinja2Templates
 from backbone.auth.guard import bearer_token, current_access
 from backbone.clock import utcnow
 from services.ops import pages
-from services.ops.api import ServicesApi, services_client
+from services.ops.api import ServicesApi, services_api
 from services.ops.board import PRIORITIES, duration_text
 from services.ops.session import (
     CSRF_FIELD,
@@ -63,8 +63,7 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
 
 def _api(request: Request) -> ServicesApi:
     settings = request.app.state.system.settings
-    token = bearer_token(request) or ""
-    return ServicesApi(services_client(base_url=settings.resolved_ops_api_url, token=token))
+    return services_api(bases=settings.ops_api_urls, token=bearer_token(request) or "")
 
 
 async def _part(request: Request, template: str, gather) -> Response:

@@ -6,7 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import httpx
 from fastapi import Depends, FastAPI, Request
+from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -53,6 +55,7 @@ def ops_app(system: Any) -> FastAPI:
     app.state.service_name = "ops"
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(router)
+    _add_probes(app)
 
     @app.exception_handler(StarletteHTTPException)
     async def refused(request: Request, error: StarletteHTTPException):
@@ -61,3 +64,27 @@ def ops_app(system: Any) -> FastAPI:
     app.add_middleware(SessionBearer)
     app.add_middleware(SecurityHeaders)
     return app
+
+
+# The APIs the page cannot do without: ready means they answer.
+NEEDED = ("routing",)
+
+
+def _add_probes(app: FastAPI) -> None:
+    @app.get("/healthz", include_in_schema=False)
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/readyz", include_in_schema=False)
+    async def readyz(request: Request) -> JSONResponse:
+        bases = request.app.state.system.settings.ops_api_urls
+        states = {}
+        async with httpx.AsyncClient(timeout=3.0) as client:
+            for service in NEEDED:
+                try:
+                    answer = await client.get(f"{bases.get(service, bases['*'])}/{service}/readyz")
+                    states[service] = "ok" if answer.status_code == 200 else f"failing: {answer.status_code}"
+                except httpx.HTTPError as error:
+                    states[service] = f"failing: {type(error).__name__}"
+        ready = all(state == "ok" for state in states.values())
+        return JSONResponse({"status": "ok" if ready else "failing", "apis": states}, 200 if ready else 503)
