@@ -7,6 +7,7 @@
 #   deploy/local/services.sh start        # idempotent; waits (bounded) until every /readyz answers 200
 #   deploy/local/services.sh status       # exit 0 if all are running and ready
 #   deploy/local/services.sh token ACCOUNT [--scope S]  # prints an access token of a registered account
+#   deploy/local/services.sh password PERSON   # prints a person's password (the operations page's sign-in)
 #   deploy/local/services.sh stop         # SIGTERM, then SIGKILL after a bounded wait
 #
 # Ports: 8001 + the service's index in contracts.catalogue.SERVICES (intake 8001 ... civil_affairs 8006),
@@ -346,23 +347,25 @@ do_status() {
 }
 
 # An access token of a registered account from the built-in issuer (secrets from its state folder).
-do_token() {
+# `password PERSON`: the password a person signs in to the operations page with.
+do_token() { # token|password ACCOUNT...
+  local what="$1"
+  shift
   [[ -n "${BUILTIN_ISSUER}" ]] || die "AUTH_ISSUER is set: get tokens from that issuer"
-  [[ $# -ge 1 ]] || die "usage: $0 token ACCOUNT [--scope SCOPES]"
+  [[ $# -ge 1 ]] || die "usage: $0 ${what} ACCOUNT [--scope SCOPES]"
   cd "${REPO_ROOT}" && exec env BACKBONE_DATA_DIR="${ISSUER_DATA_DIR}" AUTH_ISSUER="${ISSUER_URL}" \
-    "${PYTHON}" -m backbone.issuer token "$@"
+    "${PYTHON}" -m backbone.issuer "${what}" "$@"
 }
 
 usage() {
-  echo "usage: $0 start|stop|status|token ACCOUNT" >&2
+  echo "usage: $0 start|stop|status|token ACCOUNT|password PERSON" >&2
   exit 2
 }
 
 main() {
   local cmd="${1:-}"
   [[ -n "${cmd}" ]] || usage
-  if [[ "${cmd}" == token ]]; then
-    shift
+  if [[ "${cmd}" == token || "${cmd}" == password ]]; then
     do_token "$@"
   fi
   mkdir -p "${RUN_DIR}"
