@@ -138,10 +138,16 @@ async def test_refused_without_sign_in_and_for_an_agency_officer(served) -> None
         await expect(page.get_by_role("alert")).to_contain_text("wrong password")
         await page.get_by_label("Account").fill("child-director")
         await page.get_by_label("Password").fill(journey.callers.secret("child-director"))
-        answer = None
         async with page.expect_response(lambda r: r.url == f"{base}/ops/") as refused:
             await page.get_by_role("button", name="Sign in").click()
         answer = await refused.value
         assert answer.status == 403
         await expect(page.get_by_role("alert")).to_contain_text("Only supervisors and the operations team")
         await page.screenshot(path=shots / "4-officer-refused.png", full_page=True)
+
+        await page.get_by_role("button", name="Sign out").click()
+        await page.get_by_label("Account").fill("operations")
+        await page.get_by_label("Password").fill(journey.callers.secret("operations"))
+        await page.get_by_role("button", name="Sign in").click()
+        await expect(page.get_by_test_id("signed-in")).to_contain_text("operations")
+        await expect(page.locator("#breaches")).to_contain_text("No breach open")  # escalations readable
