@@ -45,7 +45,9 @@ async def part(gather: Callable[[], Awaitable[dict[str, Any]]]) -> dict[str, Any
         return {"unavailable": unavailable(error)}
 
 
-async def live(api: ServicesApi, now: datetime) -> dict[str, Any]:
+async def live(*, api: ServicesApi, now: datetime) -> dict[str, Any]:
+    """Live cases by priority with their open clocks' countdowns at `now`."""
+
     async def gather() -> dict[str, Any]:
         cases, clocks = await asyncio.gather(api.live_cases(), api.open_clocks())
         return {"board": live_board(cases, clocks, now), "cases": len(cases)}
@@ -53,7 +55,9 @@ async def live(api: ServicesApi, now: datetime) -> dict[str, Any]:
     return await part(gather)
 
 
-async def breaches(api: ServicesApi) -> dict[str, Any]:
+async def breaches(*, api: ServicesApi) -> dict[str, Any]:
+    """Open breaches and escalations per agency and district, oldest first."""
+
     async def gather() -> dict[str, Any]:
         breached, escalations, cases = await asyncio.gather(
             api.breached_clocks(), api.escalations(), api.live_cases()
@@ -79,7 +83,9 @@ async def _case_or_none(api: ServicesApi, case_id: str) -> dict[str, Any] | None
         return None
 
 
-async def compliance(api: ServicesApi) -> dict[str, Any]:
+async def compliance(*, api: ServicesApi) -> dict[str, Any]:
+    """Compliance per agency over the caller's scope and per district of the live cases, with the chart."""
+
     async def gather() -> dict[str, Any]:
         overall = compliance_lines(await api.compliance(), "all")
         districts = sorted({case["district"] for case in await api.live_cases()})
@@ -94,7 +100,9 @@ async def compliance(api: ServicesApi) -> dict[str, Any]:
     return await part(gather)
 
 
-async def case(api: ServicesApi, case_id: str, now: datetime) -> dict[str, Any]:
+async def case(*, api: ServicesApi, case_id: str, now: datetime) -> dict[str, Any]:
+    """One case as routing shows it, with its clocks' countdowns at `now`."""
+
     async def gather() -> dict[str, Any]:
         found = await api.case(case_id)
         clocks = [(clock, countdown(clock, now)) for clock in found.get("sla_clocks", [])]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Any
 
@@ -93,11 +94,10 @@ async def operations_page(request: Request) -> Response:
     now = utcnow()
 
     async def gather(api: ServicesApi) -> dict[str, Any]:
-        return {
-            "live": await pages.live(api, now),
-            "lapses": await pages.breaches(api),
-            "compliance": await pages.compliance(api),
-        }
+        live, lapses, compliance = await asyncio.gather(
+            pages.live(api=api, now=now), pages.breaches(api=api), pages.compliance(api=api)
+        )
+        return {"live": live, "lapses": lapses, "compliance": compliance}
 
     return await _part(request, "index.html", gather)
 
@@ -105,17 +105,17 @@ async def operations_page(request: Request) -> Response:
 @router.get("/live", response_class=HTMLResponse)
 async def live_part(request: Request) -> Response:
     now = utcnow()
-    return await _part(request, "_live.html", lambda api: _as("live", pages.live(api, now)))
+    return await _part(request, "_live.html", lambda api: _as("live", pages.live(api=api, now=now)))
 
 
 @router.get("/breaches", response_class=HTMLResponse)
 async def breaches_part(request: Request) -> Response:
-    return await _part(request, "_breaches.html", lambda api: _as("lapses", pages.breaches(api)))
+    return await _part(request, "_breaches.html", lambda api: _as("lapses", pages.breaches(api=api)))
 
 
 @router.get("/compliance", response_class=HTMLResponse)
 async def compliance_part(request: Request) -> Response:
-    return await _part(request, "_compliance.html", lambda api: _as("compliance", pages.compliance(api)))
+    return await _part(request, "_compliance.html", lambda api: _as("compliance", pages.compliance(api=api)))
 
 
 async def _as(name: str, gathering) -> dict[str, Any]:
@@ -130,7 +130,7 @@ async def case_page(request: Request, case_id: str) -> Response:
     fragment = request.headers.get("hx-request") is not None
 
     async def gather(api: ServicesApi) -> dict[str, Any]:
-        found = await pages.case(api, case_id, now)
+        found = await pages.case(api=api, case_id=case_id, now=now)
         trace_id = None if fragment else await pages.find_trace_id(jaeger, case_id)
         return {
             "found": found,

@@ -2,7 +2,8 @@
 
 A supervisor signs in, the hotline posts a P1 report through the API, the case appears with the police's
 first-dispatch countdown ticking; the (fake) clock moves past the deadline and the breach is marked on
-the case, listed under the police and counted in the compliance chart. Without a session the page sends
+the case, listed under the police and counted in the compliance chart; left open at twice its target it
+is escalated, and the escalation is listed after the breach (oldest first). Without a session the page sends
 the browser to the sign-in form; an agency officer signed in is refused with a 403 page. The page loads
 nothing from elsewhere and never shows the child's name unmasked. Screenshots: tests/artifacts/ops/.
 """
@@ -100,6 +101,13 @@ async def test_supervisor_sees_a_p1_countdown_run_out_into_a_breach(served, fake
         await page.screenshot(path=shots / "2-breach-marked.png", full_page=True)
         assert CHILD_NAME not in await page.content()
 
+        fake_clock.advance(minutes=3)  # still open at twice its target: the joint meeting office is told
+        await expect(lapses).to_have_attribute("data-escalations", "1", timeout=WAIT_MS)
+        await expect(lapses.locator("li.lapse").first).to_contain_text("breach · police.first_dispatch")
+        await expect(lapses.locator("li.lapse-escalation")).to_contain_text("police.first_dispatch")
+        await expect(dispatch).to_contain_text("ESCALATED")
+        await page.screenshot(path=shots / "3-escalated.png", full_page=True)
+
         await row.get_by_role("link").first.click()
         await expect(page).to_have_url(f"{base}/ops/cases/{case_id}")
         await expect(page.get_by_test_id("child")).to_have_text(re.compile(r"^王\*+$"))
@@ -108,7 +116,7 @@ async def test_supervisor_sees_a_p1_countdown_run_out_into_a_breach(served, fake
         )
         search = await page.get_by_test_id("trace-search").get_attribute("href")
         assert "case.id" in search and case_id in search
-        await page.screenshot(path=shots / "3-case-page.png", full_page=True)
+        await page.screenshot(path=shots / "4-case-page.png", full_page=True)
         assert CHILD_NAME not in await page.content()
 
         await page.get_by_role("button", name="Sign out").click()
@@ -131,6 +139,12 @@ async def test_refused_without_sign_in_and_for_an_agency_officer(served) -> None
             headers={"Origin": "http://elsewhere.example"},
         )
         assert forged.status_code == 403 and "ops_session" not in forged.cookies
+        tokenless = await anonymous.post(
+            "/ops/login",
+            data={"username": "supervisor", "password": journey.callers.secret("supervisor")},
+            headers={"Origin": base},
+        )
+        assert tokenless.status_code == 403 and "ops_session" not in tokenless.cookies
     shots = artifacts_dir("ops")
     async with chromium() as browser:
         page = await browser.new_page()
@@ -143,7 +157,7 @@ async def test_refused_without_sign_in_and_for_an_agency_officer(served) -> None
         answer = await refused.value
         assert answer.status == 403
         await expect(page.get_by_role("alert")).to_contain_text("Only supervisors and the operations team")
-        await page.screenshot(path=shots / "4-officer-refused.png", full_page=True)
+        await page.screenshot(path=shots / "5-officer-refused.png", full_page=True)
 
         await page.get_by_role("button", name="Sign out").click()
         await page.get_by_label("Account").fill("operations")
