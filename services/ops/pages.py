@@ -42,7 +42,7 @@ async def part(gather: Callable[[], Awaitable[dict[str, Any]]]) -> dict[str, Any
     except ApiRefused as error:
         if error.status == 401:
             raise SessionExpired from None
-        return {"unavailable": unavailable(error)}
+        return {"unavailable": unavailable(error), "status": error.status}
 
 
 async def live(*, api: ServicesApi, now: datetime) -> dict[str, Any]:

@@ -67,14 +67,14 @@ def _api(request: Request) -> ServicesApi:
     return services_api(bases=settings.ops_api_urls, token=bearer_token(request) or "")
 
 
-async def _part(request: Request, template: str, gather) -> Response:
+async def _part(request: Request, template: str, gather, status_of=None) -> Response:
     api = _api(request)
     async with api.client:
         try:
             context = await gather(api)
         except pages.SessionExpired:
             return signed_out(request)
-    return render(request, template, **context)
+    return render(request, template, status_code=status_of(context) if status_of else 200, **context)
 
 
 def signed_out(request: Request) -> Response:
@@ -139,7 +139,10 @@ async def case_page(request: Request, case_id: str) -> Response:
             "trace_search_url": pages.trace_search_url(jaeger, case_id),
         }
 
-    return await _part(request, "_case.html" if fragment else "case.html", gather)
+    def status_of(context: dict[str, Any]) -> int:
+        return 404 if context["found"].get("status") == 404 else 200
+
+    return await _part(request, "_case.html" if fragment else "case.html", gather, status_of)
 
 
 @router.get("/login", response_class=HTMLResponse)
