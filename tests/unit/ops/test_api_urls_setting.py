@@ -13,14 +13,3 @@ def test_one_base_or_one_per_service() -> None:
         OPS_API_URL="routing=http://127.0.0.1:8002, civil_affairs=http://127.0.0.1:8006/"
     ).ops_api_urls
     assert urls["routing"] == "http://127.0.0.1:8002" and urls["civil_affairs"] == "http://127.0.0.1:8006"
-
-
-def test_case_pages_link_jaeger_by_trace_id_or_by_the_case_tag() -> None:
-    from urllib.parse import parse_qs, urlsplit
-
-    from services.ops.pages import trace_search_url, trace_url
-
-    assert trace_url("http://127.0.0.1:16686/", "abc123") == "http://127.0.0.1:16686/trace/abc123"
-    search = urlsplit(trace_search_url("http://127.0.0.1:16686", "case-1"))
-    assert search.path == "/search"
-    assert parse_qs(search.query)["tags"] == ['{"case.id":"case-1"}']
