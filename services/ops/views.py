@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +11,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from backbone.auth.guard import bearer_token, current_access
+from backbone.auth.guard import bearer_token
 from backbone.clock import utcnow
 from services.ops import pages
 from services.ops.api import ServicesApi, services_api
@@ -67,7 +68,16 @@ def _api(request: Request) -> ServicesApi:
     return services_api(bases=settings.ops_api_urls, token=bearer_token(request) or "")
 
 
-async def _part(request: Request, template: str, gather, status_of=None) -> Response:
+Gathering = Callable[[ServicesApi], Awaitable[dict[str, Any]]]
+
+
+async def _part(
+    request: Request,
+    template: str,
+    gather: Gathering,
+    status_of: Callable[[dict[str, Any]], int] | None = None,
+) -> Response:
+    """Render a part (or page) from what `gather` reads as the signed-in person."""
     api = _api(request)
     async with api.client:
         try:
@@ -118,7 +128,7 @@ async def compliance_part(request: Request) -> Response:
     return await _part(request, "_compliance.html", lambda api: _as("compliance", pages.compliance(api=api)))
 
 
-async def _as(name: str, gathering) -> dict[str, Any]:
+async def _as(name: str, gathering: Awaitable[dict[str, Any]]) -> dict[str, Any]:
     return {name: await gathering}
 
 
@@ -187,11 +197,5 @@ def refusal_page(request: Request, status_code: int, detail: str) -> Response:
     if status_code == 401:
         return signed_out(request)
     template = "forbidden.html" if status_code == 403 else "error.html"
-    return render(request, template, status_code=status_code, detail=detail, access=_access(request))
+    return render(request, template, status_code=status_code, detail=detail)
 
-
-def _access(request: Request):
-    try:
-        return current_access(request)
-    except AttributeError:
-        return None

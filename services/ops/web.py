@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 from fastapi import Depends, FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -58,7 +58,7 @@ def ops_app(system: Any) -> FastAPI:
     _add_probes(app)
 
     @app.exception_handler(StarletteHTTPException)
-    async def refused(request: Request, error: StarletteHTTPException):
+    async def refused(request: Request, error: StarletteHTTPException) -> Response:
         return refusal_page(request, error.status_code, str(error.detail))
 
     app.add_middleware(SessionBearer)
