@@ -113,6 +113,11 @@ def create_app(system: System | None = None, *, manage_lifespan: bool = True) ->
     policy = load_policy(system.settings.access_policy_path)
     _require_rules(root, EVERY_SERVICE, policy, only=("/metrics",))
     for definition in system.definitions:
+        if definition.web is not None:
+            page = definition.web(system)
+            _require_rules(page, definition.name, policy)
+            root.mount(f"/{definition.name}", page)
+            continue
         service_app = FastAPIOffline(
             title=definition.title,
             description=definition.description + RUNTIME_ROUTES.format(service=definition.name),

@@ -7,6 +7,7 @@ import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from fastapi import APIRouter, Request
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -53,6 +54,14 @@ class ServiceDefinition:
     resources: Mapping[str, ResourceLoader] = field(default_factory=dict)
     # the service holds personal data sealed at rest: the runtime loads the key ring for it (and only it)
     seals_personal_data: bool = False
+    # A page for people that reads the other services' public APIs (the operations page): it has no
+    # database, events or API docs of its own; the runtime mounts `web(system)` at `/{name}` instead.
+    web: Callable[[Any], Any] | None = None
+
+    @property
+    def stateful(self) -> bool:
+        """Whether the service has a schema, an outbox and a consumer of its own."""
+        return self.web is None
 
 
 @dataclass

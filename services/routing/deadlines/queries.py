@@ -63,6 +63,7 @@ class ClockView(BaseModel):
     policy_version: str = Field(description="The deadline policy version that set the target, e.g. sla.v1")
     alerts_fired: list[str] = Field(description="Warnings and escalations already sent, by kind")
     pauses: list[PauseView] = Field(description="Every pause, oldest first")
+    district: str | None = Field(default=None, description="The case's district (six-digit division code)")
 
 
 class AgencyCompliance(BaseModel):
@@ -136,33 +137,47 @@ async def list_clocks(
     visibility: Visibility = EVERYTHING,
 ) -> list[ClockView]:
     """Clocks the caller may see matching the filters, soonest due first."""
-    statement = _filtered(select(SlaClockRow), agency=agency, state=state, due_before=due_before)
+    statement = _filtered(
+        select(SlaClockRow, RoutingCase.district).join(
+            RoutingCase, RoutingCase.case_id == SlaClockRow.case_id, isouter=True
+        ),
+        agency=agency,
+        state=state,
+        due_before=due_before,
+    )
     statement = statement.where(_visible(visibility))
     if case_id:
         statement = statement.where(SlaClockRow.case_id == case_id)
     statement = statement.order_by(col(SlaClockRow.due_at).asc().nulls_last(), SlaClockRow.id)
-    rows = (await session.execute(statement.limit(limit).offset(offset))).scalars()
+    rows = (await session.execute(statement.limit(limit).offset(offset))).all()
     now = utcnow()
-    return [clock_view(row, now=now) for row in rows]
+    return [clock_view(row, now=now).model_copy(update={"district": district}) for row, district in rows]
 
 
 def _visible(visibility: Visibility) -> Any:
     """Clocks of cases in the caller's districts (and, for an agency, its own clocks)."""
-    in_districts = select(RoutingCase.case_id).where(district_filter(RoutingCase.district, visibility))
-    condition = col(SlaClockRow.case_id).in_(in_districts)
+    condition = _of_cases_in(visibility)
     if visibility.agency is not None:
         condition = and_(condition, SlaClockRow.agency == visibility.agency)
     return condition
+
+
+def _of_cases_in(visibility: Visibility) -> Any:
+    """Clocks of cases whose district the visibility covers."""
+    in_districts = select(RoutingCase.case_id).where(district_filter(RoutingCase.district, visibility))
+    return col(SlaClockRow.case_id).in_(in_districts)
 
 
 async def compliance(
     *,
     session: AsyncSession,
     agency: str | None = None,
+    district: str | None = None,
     since: datetime | None = None,
     visibility: Visibility = EVERYTHING,
 ) -> list[AgencyCompliance]:
-    """Per agency: met on time, late, breached, cancelled and still open, and how long stopping took."""
+    """Per agency (of one district's cases, if given): on time, late, breached, cancelled, still open, and
+    how long stopping took."""
     stopped = col(SlaClockRow.state).in_(STOPPED_BY_AGENCY)
     seconds = func.extract("epoch", SlaClockRow.stopped_at - SlaClockRow.started_at)
     counted = {
@@ -182,6 +197,8 @@ async def compliance(
     statement = statement.where(_visible(visibility))
     if agency:
         statement = statement.where(SlaClockRow.agency == agency)
+    if district:
+        statement = statement.where(_of_cases_in(Visibility(districts=(district,))))
     if since:
         statement = statement.where(col(SlaClockRow.started_at) >= since)
     rows = (await session.execute(statement.order_by(SlaClockRow.agency))).all()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from backbone.auth.guard import visibility
@@ -93,12 +93,18 @@ async def get_clocks(
 async def get_compliance(
     uow: Annotated[UnitOfWork, Depends(get_uow)],
     agency: Agency | None = None,
+    district: Annotated[
+        str | None,
+        Query(pattern=r"^\d{6}$", description="Only cases in this division; a city code covers its counties"),
+    ] = None,
     since: IsoDateTime | None = None,
     seen: Annotated[Visibility, Depends(visibility)] = EVERYTHING,
 ) -> list[AgencyCompliance]:
     """Per-agency figures for supervision: on time, late, breached, median and p90 time to stop."""
     async with uow:
-        return await compliance(session=uow.session, agency=agency, since=since, visibility=seen)
+        return await compliance(
+            session=uow.session, agency=agency, district=district, since=since, visibility=seen
+        )
 
 
 class CalendarView(BaseModel):
