@@ -77,8 +77,6 @@ class ServiceRuntime:
     consumer: EventConsumer | None = None
     sla_policy_path: str | None = None
     key_ring: KeyRing | None = None
-    # set on every commit of this service's units of work; background loops wait on it instead of polling
-    committed: asyncio.Event = field(default_factory=asyncio.Event)
 
     @property
     def name(self) -> str:
@@ -98,7 +96,6 @@ class ServiceRuntime:
 
     def _committed(self, envelopes: Sequence[CloudEvent]) -> None:
         self.relay.wake()
-        self.committed.set()
         metrics_for(self.name).committed(envelopes)
 
 

@@ -198,4 +198,3 @@ def refusal_page(request: Request, status_code: int, detail: str) -> Response:
         return signed_out(request)
     template = "forbidden.html" if status_code == 403 else "error.html"
     return render(request, template, status_code=status_code, detail=detail)
-

@@ -7,20 +7,22 @@ import contextlib
 import time
 
 from backbone.clock import is_controlled, utcnow
+from backbone.messaging.wakeups import CommitListener
 from backbone.service import ServiceRuntime
 from backbone.sla import holidays
 from backbone.telemetry import tracer
 from services.routing.deadlines.service import fire_due_checkpoints, next_fire_time, recompute_provisional
 
 BATCH = 500
-# The loop sleeps until the next checkpoint; a commit of routing's (which may have started or moved a
-# clock) wakes it sooner, at most this often, so a burst of commits costs one look.
+# Any change to the clocks, by any process, notifies this channel (migration deadlines_0003), so the loop
+# sleeps until the next checkpoint and is woken when a clock starts or moves; at most this often, so a
+# burst of changes costs one look.
+CLOCKS_CHANGED = "routing_sla_clocks_changed"
 LOOK_AT_MOST_EVERY_SECONDS = 0.25
-# The longest it sleeps: the safety net for clocks another routing replica started (its own timer fires
-# them unless it died), and for a calendar file added meanwhile.
+# The longest it sleeps while notifications arrive (a safety net), and while they do not (the listener is
+# reconnecting) or a test controls time (time then moves without a change to the clocks).
 MAX_SLEEP_SECONDS = 30.0
-# Under a test's controlled clock time moves without a commit: look often.
-MAX_SLEEP_CONTROLLED_SECONDS = 0.5
+MAX_SLEEP_UNNOTIFIED_SECONDS = 0.5
 # How often the loop looks for a new or changed holiday calendar file.
 CALENDAR_CHECK_SECONDS = 60.0
 
@@ -37,7 +39,21 @@ async def refresh_calendar(runtime: ServiceRuntime, *, reload: bool = True, forc
 
 
 async def run_deadline_timer(runtime: ServiceRuntime) -> None:
-    """Fire what is due, then sleep until the next checkpoint or a commit (at most MAX_SLEEP_SECONDS)."""
+    """Fire what is due, then sleep until the next checkpoint or a change to the clocks."""
+    changed = asyncio.Event()
+    listener = CommitListener(
+        runtime.engine.url.render_as_string(hide_password=False),
+        channel=CLOCKS_CHANGED,
+        on_notify=lambda _: changed.set(),
+    )
+    await listener.start()
+    try:
+        await _fire_forever(runtime, changed, listener)
+    finally:
+        await listener.stop()
+
+
+async def _fire_forever(runtime: ServiceRuntime, changed: asyncio.Event, listener: CommitListener) -> None:
     spans = tracer(runtime.name)
     # The system loaded the calendar files at start: a year's file may have come while routing was down.
     await refresh_calendar(runtime, reload=False)
@@ -46,7 +62,7 @@ async def run_deadline_timer(runtime: ServiceRuntime) -> None:
         if time.monotonic() - calendar_checked > CALENDAR_CHECK_SECONDS:
             await refresh_calendar(runtime)
             calendar_checked = time.monotonic()
-        runtime.committed.clear()
+        changed.clear()
         looked = time.monotonic()
         async with runtime.unit_of_work() as uow:
             upcoming = await next_fire_time(uow=uow)
@@ -60,20 +76,21 @@ async def run_deadline_timer(runtime: ServiceRuntime) -> None:
                 span.set_attribute("sla.checkpoints_fired", fired)
             if fired:
                 continue
-            # Due but claimed by another replica (SKIP LOCKED): let it finish before looking again.
+            # Due but claimed by another replica (SKIP LOCKED): its commit will notify.
             upcoming = None
-        longest = MAX_SLEEP_CONTROLLED_SECONDS if is_controlled() else MAX_SLEEP_SECONDS
+        notified = listener.listening and not is_controlled()
+        longest = MAX_SLEEP_SECONDS if notified else MAX_SLEEP_UNNOTIFIED_SECONDS
         wait = longest if upcoming is None else min(max((upcoming - now).total_seconds(), 0.0), longest)
-        await _sleep_or_commit(runtime, wait, woken_no_sooner_than=looked + LOOK_AT_MOST_EVERY_SECONDS)
+        await _sleep_until_changed(changed, wait, no_sooner_than=looked + LOOK_AT_MOST_EVERY_SECONDS)
 
 
-async def _sleep_or_commit(runtime: ServiceRuntime, seconds: float, *, woken_no_sooner_than: float) -> None:
-    """Sleep `seconds`, or less if routing commits meanwhile (but not before `woken_no_sooner_than`)."""
+async def _sleep_until_changed(changed: asyncio.Event, seconds: float, *, no_sooner_than: float) -> None:
+    """Sleep `seconds`, or less if the clocks change meanwhile (but not before `no_sooner_than`)."""
     deadline = time.monotonic() + seconds
     with contextlib.suppress(TimeoutError):
         # asyncio.timeout, not wait_for (see OutboxRelay.run).
         async with asyncio.timeout(seconds):
-            await runtime.committed.wait()
-    early = min(woken_no_sooner_than, deadline) - time.monotonic()
+            await changed.wait()
+    early = min(no_sooner_than, deadline) - time.monotonic()
     if early > 0:
         await asyncio.sleep(early)
