@@ -120,6 +120,7 @@ class System:
             relay=relay,
             sla_policy_path=self.settings.sla_policy_path,
             key_ring=key_ring,
+            settings=self.settings,
         )
         self._spawn(f"{definition.name}.relay", relay.run)
         if definition.handlers or definition.envelope_observers:

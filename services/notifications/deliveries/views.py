@@ -1,0 +1,88 @@
+"""The deliveries API: `/notifications/v1/deliveries`, what was sent to the agency's systems and how."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from fastapi import APIRouter, Depends, Query
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import func, select
+
+from backbone.auth.guard import visibility
+from backbone.auth.policy import Visibility
+from backbone.service import get_uow
+from backbone.uow import UnitOfWork
+from backbone.web.params import Page, paging
+from services.notifications.models import Delivery, DeliveryState
+
+router = APIRouter(prefix="/v1", tags=["webhooks"])
+delivery_page = paging(default_limit=50, max_limit=200)
+
+
+class DeliveryView(BaseModel):
+    """One event sent (or being sent) to one subscription."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    webhook_id: str = Field(
+        description="The `webhook-id` header: the same on every attempt", examples=["msg_2b7f"]
+    )
+    subscription_id: str = Field(description="The subscription it is for")
+    event_id: str = Field(description="The event's id (CloudEvents `id`)")
+    event_type: str = Field(description="The event's type, with version", examples=["referral.created.v1"])
+    case_id: str = Field(description="The case it is about; a case's deliveries go out in order")
+    state: DeliveryState = Field(description="pending, delivered, or failed (dead-lettered)")
+    attempts: int = Field(description="Attempts made so far")
+    next_attempt_at: datetime | None = Field(description="When it is tried next (pending only)")
+    last_attempt_at: datetime | None = Field(description="When it was last tried")
+    last_status_code: int | None = Field(description="The receiver's last HTTP status, if it answered")
+    last_error: str | None = Field(
+        description="Why the last attempt failed; for a failed delivery, the reason"
+    )
+    delivered_at: datetime | None = Field(description="When the receiver accepted it")
+    failed_at: datetime | None = Field(description="When it was dead-lettered")
+    created_at: datetime = Field(description="When it was queued")
+
+
+class DeliveryPage(BaseModel):
+    """One page of deliveries, newest first."""
+
+    items: list[DeliveryView]
+    total: int = Field(description="How many match in all", examples=[1])
+    limit: int = Field(description="The page size asked for", examples=[50])
+    offset: int = Field(description="How many were skipped", examples=[0])
+
+
+@router.get("/deliveries", summary="List the agency's webhook deliveries (and failed ones)")
+async def deliveries(
+    state: DeliveryState | None = Query(
+        default=None, description="pending, delivered or failed (dead-lettered: every retry failed)"
+    ),
+    subscription_id: str | None = Query(default=None, max_length=100, description="Only this subscription's"),
+    page: Page = Depends(delivery_page),
+    uow: UnitOfWork = Depends(get_uow),
+    seen: Visibility = Depends(visibility),
+) -> DeliveryPage:
+    """Deliveries to the caller's agency's subscriptions, newest first; `state=failed` lists the
+    dead-lettered ones with the reason."""
+    conditions = [Delivery.agency == (seen.agency or "")]
+    if state is not None:
+        conditions.append(Delivery.state == state)
+    if subscription_id is not None:
+        conditions.append(Delivery.subscription_id == subscription_id)
+    async with uow:
+        total = await uow.session.scalar(select(func.count()).select_from(Delivery).where(*conditions))
+        rows = await uow.session.scalars(
+            select(Delivery)
+            .where(*conditions)
+            .order_by(Delivery.id.desc())
+            .limit(page.limit)
+            .offset(page.offset)
+        )
+        items = [
+            DeliveryView.model_validate(r).model_copy(
+                update={"next_attempt_at": r.next_attempt_at if r.state == DeliveryState.PENDING else None}
+            )
+            for r in rows
+        ]
+    return DeliveryPage(items=items, total=int(total or 0), limit=page.limit, offset=page.offset)

@@ -1,0 +1,193 @@
+"""The subscriptions API: `/notifications/v1/subscriptions` (an agency manages only its own)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+
+from backbone.auth.guard import caller, visibility
+from backbone.auth.policy import Visibility
+from backbone.auth.principal import Principal
+from backbone.service import ServiceRuntime, get_runtime, get_uow
+from backbone.uow import UnitOfWork
+from backbone.web.params import Page, paging
+from backbone.web.problems import problem
+from services.notifications.models import SubscriptionState
+from services.notifications.secrets import secret_ring
+from services.notifications.subscriptions.schemas import (
+    EventTypeView,
+    SecretRotated,
+    SubscriptionBody,
+    SubscriptionCreated,
+    SubscriptionPage,
+    SubscriptionView,
+)
+from services.notifications.subscriptions.service import (
+    SubscriptionNotFound,
+    TransitionRefused,
+    UnknownEventType,
+    change_state,
+    create_subscription,
+    deliverable_families,
+    get_subscription,
+    list_subscriptions,
+    rotate_secret,
+)
+from services.notifications.subscriptions.targets import TargetRefused, TargetRules, check_target
+
+router = APIRouter(prefix="/v1", tags=["webhooks"])
+subscription_page = paging(default_limit=50, max_limit=200)
+
+
+def target_rules(runtime: ServiceRuntime) -> TargetRules:
+    settings = runtime.settings
+    assert settings is not None
+    return TargetRules(
+        allow_loopback=settings.webhook_allow_loopback,
+        allow_private_networks=settings.webhook_allow_private_networks,
+    )
+
+
+@contextmanager
+def http_errors() -> Iterator[None]:
+    """Domain refusals as specific answers: 404 unknown id, 409 illegal transition, 422 bad input."""
+    try:
+        yield
+    except SubscriptionNotFound as error:
+        raise HTTPException(404, detail=str(error)) from error
+    except TransitionRefused as error:
+        raise HTTPException(409, detail=str(error)) from error
+    except UnknownEventType as error:
+        detail = [problem(["body", "event_types", error.index], str(error), "unknown_event_type")]
+        raise HTTPException(422, detail=detail) from error
+    except TargetRefused as error:
+        raise HTTPException(422, detail=[problem(["body", "url"], str(error), error.type)]) from error
+
+
+@router.get("/event-types", summary="List the event types a webhook can receive")
+async def event_types(request: Request) -> list[EventTypeView]:
+    """Every event type addressed to an agency: its referrals and their changes, deadline warnings,
+    breaches and escalations. Subscribe by name without version."""
+    catalogue = get_runtime(request).catalogue
+    return [
+        EventTypeView(type=family, version=version, summary=catalogue.latest(family).summary.strip())
+        for family, version in sorted(deliverable_families(catalogue).items())
+    ]
+
+
+@router.post(
+    "/subscriptions",
+    status_code=201,
+    summary="Register a webhook subscription",
+    responses={422: {"description": "A field is wrong: the URL breaks a rule, or an unknown event type"}},
+)
+async def subscribe(
+    body: SubscriptionBody,
+    request: Request,
+    who: Principal = Depends(caller),
+    uow: UnitOfWork = Depends(get_uow),
+) -> SubscriptionCreated:
+    """Register where the caller's agency wants its events POSTed. The answer holds the signing secret
+    (Standard Webhooks `whsec_...`), shown only this once."""
+    runtime = get_runtime(request)
+    assert runtime.settings is not None
+    with http_errors():
+        await check_target(body.url, target_rules(runtime))
+        async with uow:
+            subscription, secret = await create_subscription(
+                session=uow.session,
+                ring=secret_ring(runtime.settings),
+                catalogue=runtime.catalogue,
+                agency=who.agency,
+                districts=who.districts,
+                created_by=who.client_id or who.subject,
+                url=body.url,
+                event_types=body.event_types,
+                description=body.description,
+            )
+            view = SubscriptionCreated(
+                **SubscriptionView.model_validate(subscription).model_dump(), secret=secret
+            )
+            await uow.commit()
+    return view
+
+
+@router.get("/subscriptions", summary="List the agency's webhook subscriptions")
+async def subscriptions(
+    page: Page = Depends(subscription_page),
+    uow: UnitOfWork = Depends(get_uow),
+    seen: Visibility = Depends(visibility),
+) -> SubscriptionPage:
+    """The caller's agency's subscriptions, newest first, paged with limit/offset."""
+    async with uow:
+        rows, total = await list_subscriptions(
+            session=uow.session, agency=seen.agency or "", limit=page.limit, offset=page.offset
+        )
+        items = [SubscriptionView.model_validate(r) for r in rows]
+    return SubscriptionPage(items=items, total=total, limit=page.limit, offset=page.offset)
+
+
+@router.get("/subscriptions/{subscription_id}", summary="Show one webhook subscription")
+async def show(subscription_id: str, uow: UnitOfWork = Depends(get_uow)) -> SubscriptionView:
+    """One of the caller's agency's subscriptions."""
+    with http_errors():
+        async with uow:
+            subscription = await get_subscription(session=uow.session, subscription_id=subscription_id)
+            return SubscriptionView.model_validate(subscription)
+
+
+async def _change(uow: UnitOfWork, subscription_id: str, state: SubscriptionState) -> SubscriptionView:
+    with http_errors():
+        async with uow:
+            subscription = await change_state(
+                session=uow.session, subscription_id=subscription_id, state=state
+            )
+            view = SubscriptionView.model_validate(subscription)
+            await uow.commit()
+    return view
+
+
+@router.post(
+    "/subscriptions/{subscription_id}/pause",
+    summary="Pause a webhook subscription",
+    responses={409: {"description": "It is already paused"}},
+)
+async def pause(subscription_id: str, uow: UnitOfWork = Depends(get_uow)) -> SubscriptionView:
+    """Stop sending: deliveries keep being queued and wait, in order, until it is resumed."""
+    return await _change(uow, subscription_id, SubscriptionState.PAUSED)
+
+
+@router.post(
+    "/subscriptions/{subscription_id}/resume",
+    summary="Resume a paused webhook subscription",
+    responses={409: {"description": "It is already active"}},
+)
+async def resume(subscription_id: str, uow: UnitOfWork = Depends(get_uow)) -> SubscriptionView:
+    """Start sending again: what waited goes out first, in order per case."""
+    return await _change(uow, subscription_id, SubscriptionState.ACTIVE)
+
+
+@router.post("/subscriptions/{subscription_id}/rotate-secret", summary="Rotate the signing secret")
+async def rotate(subscription_id: str, request: Request, uow: UnitOfWork = Depends(get_uow)) -> SecretRotated:
+    """Draw a new secret, shown this once. For the grace period (WEBHOOK_SECRET_GRACE_SECONDS) every
+    delivery carries signatures by both the new and the old secret, so receivers can switch over."""
+    runtime = get_runtime(request)
+    assert runtime.settings is not None
+    with http_errors():
+        async with uow:
+            subscription, secret = await rotate_secret(
+                session=uow.session,
+                ring=secret_ring(runtime.settings),
+                subscription_id=subscription_id,
+                grace=timedelta(seconds=runtime.settings.webhook_secret_grace_seconds),
+            )
+            answer = SecretRotated(
+                subscription_id=subscription.id,
+                secret=secret,
+                previous_secret_expires_at=subscription.previous_secret_expires_at,
+            )
+            await uow.commit()
+    return answer
