@@ -1,4 +1,4 @@
-"""Starting and stopping the services one process runs: all six embedded, or one when distributed."""
+"""Starting and stopping the services one process runs: all seven embedded, or one when distributed."""
 
 from __future__ import annotations
 
