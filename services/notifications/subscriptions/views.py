@@ -14,7 +14,7 @@ from backbone.auth.principal import Principal
 from backbone.service import ServiceRuntime, get_runtime, get_uow
 from backbone.uow import UnitOfWork
 from backbone.web.params import Page, paging
-from backbone.web.problems import problem
+from backbone.web.problems import ErrorMessage, problem
 from services.notifications.models import SubscriptionState
 from services.notifications.secrets import secret_ring
 from services.notifications.subscriptions.schemas import (
@@ -82,7 +82,6 @@ async def event_types(request: Request) -> list[EventTypeView]:
     "/subscriptions",
     status_code=201,
     summary="Register a webhook subscription",
-    responses={422: {"description": "A field is wrong: the URL breaks a rule, or an unknown event type"}},
 )
 async def subscribe(
     body: SubscriptionBody,
@@ -153,7 +152,7 @@ async def _change(uow: UnitOfWork, subscription_id: str, state: SubscriptionStat
 @router.post(
     "/subscriptions/{subscription_id}/pause",
     summary="Pause a webhook subscription",
-    responses={409: {"description": "It is already paused"}},
+    responses={409: {"model": ErrorMessage, "description": "It is already paused"}},
 )
 async def pause(subscription_id: str, uow: UnitOfWork = Depends(get_uow)) -> SubscriptionView:
     """Stop sending: deliveries keep being queued and wait, in order, until it is resumed."""
@@ -163,7 +162,7 @@ async def pause(subscription_id: str, uow: UnitOfWork = Depends(get_uow)) -> Sub
 @router.post(
     "/subscriptions/{subscription_id}/resume",
     summary="Resume a paused webhook subscription",
-    responses={409: {"description": "It is already active"}},
+    responses={409: {"model": ErrorMessage, "description": "It is already active"}},
 )
 async def resume(subscription_id: str, uow: UnitOfWork = Depends(get_uow)) -> SubscriptionView:
     """Start sending again: what waited goes out first, in order per case."""
