@@ -31,6 +31,8 @@ class Receiver:
     failures: int = 0
     secrets: list[str] = field(default_factory=list)
     requests: int = 0
+    # the webhook-id of every request, failed ones included (a retry repeats its delivery's id)
+    ids: list[str] = field(default_factory=list)
     refused_signatures: int = 0
     # webhook-id -> payload, in the order first applied
     applied: dict[str, dict] = field(default_factory=dict)
@@ -39,6 +41,7 @@ class Receiver:
 
     async def handle(self, request: Request) -> Response:
         self.requests += 1
+        self.ids.append(request.headers.get("webhook-id", ""))
         body = await request.body()
         if self.requests <= self.failures:
             return Response(status_code=503)

@@ -30,6 +30,7 @@ async def test_recovering_receiver_gets_everything_once_in_order(notifications_s
 
     assert receiver.requests >= 8 + 3 and receiver.refused_signatures == 0
     assert receiver.per_case() == expected
+    assert set(receiver.ids) == set(receiver.applied)  # the failed attempts' retries carried the same ids
     deliveries = (await police.get("/notifications/v1/deliveries", params={"limit": 100})).json()
     assert deliveries["total"] == 8 and {d["state"] for d in deliveries["items"]} == {"delivered"}
     assert sorted(d["webhook_id"] for d in deliveries["items"]) == sorted(receiver.applied)
