@@ -14,6 +14,7 @@ from backbone.service import get_uow
 from backbone.uow import UnitOfWork
 from backbone.web.params import Page, paging
 from services.notifications.models import Delivery, DeliveryState
+from services.notifications.subscriptions.schemas import ListPage
 
 router = APIRouter(prefix="/v1", tags=["webhooks"])
 delivery_page = paging(default_limit=50, max_limit=200)
@@ -44,15 +45,6 @@ class DeliveryView(BaseModel):
     created_at: datetime = Field(description="When it was queued")
 
 
-class DeliveryPage(BaseModel):
-    """One page of deliveries, newest first."""
-
-    items: list[DeliveryView]
-    total: int = Field(description="How many match in all", examples=[1])
-    limit: int = Field(description="The page size asked for", examples=[50])
-    offset: int = Field(description="How many were skipped", examples=[0])
-
-
 @router.get("/deliveries", summary="List the agency's webhook deliveries (and failed ones)")
 async def deliveries(
     state: DeliveryState | None = Query(
@@ -62,7 +54,7 @@ async def deliveries(
     page: Page = Depends(delivery_page),
     uow: UnitOfWork = Depends(get_uow),
     seen: Visibility = Depends(visibility),
-) -> DeliveryPage:
+) -> ListPage[DeliveryView]:
     """Deliveries to the caller's agency's subscriptions, newest first; `state=failed` lists the
     dead-lettered ones with the reason."""
     conditions = [Delivery.agency == (seen.agency or "")]
@@ -85,4 +77,4 @@ async def deliveries(
             )
             for r in rows
         ]
-    return DeliveryPage(items=items, total=int(total or 0), limit=page.limit, offset=page.offset)
+    return ListPage[DeliveryView](items=items, total=int(total or 0), limit=page.limit, offset=page.offset)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from services.notifications.models import SubscriptionState
 from services.notifications.subscriptions.targets import MAX_URL_LENGTH
 
+Item = TypeVar("Item")
 EventFamily = Annotated[str, StringConstraints(min_length=1, max_length=100)]
 EXAMPLE_ID = "9b2f6c1e-4d1a-4f5e-9a47-2f0d2d7c8e10"
 
@@ -80,10 +81,10 @@ class SecretRotated(BaseModel):
     previous_secret_expires_at: datetime = Field(description="Until when the old secret also signs")
 
 
-class SubscriptionPage(BaseModel):
-    """One page of the caller's subscriptions, newest first."""
+class ListPage(BaseModel, Generic[Item]):
+    """One page of a list, newest first: `{items, total, limit, offset}` (the shared paging envelope)."""
 
-    items: list[SubscriptionView]
+    items: list[Item]
     total: int = Field(description="How many there are in all", examples=[1])
     limit: int = Field(description="The page size asked for", examples=[50])
     offset: int = Field(description="How many were skipped", examples=[0])

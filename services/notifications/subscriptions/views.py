@@ -19,10 +19,10 @@ from services.notifications.models import SubscriptionState
 from services.notifications.secrets import secret_ring
 from services.notifications.subscriptions.schemas import (
     EventTypeView,
+    ListPage,
     SecretRotated,
     SubscriptionBody,
     SubscriptionCreated,
-    SubscriptionPage,
     SubscriptionView,
 )
 from services.notifications.subscriptions.service import (
@@ -119,14 +119,14 @@ async def subscriptions(
     page: Page = Depends(subscription_page),
     uow: UnitOfWork = Depends(get_uow),
     seen: Visibility = Depends(visibility),
-) -> SubscriptionPage:
+) -> ListPage[SubscriptionView]:
     """The caller's agency's subscriptions, newest first, paged with limit/offset."""
     async with uow:
         rows, total = await list_subscriptions(
             session=uow.session, agency=seen.agency or "", limit=page.limit, offset=page.offset
         )
         items = [SubscriptionView.model_validate(r) for r in rows]
-    return SubscriptionPage(items=items, total=total, limit=page.limit, offset=page.offset)
+    return ListPage[SubscriptionView](items=items, total=total, limit=page.limit, offset=page.offset)
 
 
 @router.get("/subscriptions/{subscription_id}", summary="Show one webhook subscription")

@@ -8,15 +8,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from backbone.service import ServiceDefinition
-from backbone.settings import Settings
 from backbone.system import System
 from services.notifications.service import definition as notifications
-from tests.support.system import serving, test_identity
-
-# Routing and the police only emit here, as their services would: notifications applies it all.
-routing = ServiceDefinition(name="routing", title="routing emitter")
-police = ServiceDefinition(name="police", title="police emitter")
+from tests.integration.notifications.notification_support import notifications_settings, police, routing
+from tests.support.system import serving
 
 
 @pytest.fixture
@@ -24,15 +19,7 @@ async def notifications_system(
     fresh_database_url: str, kafka_bootstrap_servers: str, kafka_namespace: str, fake_clock, tmp_path: Path
 ) -> AsyncIterator[tuple[System, httpx.AsyncClient]]:
     """The system and a client acting as the police dispatch system (which owns the subscriptions)."""
-    settings = Settings(
-        DATABASE_URL=fresh_database_url,
-        KAFKA_BOOTSTRAP_SERVERS=kafka_bootstrap_servers,
-        KAFKA_NAMESPACE=kafka_namespace,
-        BACKBONE_TRANSPORT="kafka",
-        WEBHOOK_ALLOW_LOOPBACK=True,
-        WEBHOOK_POLL_SECONDS=0.05,
-        **test_identity(tmp_path),
-    )
+    settings = notifications_settings(fresh_database_url, kafka_bootstrap_servers, kafka_namespace, tmp_path)
     system = System(settings, [notifications, routing, police])
     await system.start()
     async with serving(system):

@@ -4,12 +4,33 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import httpx
 
+from backbone.service import ServiceDefinition
+from backbone.settings import Settings
 from backbone.system import System
 from contracts.events.routing import CasePriorityRaised, ReferralCreated, SlaBreached, SlaWarning
+from tests.support import system as support
 from tests.support.deadline_events import emit
+
+# Routing and the police only emit here, as their services would: notifications applies it all.
+routing = ServiceDefinition(name="routing", title="routing emitter")
+police = ServiceDefinition(name="police", title="police emitter")
+
+
+def notifications_settings(database_url: str, bootstrap: str, namespace: str, data_dir: Path) -> Settings:
+    """Kafka and PostgreSQL, receivers on loopback allowed, the worker looking often."""
+    return Settings(
+        DATABASE_URL=database_url,
+        KAFKA_BOOTSTRAP_SERVERS=bootstrap,
+        KAFKA_NAMESPACE=namespace,
+        BACKBONE_TRANSPORT="kafka",
+        WEBHOOK_ALLOW_LOOPBACK=True,
+        WEBHOOK_POLL_SECONDS=0.05,
+        **support.test_identity(data_dir),
+    )
 
 
 async def subscribe(client: httpx.AsyncClient, url: str, event_types: list[str]) -> dict:

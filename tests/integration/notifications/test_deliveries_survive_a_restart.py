@@ -3,12 +3,14 @@ by the restarted service, under the same webhook-id."""
 
 from pathlib import Path
 
-from backbone.settings import Settings
 from backbone.system import System
 from services.notifications.service import definition as notifications
-from tests.integration.notifications.conftest import routing
-from tests.integration.notifications.notification_support import referral, subscribe
-from tests.support import system as support
+from tests.integration.notifications.notification_support import (
+    notifications_settings,
+    referral,
+    routing,
+    subscribe,
+)
 from tests.support.deadline_events import emit
 from tests.support.system import serving
 from tests.support.waiting import eventually
@@ -18,15 +20,7 @@ from tests.support.webhook_receiver import Receiver, receiving
 async def test_a_pending_delivery_is_sent_after_a_restart(
     fresh_database_url: str, kafka_bootstrap_servers: str, kafka_namespace: str, fake_clock, tmp_path: Path
 ) -> None:
-    settings = Settings(
-        DATABASE_URL=fresh_database_url,
-        KAFKA_BOOTSTRAP_SERVERS=kafka_bootstrap_servers,
-        KAFKA_NAMESPACE=kafka_namespace,
-        BACKBONE_TRANSPORT="kafka",
-        WEBHOOK_ALLOW_LOOPBACK=True,
-        WEBHOOK_POLL_SECONDS=0.05,
-        **support.test_identity(tmp_path),
-    )
+    settings = notifications_settings(fresh_database_url, kafka_bootstrap_servers, kafka_namespace, tmp_path)
     async with receiving(Receiver(failures=1_000_000)) as receiver:
         first = System(settings, [notifications, routing])
         await first.start()
@@ -35,7 +29,12 @@ async def test_a_pending_delivery_is_sent_after_a_restart(
                 subscription = await subscribe(police, receiver.url, ["referral.created"])
                 receiver.secrets.append(subscription["secret"])
                 await emit(first, "routing", referral("case-s", fake_clock.now), case_id="case-s")
-                await eventually(lambda: _requests(receiver), until=lambda n: n >= 1, what="a failed attempt")
+
+                async def attempts() -> list[int]:
+                    answer = await police.get("/notifications/v1/deliveries")
+                    return [d["attempts"] for d in answer.json()["items"]]
+
+                await eventually(attempts, until=lambda a: a == [1], what="a failed attempt recorded")
         finally:
             await first.stop()
         receiver.failures = 0  # the receiver is back while the service is down
@@ -55,7 +54,3 @@ async def test_a_pending_delivery_is_sent_after_a_restart(
             await second.stop()
     assert delivery["state"] == "delivered" and delivery["attempts"] >= 2
     assert set(receiver.ids) == {delivery["webhook_id"]}
-
-
-async def _requests(receiver: Receiver) -> int:
-    return receiver.requests
