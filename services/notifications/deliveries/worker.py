@@ -20,6 +20,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backbone.clock import utcnow
+from backbone.sealing import KeyRing, SealingError
 from backbone.service import ServiceRuntime
 from backbone.telemetry import tracer
 from services.notifications.deliveries.schedule import RetrySchedule, parse_schedule
@@ -87,6 +88,30 @@ def record_outcome(
         delivery.next_attempt_at = next_at
 
 
+async def _send(
+    http: httpx.AsyncClient,
+    delivery: Delivery,
+    subscription: Subscription,
+    *,
+    rules: TargetRules,
+    ring: KeyRing,
+) -> tuple[int | None, str | None]:
+    """Check the target again (a name may resolve elsewhere by now), sign, and POST once."""
+    try:
+        await check_target(subscription.url, rules)
+        secrets = signing_secrets(ring, subscription)
+    except TargetRefused as refused:
+        return None, f"target refused: {refused}"
+    except SealingError as broken:
+        return None, f"could not sign: {type(broken).__name__}"
+    # The signature's timestamp is the wall clock's, not the domain clock's: receivers check it
+    # against their own clocks to refuse replays.
+    headers = signed_headers(
+        webhook_id=delivery.webhook_id, body=delivery.body, secrets=secrets, sent_at=datetime.now(UTC)
+    )
+    return await attempt(http, url=subscription.url, headers=headers, body=delivery.body)
+
+
 async def deliver_next(
     runtime: ServiceRuntime, http: httpx.AsyncClient, *, schedule: RetrySchedule, rules: TargetRules
 ) -> bool:
@@ -102,22 +127,9 @@ async def deliver_next(
         ) as span:
             subscription = await session.get(Subscription, delivery.subscription_id)
             assert subscription is not None
-            status, error = None, None
-            try:
-                await check_target(subscription.url, rules)
-            except TargetRefused as refused:
-                error = f"target refused: {refused}"
-            if error is None:
-                secrets = signing_secrets(secret_ring(runtime.settings), subscription)
-                # The signature's timestamp is the wall clock's, not the domain clock's: receivers
-                # check it against their own clocks to refuse replays.
-                headers = signed_headers(
-                    webhook_id=delivery.webhook_id,
-                    body=delivery.body,
-                    secrets=secrets,
-                    sent_at=datetime.now(UTC),
-                )
-                status, error = await attempt(http, url=subscription.url, headers=headers, body=delivery.body)
+            status, error = await _send(
+                http, delivery, subscription, rules=rules, ring=secret_ring(runtime.settings)
+            )
             record_outcome(delivery, status=status, error=error, now=utcnow(), schedule=schedule)
             span.set_attribute("webhook.state", delivery.state)
             if delivery.state == DeliveryState.FAILED:
@@ -136,10 +148,7 @@ async def run_delivery_worker(runtime: ServiceRuntime) -> None:
     schedule = RetrySchedule(
         parse_schedule(settings.webhook_retry_schedule), jitter=settings.webhook_retry_jitter
     )
-    rules = TargetRules(
-        allow_loopback=settings.webhook_allow_loopback,
-        allow_private_networks=settings.webhook_allow_private_networks,
-    )
+    rules = TargetRules.from_settings(settings)
     timeout = httpx.Timeout(settings.webhook_timeout_seconds)
     async with httpx.AsyncClient(timeout=timeout, follow_redirects=False, trust_env=False) as http:
 

@@ -12,6 +12,8 @@ import socket
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from backbone.settings import Settings
+
 MAX_URL_LENGTH = 2000
 
 
@@ -27,6 +29,11 @@ class TargetRefused(ValueError):
 class TargetRules:
     allow_loopback: bool = False  # tests and development: http://127.0.0.1:PORT receivers
     allow_private_networks: bool = False
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> TargetRules:
+        """WEBHOOK_ALLOW_LOOPBACK and WEBHOOK_ALLOW_PRIVATE_NETWORKS."""
+        return cls(settings.webhook_allow_loopback, settings.webhook_allow_private_networks)
 
 
 def _host_of(url: str) -> tuple[str, str]:

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from backbone.auth.guard import caller, visibility
 from backbone.auth.policy import Visibility
 from backbone.auth.principal import Principal
-from backbone.service import ServiceRuntime, get_runtime, get_uow
+from backbone.service import get_runtime, get_uow
 from backbone.uow import UnitOfWork
 from backbone.web.params import Page, paging
 from backbone.web.problems import ErrorMessage, problem
@@ -40,15 +40,6 @@ from services.notifications.subscriptions.targets import TargetRefused, TargetRu
 
 router = APIRouter(prefix="/v1", tags=["webhooks"])
 subscription_page = paging(default_limit=50, max_limit=200)
-
-
-def target_rules(runtime: ServiceRuntime) -> TargetRules:
-    settings = runtime.settings
-    assert settings is not None
-    return TargetRules(
-        allow_loopback=settings.webhook_allow_loopback,
-        allow_private_networks=settings.webhook_allow_private_networks,
-    )
 
 
 @contextmanager
@@ -94,7 +85,7 @@ async def subscribe(
     runtime = get_runtime(request)
     assert runtime.settings is not None
     with http_errors():
-        await check_target(body.url, target_rules(runtime))
+        await check_target(body.url, TargetRules.from_settings(runtime.settings))
         async with uow:
             subscription, secret = await create_subscription(
                 session=uow.session,
