@@ -7,6 +7,7 @@ from services.notifications.access import RESOURCES
 from services.notifications.deliveries.queueing import queue_deliveries
 from services.notifications.deliveries.views import router as deliveries_router
 from services.notifications.deliveries.worker import run_delivery_worker
+from services.notifications.metrics import delivery_gauges
 from services.notifications.subscriptions.views import router as subscriptions_router
 
 definition = ServiceDefinition(
@@ -18,5 +19,6 @@ definition = ServiceDefinition(
     envelope_observers=(queue_deliveries,),
     background=(run_delivery_worker,),
     migrations=(Path(__file__).resolve().parent / "migrations",),
+    metrics=(delivery_gauges,),
     resources=RESOURCES,
 )

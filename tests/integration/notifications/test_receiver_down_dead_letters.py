@@ -1,10 +1,11 @@
 """A receiver down for the whole retry window (more than 24 hours): the delivery is dead-lettered and
-listed as failed with the reason."""
+listed as failed with the reason, and counted as failed in the metrics."""
 
 from datetime import datetime, timedelta
 
 from tests.integration.notifications.notification_support import referral, subscribe
 from tests.support.deadline_events import emit
+from tests.support.prometheus import scrape, value
 from tests.support.waiting import eventually
 from tests.support.webhook_receiver import free_port
 
@@ -29,3 +30,6 @@ async def test_receiver_down_for_the_window_ends_dead_lettered(notifications_sys
     )
     assert datetime.fromisoformat(failed["failed_at"]) - queued >= timedelta(hours=24)
     assert failed["next_attempt_at"] is None and failed["event_type"] == "referral.created.v1"
+    async with system.callers.client("metrics-scraper") as scraper:
+        samples = await scrape(scraper, "/notifications/metrics")
+    assert value(samples, "notifications_deliveries", agency="police", state="failed") == 1
