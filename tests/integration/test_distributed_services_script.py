@@ -1,4 +1,4 @@
-"""`deploy/local/services.sh`: the six services and the built-in issuer as processes; its tokens work.
+"""`deploy/local/services.sh`: every service and the built-in issuer as processes; its tokens work.
 
 Runs the script as the README's Distributed mode section does, on free ports, a fresh database and its own
 Kafka namespace, with its pid, log and issuer files in a temporary folder: every service trusts the one
