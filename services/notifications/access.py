@@ -18,4 +18,13 @@ async def subscription_facts(session: AsyncSession, params: Mapping[str, str]) -
     return ResourceFacts(agencies=frozenset({agency})) if agency else None
 
 
-RESOURCES = {"subscription": subscription_facts}
+_DELIVERY = text("SELECT agency FROM notification_deliveries WHERE webhook_id = :id")
+
+
+async def delivery_facts(session: AsyncSession, params: Mapping[str, str]) -> ResourceFacts | None:
+    """A delivery belongs to the agency whose subscription it is for."""
+    agency = await session.scalar(_DELIVERY, {"id": params["webhook_id"]})
+    return ResourceFacts(agencies=frozenset({agency})) if agency else None
+
+
+RESOURCES = {"subscription": subscription_facts, "delivery": delivery_facts}

@@ -69,6 +69,7 @@ class Delivery(SQLModel, table=True):
     delivered_at: datetime | None = timestamp()
     failed_at: datetime | None = timestamp()
     created_at: datetime = timestamp(nullable=False)
+    retry_from: datetime = timestamp(nullable=False)
 
 
 class CaseAgency(SQLModel, table=True):

@@ -71,9 +71,9 @@ class Receiver:
 
 
 @contextlib.asynccontextmanager
-async def receiving(receiver: Receiver) -> AsyncIterator[Receiver]:
-    """Serve the receiver on a free port until the block ends."""
-    port = free_port()
+async def receiving(receiver: Receiver, port: int | None = None) -> AsyncIterator[Receiver]:
+    """Serve the receiver on the port (default: a free one) until the block ends."""
+    port = port or free_port()
     app = Starlette(routes=[Route("/hooks", receiver.handle, methods=["POST"])])
     server = uvicorn.Server(
         uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, access_log=False, lifespan="off")

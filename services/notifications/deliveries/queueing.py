@@ -77,6 +77,7 @@ async def queue_deliveries(envelope: CloudEvent, uow: UnitOfWork) -> None:
             "attempts": 0,
             "next_attempt_at": now,
             "created_at": now,
+            "retry_from": now,
         }
         for s in subscriptions
         # A case's district not known yet (its referral still on its way here) does not hold the

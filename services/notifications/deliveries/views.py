@@ -6,14 +6,16 @@ from datetime import datetime
 
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import func, select
 
 from backbone.auth.guard import visibility
 from backbone.auth.policy import Visibility
 from backbone.service import get_uow
 from backbone.uow import UnitOfWork
 from backbone.web.params import Page, paging
-from services.notifications.models import Delivery, DeliveryState
+from backbone.web.problems import ErrorMessage
+from services.notifications.deliveries.service import list_deliveries, redeliver
+from services.notifications.errors import http_errors
+from services.notifications.models import DeliveryState
 from services.notifications.subscriptions.schemas import ListPage
 
 router = APIRouter(prefix="/v1", tags=["webhooks"])
@@ -33,7 +35,7 @@ class DeliveryView(BaseModel):
     event_type: str = Field(description="The event's type, with version", examples=["referral.created.v1"])
     case_id: str = Field(description="The case it is about; a case's deliveries go out in order")
     state: DeliveryState = Field(description="pending, delivered, or failed (dead-lettered)")
-    attempts: int = Field(description="Attempts made so far")
+    attempts: int = Field(description="Attempts made in its retry window so far")
     next_attempt_at: datetime | None = Field(description="When it is tried next (pending only)")
     last_attempt_at: datetime | None = Field(description="When it was last tried")
     last_status_code: int | None = Field(description="The receiver's last HTTP status, if it answered")
@@ -57,19 +59,14 @@ async def deliveries(
 ) -> ListPage[DeliveryView]:
     """Deliveries to the caller's agency's subscriptions, newest first; `state=failed` lists the
     dead-lettered ones with the reason."""
-    conditions = [Delivery.agency == (seen.agency or "")]
-    if state is not None:
-        conditions.append(Delivery.state == state)
-    if subscription_id is not None:
-        conditions.append(Delivery.subscription_id == subscription_id)
     async with uow:
-        total = await uow.session.scalar(select(func.count()).select_from(Delivery).where(*conditions))
-        rows = await uow.session.scalars(
-            select(Delivery)
-            .where(*conditions)
-            .order_by(Delivery.id.desc())
-            .limit(page.limit)
-            .offset(page.offset)
+        rows, total = await list_deliveries(
+            session=uow.session,
+            agency=seen.agency or "",
+            state=state,
+            subscription_id=subscription_id,
+            limit=page.limit,
+            offset=page.offset,
         )
         items = [
             DeliveryView.model_validate(r).model_copy(
@@ -77,4 +74,20 @@ async def deliveries(
             )
             for r in rows
         ]
-    return ListPage[DeliveryView](items=items, total=int(total or 0), limit=page.limit, offset=page.offset)
+    return ListPage[DeliveryView](items=items, total=total, limit=page.limit, offset=page.offset)
+
+
+@router.post(
+    "/deliveries/{webhook_id}/redeliver",
+    summary="Send a failed delivery again",
+    responses={409: {"model": ErrorMessage, "description": "It is not failed (pending or delivered)"}},
+)
+async def send_again(webhook_id: str, uow: UnitOfWork = Depends(get_uow)) -> DeliveryView:
+    """Queue a dead-lettered delivery once more, with the same `webhook-id` and body (a receiver that
+    did apply it drops it) and a fresh retry window; it keeps its place in its case's order."""
+    with http_errors():
+        async with uow:
+            delivery = await redeliver(session=uow.session, webhook_id=webhook_id)
+            view = DeliveryView.model_validate(delivery)
+            await uow.commit()
+    return view

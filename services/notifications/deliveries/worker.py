@@ -78,7 +78,7 @@ def record_outcome(
         delivery.delivered_at = now
         return
     next_at = schedule.after_failure(
-        attempts=delivery.attempts, queued_at=delivery.created_at, now=now, draw=random.random()
+        attempts=delivery.attempts, queued_at=delivery.retry_from, now=now, draw=random.random()
     )
     if next_at is None:
         delivery.state = DeliveryState.FAILED

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, Request
 
 from backbone.auth.guard import caller, visibility
 from backbone.auth.policy import Visibility
@@ -14,7 +12,8 @@ from backbone.auth.principal import Principal
 from backbone.service import get_runtime, get_uow
 from backbone.uow import UnitOfWork
 from backbone.web.params import Page, paging
-from backbone.web.problems import ErrorMessage, problem
+from backbone.web.problems import ErrorMessage
+from services.notifications.errors import http_errors
 from services.notifications.models import SubscriptionState
 from services.notifications.secrets import secret_ring
 from services.notifications.subscriptions.schemas import (
@@ -26,9 +25,6 @@ from services.notifications.subscriptions.schemas import (
     SubscriptionView,
 )
 from services.notifications.subscriptions.service import (
-    SubscriptionNotFound,
-    TransitionRefused,
-    UnknownEventType,
     change_state,
     create_subscription,
     deliverable_families,
@@ -36,26 +32,10 @@ from services.notifications.subscriptions.service import (
     list_subscriptions,
     rotate_secret,
 )
-from services.notifications.subscriptions.targets import TargetRefused, TargetRules, check_target
+from services.notifications.subscriptions.targets import TargetRules, check_target
 
 router = APIRouter(prefix="/v1", tags=["webhooks"])
 subscription_page = paging(default_limit=50, max_limit=200)
-
-
-@contextmanager
-def http_errors() -> Iterator[None]:
-    """Domain refusals as specific answers: 404 unknown id, 409 illegal transition, 422 bad input."""
-    try:
-        yield
-    except SubscriptionNotFound as error:
-        raise HTTPException(404, detail=str(error)) from error
-    except TransitionRefused as error:
-        raise HTTPException(409, detail=str(error)) from error
-    except UnknownEventType as error:
-        detail = [problem(["body", "event_types", error.index], str(error), "unknown_event_type")]
-        raise HTTPException(422, detail=detail) from error
-    except TargetRefused as error:
-        raise HTTPException(422, detail=[problem(["body", "url"], str(error), error.type)]) from error
 
 
 @router.get("/event-types", summary="List the event types a webhook can receive")

@@ -1,5 +1,6 @@
 """A receiver down for the whole retry window (more than 24 hours): the delivery is dead-lettered and
-listed as failed with the reason, and counted as failed in the metrics."""
+listed as failed with the reason, and counted as failed in the metrics; asked for again, it is
+delivered under the same webhook-id."""
 
 from datetime import datetime, timedelta
 
@@ -7,13 +8,13 @@ from tests.integration.notifications.notification_support import referral, subsc
 from tests.support.deadline_events import emit
 from tests.support.prometheus import scrape, value
 from tests.support.waiting import eventually
-from tests.support.webhook_receiver import free_port
+from tests.support.webhook_receiver import Receiver, free_port, receiving
 
 
 async def test_receiver_down_for_the_window_ends_dead_lettered(notifications_system, fake_clock) -> None:
     system, police = notifications_system
-    nobody = f"http://127.0.0.1:{free_port()}/hooks"  # nothing listens there
-    await subscribe(police, nobody, ["referral.created"])
+    port = free_port()  # nothing listens there
+    subscription = await subscribe(police, f"http://127.0.0.1:{port}/hooks", ["referral.created"])
     queued = fake_clock.now
     await emit(system, "routing", referral("case-d", queued), case_id="case-d")
 
@@ -33,3 +34,21 @@ async def test_receiver_down_for_the_window_ends_dead_lettered(notifications_sys
     async with system.callers.client("metrics-scraper") as scraper:
         samples = await scrape(scraper, "/notifications/metrics")
     assert value(samples, "notifications_deliveries", agency="police", state="failed") == 1
+
+    # Back at last, the agency asks for it again: same webhook-id, a fresh retry window.
+    async with receiving(Receiver(secrets=[subscription["secret"]]), port=port) as receiver:
+        again = await police.post(f"/notifications/v1/deliveries/{failed['webhook_id']}/redeliver")
+        assert (
+            again.status_code == 200 and again.json()["state"] == "pending" and again.json()["attempts"] == 0
+        )
+        await eventually(lambda: _applied(receiver), until=lambda ids: len(ids) == 1, what="redelivered")
+        assert list(receiver.applied) == [failed["webhook_id"]]
+    repeat = await police.post(f"/notifications/v1/deliveries/{failed['webhook_id']}/redeliver")
+    assert repeat.status_code == 409
+    async with system.callers.client("health-system") as health:
+        refused = await health.post(f"/notifications/v1/deliveries/{failed['webhook_id']}/redeliver")
+        assert refused.status_code == 403
+
+
+async def _applied(receiver: Receiver) -> list[str]:
+    return list(receiver.applied)

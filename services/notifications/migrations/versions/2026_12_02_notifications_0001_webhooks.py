@@ -55,6 +55,8 @@ def upgrade() -> None:
         sa.Column("delivered_at", sa.DateTime(timezone=True)),
         sa.Column("failed_at", sa.DateTime(timezone=True)),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        # Where the retry window starts: when queued, or when an agency asked for a failed one again.
+        sa.Column("retry_from", sa.DateTime(timezone=True), nullable=False),
         sa.UniqueConstraint("subscription_id", "event_id", name="notification_deliveries_once"),
     )
     op.create_index(
