@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Request, Response
 
 from backbone.auth.guard import caller, visibility
 from backbone.auth.policy import Visibility
@@ -57,6 +57,7 @@ async def event_types(request: Request) -> list[EventTypeView]:
 async def subscribe(
     body: SubscriptionBody,
     request: Request,
+    response: Response,
     who: Principal = Depends(caller),
     uow: UnitOfWork = Depends(get_uow),
 ) -> SubscriptionCreated:
@@ -64,6 +65,7 @@ async def subscribe(
     (Standard Webhooks `whsec_...`), shown only this once."""
     runtime = get_runtime(request)
     assert runtime.settings is not None
+    response.headers["Cache-Control"] = "no-store"  # the answer holds a secret
     with http_errors():
         await check_target(body.url, TargetRules.from_settings(runtime.settings))
         async with uow:
@@ -141,11 +143,14 @@ async def resume(subscription_id: str, uow: UnitOfWork = Depends(get_uow)) -> Su
 
 
 @router.post("/subscriptions/{subscription_id}/rotate-secret", summary="Rotate the signing secret")
-async def rotate(subscription_id: str, request: Request, uow: UnitOfWork = Depends(get_uow)) -> SecretRotated:
+async def rotate(
+    subscription_id: str, request: Request, response: Response, uow: UnitOfWork = Depends(get_uow)
+) -> SecretRotated:
     """Draw a new secret, shown this once. For the grace period (WEBHOOK_SECRET_GRACE_SECONDS) every
     delivery carries signatures by both the new and the old secret, so receivers can switch over."""
     runtime = get_runtime(request)
     assert runtime.settings is not None
+    response.headers["Cache-Control"] = "no-store"  # the answer holds a secret
     with http_errors():
         async with uow:
             subscription, secret = await rotate_secret(

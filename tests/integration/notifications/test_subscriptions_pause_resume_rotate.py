@@ -35,7 +35,7 @@ async def test_pause_resume_and_rotate(notifications_system, fake_clock) -> None
         assert next(iter(receiver.applied)) == waiting["webhook_id"]
 
         rotated = await police.post(f"{base}/rotate-secret")
-        assert rotated.status_code == 200
+        assert rotated.status_code == 200 and rotated.headers["cache-control"] == "no-store"
         new = rotated.json()["secret"]
         assert new.startswith("whsec_") and new != old and rotated.json()["previous_secret_expires_at"]
         shown = (await police.get(base)).json()
