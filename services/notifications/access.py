@@ -9,22 +9,26 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backbone.auth.policy import ResourceFacts
 
-_SUBSCRIPTION = text("SELECT agency FROM notification_subscriptions WHERE id = :id")
+# A subscription lies in the district of the system that registered it (the first of its districts).
+_SUBSCRIPTION = text("SELECT agency, districts[1] AS district FROM notification_subscriptions WHERE id = :id")
 
 
 async def subscription_facts(session: AsyncSession, params: Mapping[str, str]) -> ResourceFacts | None:
-    """A subscription belongs to the agency that registered it."""
-    agency = await session.scalar(_SUBSCRIPTION, {"id": params["subscription_id"]})
-    return ResourceFacts(agencies=frozenset({agency})) if agency else None
+    """A subscription belongs to the agency that registered it, in that system's district."""
+    row = (await session.execute(_SUBSCRIPTION, {"id": params["subscription_id"]})).first()
+    return ResourceFacts(district=row.district, agencies=frozenset({row.agency})) if row else None
 
 
-_DELIVERY = text("SELECT agency FROM notification_deliveries WHERE webhook_id = :id")
+_DELIVERY = text(
+    "SELECT d.agency, s.districts[1] AS district FROM notification_deliveries d "
+    "JOIN notification_subscriptions s ON s.id = d.subscription_id WHERE d.webhook_id = :id"
+)
 
 
 async def delivery_facts(session: AsyncSession, params: Mapping[str, str]) -> ResourceFacts | None:
-    """A delivery belongs to the agency whose subscription it is for."""
-    agency = await session.scalar(_DELIVERY, {"id": params["webhook_id"]})
-    return ResourceFacts(agencies=frozenset({agency})) if agency else None
+    """A delivery belongs to its subscription's agency and district."""
+    row = (await session.execute(_DELIVERY, {"id": params["webhook_id"]})).first()
+    return ResourceFacts(district=row.district, agencies=frozenset({row.agency})) if row else None
 
 
 RESOURCES = {"subscription": subscription_facts, "delivery": delivery_facts}

@@ -5,9 +5,14 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backbone.auth.policy import Visibility
 from backbone.clock import utcnow
-from services.notifications.models import Delivery, DeliveryState
-from services.notifications.subscriptions.service import SubscriptionNotFound, TransitionRefused
+from services.notifications.models import Delivery, DeliveryState, Subscription
+from services.notifications.subscriptions.service import (
+    SubscriptionNotFound,
+    TransitionRefused,
+    visible_subscriptions,
+)
 
 
 class DeliveryNotFound(SubscriptionNotFound):
@@ -17,14 +22,16 @@ class DeliveryNotFound(SubscriptionNotFound):
 async def list_deliveries(
     *,
     session: AsyncSession,
-    agency: str,
+    visibility: Visibility,
     state: DeliveryState | None,
     subscription_id: str | None,
     limit: int,
     offset: int,
 ) -> tuple[list[Delivery], int]:
-    """One page of an agency's deliveries, newest first, and how many match."""
-    conditions = [Delivery.agency == agency]
+    """One page of the deliveries the caller sees (its subscriptions'), newest first, and how many match."""
+    conditions = [
+        Delivery.subscription_id.in_(select(Subscription.id).where(visible_subscriptions(visibility)))
+    ]
     if state is not None:
         conditions.append(Delivery.state == state)
     if subscription_id is not None:

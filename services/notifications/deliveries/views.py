@@ -62,7 +62,7 @@ async def deliveries(
     async with uow:
         rows, total = await list_deliveries(
             session=uow.session,
-            agency=seen.agency or "",
+            visibility=seen,
             state=state,
             subscription_id=subscription_id,
             limit=page.limit,

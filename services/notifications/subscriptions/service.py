@@ -6,9 +6,10 @@ import uuid
 from collections.abc import Sequence
 from datetime import timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, and_, func, literal_column, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backbone.auth.policy import Visibility, district_filter
 from backbone.clock import utcnow
 from backbone.sealing import KeyRing
 from contracts.catalogue import PUSH_SERVICE, Catalogue
@@ -73,14 +74,23 @@ async def create_subscription(
     return subscription, secret
 
 
+def visible_subscriptions(visibility: Visibility) -> ColumnElement[bool]:
+    """The subscriptions a caller sees: its agency's, registered in its districts (in SQL)."""
+    return and_(
+        Subscription.agency == (visibility.agency or ""),
+        district_filter(literal_column("notification_subscriptions.districts[1]"), visibility),
+    )
+
+
 async def list_subscriptions(
-    *, session: AsyncSession, agency: str, limit: int, offset: int
+    *, session: AsyncSession, visibility: Visibility, limit: int, offset: int
 ) -> tuple[list[Subscription], int]:
-    """One page of an agency's subscriptions, newest first, and how many it has."""
-    total = await session.scalar(select(func.count()).where(Subscription.agency == agency))
+    """One page of the subscriptions the caller sees, newest first, and how many there are."""
+    seen = visible_subscriptions(visibility)
+    total = await session.scalar(select(func.count()).select_from(Subscription).where(seen))
     rows = await session.scalars(
         select(Subscription)
-        .where(Subscription.agency == agency)
+        .where(seen)
         .order_by(Subscription.created_at.desc(), Subscription.id)
         .limit(limit)
         .offset(offset)

@@ -96,7 +96,7 @@ async def subscriptions(
     """The caller's agency's subscriptions, newest first, paged with limit/offset."""
     async with uow:
         rows, total = await list_subscriptions(
-            session=uow.session, agency=seen.agency or "", limit=page.limit, offset=page.offset
+            session=uow.session, visibility=seen, limit=page.limit, offset=page.offset
         )
         items = [SubscriptionView.model_validate(r) for r in rows]
     return ListPage[SubscriptionView](items=items, total=total, limit=page.limit, offset=page.offset)

@@ -1,5 +1,6 @@
-"""A receiver failing three times, then recovering, gets every event addressed to its agency, each
-applied once (by webhook-id), in order per case, with valid Standard Webhooks signatures."""
+"""A receiver failing three times, then recovering, gets every event addressed to its agency in its
+district (another district's police system gets none of them), each applied once (by webhook-id), in
+order per case, with valid Standard Webhooks signatures."""
 
 from tests.integration.notifications.notification_support import emit_case_story, referral, subscribe
 from tests.support.deadline_events import emit
@@ -15,6 +16,8 @@ async def test_recovering_receiver_gets_everything_once_in_order(notifications_s
         )
         assert subscription["secret"].startswith("whsec_") and subscription["state"] == "active"
         receiver.secrets.append(subscription["secret"])
+        async with system.callers.client("police-dispatch-370703") as next_door:  # another district's police
+            await subscribe(next_door, f"{receiver.url}/next-door", ["referral.created", "sla.breached"])
         expected = {
             case: await emit_case_story(system, case, fake_clock.now) for case in ("case-a", "case-b")
         }
@@ -35,3 +38,5 @@ async def test_recovering_receiver_gets_everything_once_in_order(notifications_s
     assert deliveries["total"] == 8 and {d["state"] for d in deliveries["items"]} == {"delivered"}
     assert sorted(d["webhook_id"] for d in deliveries["items"]) == sorted(receiver.applied)
     assert sum(d["attempts"] for d in deliveries["items"]) == 8 + 3
+    async with system.callers.client("police-dispatch-370703") as next_door:  # none of its district's cases
+        assert (await next_door.get("/notifications/v1/deliveries")).json()["total"] == 0

@@ -1,5 +1,6 @@
-"""An agency sees and manages only its own subscriptions; bad targets and event types are refused
-with a specific 422 that does not echo what was sent, and change nothing."""
+"""An agency sees and manages only its own subscriptions (those of its systems' districts); bad
+targets and event types are refused with a specific 422 that does not echo what was sent, and change
+nothing."""
 
 from tests.integration.notifications.notification_support import subscribe
 from tests.support.webhook_receiver import free_port
@@ -25,6 +26,9 @@ async def test_only_the_owner_sees_and_manages_a_subscription(notifications_syst
         assert (await health.post(f"{base}/pause")).status_code == 403
         assert (await health.post(f"{base}/rotate-secret")).status_code == 403
         assert (await health.get("/notifications/v1/deliveries")).json()["total"] == 0
+    async with system.callers.client("police-dispatch-370703") as other_district:  # the police next door
+        assert (await other_district.get("/notifications/v1/subscriptions")).json()["total"] == 0
+        assert (await other_district.get(base)).status_code == 403
     async with system.callers.client("hotline-12355") as hotline:  # no agency system that is told
         assert (await hotline.get("/notifications/v1/subscriptions")).status_code == 403
     assert (await police.get("/notifications/v1/subscriptions/no-such-id")).status_code == 404
