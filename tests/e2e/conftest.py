@@ -25,5 +25,6 @@ async def journey(
         transport=request.param,
         kafka_bootstrap_servers=kafka_bootstrap_servers,
         kafka_namespace=kafka_namespace,
+        WEBHOOK_ALLOW_LOOPBACK=True,  # agency systems' webhook receivers run in the test, on loopback
     ) as (system, client):
         yield Journey(client, request.param, system.callers)
