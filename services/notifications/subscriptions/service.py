@@ -112,7 +112,8 @@ async def get_subscription(
 async def change_state(
     *, session: AsyncSession, subscription_id: str, state: SubscriptionState
 ) -> Subscription:
-    """Pause or resume; resuming makes the deliveries that waited due at once."""
+    """Pause or resume; resuming makes the deliveries that waited due at once, their retry window
+    starting afresh (the time paused is not counted against the receiver)."""
     subscription = await get_subscription(session=session, subscription_id=subscription_id, lock=True)
     if subscription.state == state:
         raise TransitionRefused(f"the subscription is already {state.value}")
@@ -123,8 +124,7 @@ async def change_state(
         await session.execute(
             update(Delivery)
             .where(Delivery.subscription_id == subscription_id, Delivery.state == DeliveryState.PENDING)
-            .where(Delivery.next_attempt_at > now)
-            .values(next_attempt_at=now)
+            .values(next_attempt_at=now, retry_from=now)
         )
     await session.flush()
     return subscription
