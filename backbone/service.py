@@ -19,6 +19,7 @@ from backbone.messaging.outbox import OutboxRelay
 from backbone.messaging.transport import Transport
 from backbone.metrics import MetricsProbe, metrics_for
 from backbone.sealing import KeyRing
+from backbone.settings import Settings
 from backbone.uow import UnitOfWork
 from contracts.catalogue import Catalogue
 from contracts.envelope import CloudEvent, Event
@@ -77,6 +78,8 @@ class ServiceRuntime:
     consumer: EventConsumer | None = None
     sla_policy_path: str | None = None
     key_ring: KeyRing | None = None
+    # the process's settings, for a service's own options (e.g. notifications' retry schedule)
+    settings: Settings | None = None
 
     @property
     def name(self) -> str:

@@ -23,7 +23,7 @@ class Settings(BaseSettings):
     services: str = Field(
         default=",".join(RUNNABLE),
         validation_alias="BACKBONE_SERVICES",
-        description="comma-separated services this process runs (default: all six and ops)",
+        description="comma-separated services this process runs (default: all seven and ops)",
     )
     transport: Literal["kafka", "embedded"] | None = Field(
         default=None,
@@ -109,6 +109,27 @@ class Settings(BaseSettings):
         description="the trace UI the operations page links a case to",
     )
     agency_clock_skew_seconds: float = Field(default=120, ge=0, validation_alias="AGENCY_CLOCK_SKEW_SECONDS")
+    # Push delivery to agency systems (services/notifications).
+    webhook_retry_schedule: str = Field(
+        default="5s,5m,30m,2h,5h,10h,10h",
+        pattern=r"^\s*\d+[smhd]\s*(,\s*\d+[smhd]\s*)*$",
+        validation_alias="WEBHOOK_RETRY_SCHEDULE",
+        description="waits between a delivery's attempts (s, m, h, d); after the last it is dead-lettered",
+    )
+    webhook_retry_jitter: float = Field(default=0.1, ge=0, le=1, validation_alias="WEBHOOK_RETRY_JITTER")
+    webhook_timeout_seconds: float = Field(default=10, gt=0, validation_alias="WEBHOOK_TIMEOUT_SECONDS")
+    webhook_concurrency: int = Field(default=4, ge=1, validation_alias="WEBHOOK_CONCURRENCY")
+    webhook_poll_seconds: float = Field(default=0.5, gt=0, validation_alias="WEBHOOK_POLL_SECONDS")
+    webhook_allow_loopback: bool = Field(default=False, validation_alias="WEBHOOK_ALLOW_LOOPBACK")
+    webhook_allow_private_networks: bool = Field(
+        default=False, validation_alias="WEBHOOK_ALLOW_PRIVATE_NETWORKS"
+    )
+    webhook_secret_grace_seconds: float = Field(
+        default=86400, ge=0, validation_alias="WEBHOOK_SECRET_GRACE_SECONDS"
+    )
+    # The key ring sealing webhook secrets: its own, never the one sealing children's personal data.
+    webhook_secret_keys: str | None = Field(default=None, validation_alias="WEBHOOK_SECRET_KEYS", repr=False)
+    webhook_secret_key_file: Path | None = Field(default=None, validation_alias="WEBHOOK_SECRET_KEY_FILE")
 
     @property
     def service_names(self) -> list[str]:
@@ -161,6 +182,10 @@ class Settings(BaseSettings):
     @property
     def resolved_sealing_key_file(self) -> Path:
         return self.sealing_key_file or self.data_dir / "sealing-keys.json"
+
+    @property
+    def resolved_webhook_secret_key_file(self) -> Path:
+        return self.webhook_secret_key_file or self.data_dir / "webhook-secret-keys.json"
 
     @property
     def resolved_transport(self) -> Literal["kafka", "embedded"]:

@@ -1,4 +1,4 @@
-"""Starting and stopping the services one process runs: all six embedded, or one when distributed."""
+"""Starting and stopping the services one process runs: all seven embedded, or one when distributed."""
 
 from __future__ import annotations
 
@@ -126,6 +126,7 @@ class System:
             relay=relay,
             sla_policy_path=self.settings.sla_policy_path,
             key_ring=key_ring,
+            settings=self.settings,
         )
         self._spawn(f"{definition.name}.relay", relay.run)
         if definition.handlers or definition.envelope_observers:

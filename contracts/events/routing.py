@@ -116,7 +116,8 @@ class SlaEscalated(_SlaAlert):
 AGENCIES = ("police", "health", "education", "civil_affairs")
 CATALOGUE.register(CaseOpened, publishers=("routing",), consumers=())
 CATALOGUE.register(ReferralCreated, publishers=("routing",), consumers=AGENCIES)
-CATALOGUE.register(CasePriorityRaised, publishers=("routing",), consumers=AGENCIES)
+# Addressed to every agency with a referral on the case (notifications keeps which those are).
+CATALOGUE.register(CasePriorityRaised, publishers=("routing",), consumers=(*AGENCIES, "notifications"))
 CATALOGUE.register(ReferralEscalated, publishers=("routing",), consumers=("civil_affairs",))
 CATALOGUE.register(SlaWarning, publishers=("routing",), consumers=AGENCIES)
 CATALOGUE.register(SlaBreached, publishers=("routing",), consumers=AGENCIES)

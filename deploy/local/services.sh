@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Distributed mode without Docker: the six services as six background uvicorn processes on loopback,
+# Distributed mode without Docker: the seven services as seven background uvicorn processes on loopback,
 # one per service, talking through the real Kafka broker and PostgreSQL of deploy/local/up.sh, and the
-# built-in OAuth 2.0 issuer as a seventh (`backbone.issuer.main`) whose tokens all six accept.
+# built-in OAuth 2.0 issuer as a seventh (`backbone.issuer.main`) whose tokens all seven accept.
 #
 #   eval "$(deploy/local/up.sh)"          # KAFKA_BOOTSTRAP_SERVERS, DATABASE_URL
 #   deploy/local/services.sh start        # idempotent; waits (bounded) until every /readyz answers 200
@@ -10,8 +10,8 @@
 #   deploy/local/services.sh password PERSON   # prints a person's password (the operations page's sign-in)
 #   deploy/local/services.sh stop         # SIGTERM, then SIGKILL after a bounded wait
 #
-# Ports: 8001 + the service's index in contracts.catalogue.SERVICES (intake 8001 ... civil_affairs 8006),
-# then the operations page (ops, 8007: http://127.0.0.1:8007/ops/, reading the six's APIs);
+# Ports: 8001 + the service's index in contracts.catalogue.SERVICES (intake 8001 ... notifications 8007),
+# then the operations page (ops, 8008: http://127.0.0.1:8008/ops/, reading the services' APIs);
 # the issuer on ISSUER_PORT (default: the first service port - 1, i.e. 8000), at http://127.0.0.1:8000/issuer.
 # Each service's API is then at http://127.0.0.1:80xx/<service>/v1/..., its docs at /<service>/docs.
 # Pid and log files: $LOCAL_INFRA_DIR/services/<name>.pid|.log (default <repo>/.local-infra); the
@@ -33,7 +33,7 @@
 #                           IDENTITY_TOKEN_LIFETIME_SECONDS and AUTH_AUDIENCE (inherited, as are the others)
 #   AUTH_ISSUER             a city's own issuer: if set, no built-in issuer starts and the services trust it
 #                           (Keycloak of up.sh: AUTH_ISSUER=$KEYCLOAK_URL/realms/child-protection)
-#   SERVICES_START_TIMEOUT  seconds to wait for all six to be ready (default 120)
+#   SERVICES_START_TIMEOUT  seconds to wait for every service to be ready (default 120)
 #   SERVICES_STOP_TIMEOUT   seconds to wait for each to exit before SIGKILL (default 20)
 set -euo pipefail
 

@@ -1,6 +1,6 @@
 """Personal data stays sealed at intake: markers sent through every path that takes personal data or
 free text are found nowhere else — no table of any schema (intake's own hold them sealed), no outbox or
-embedded-log row, no Kafka message, no log line, no span.
+embedded-log row, no Kafka message, no webhook delivered to an agency's system, no log line, no span.
 
 Names, resident IDs, phones, addresses, schools, reporters' details and the incident description are
 personal data: zero hits anywhere. The agencies' own notes (a decline reason, an outcome, the message
@@ -9,6 +9,8 @@ events and sit in the agencies' tables, but they never reach a log line or a spa
 """
 
 from __future__ import annotations
+
+import json
 
 from backbone.clock import utcnow
 from tests.support.journeys import (
@@ -29,6 +31,9 @@ from tests.support.leaks import (
     unsent_outbox_rows,
 )
 from tests.support.waiting import eventually
+from tests.support.webhook_receiver import Receiver, receiving
+
+AGENCY_SYSTEMS = ("police-dispatch", "health-system", "education-platform", "civil-affairs-cases")
 
 CHILD_BORN = born_years_ago(9)
 CHILD_ID_NUMBER = synthetic_resident_id(CHILD_BORN, sequence=771)
@@ -161,7 +166,11 @@ async def test_personal_data_never_leaves_intake_unsealed(
 ) -> None:
     spans = span_exporter()
     with captured_logs() as logs:
-        await walk_every_path(journey)
+        async with receiving(Receiver()) as receiver:
+            await subscribe_every_agency(journey, receiver)
+            await walk_every_path(journey)
+            # Referrals, their changes and deadline alerts of both cases, pushed to the agencies.
+            await eventually(lambda: _applied(receiver), until=lambda n: n >= 15, what="webhooks delivered")
         # Every relay idle: what was written to an outbox has reached the broker too.
         await eventually(
             lambda: unsent_outbox_rows(fresh_database_url), until=lambda n: n == 0, what="outboxes drained"
@@ -170,6 +179,7 @@ async def test_personal_data_never_leaves_intake_unsealed(
     found: list[str] = []
     for table, text in (await table_texts(fresh_database_url)).items():
         found += hits(personal, text, where=table)
+    found += hits(personal, json.dumps(list(receiver.applied.values()), ensure_ascii=False), where="webhooks")
     if journey.transport == "kafka":
         for topic, text in (await kafka_texts(kafka_bootstrap_servers, kafka_namespace)).items():
             found += hits(personal, text, where=f"kafka {topic}")
@@ -181,3 +191,19 @@ async def test_personal_data_never_leaves_intake_unsealed(
     for span in exported:
         found += hits([*personal, *FREE_TEXT.values()], span_text(span), where=f"span {span.name}")
     assert found == []
+
+
+async def subscribe_every_agency(journey: Journey, receiver: Receiver) -> None:
+    """Every agency's system subscribes to every event type addressed to agencies."""
+    for account in AGENCY_SYSTEMS:
+        async with journey.callers.client(account) as system:
+            types = [t["type"] for t in (await system.get("/notifications/v1/event-types")).json()]
+            answer = await system.post(
+                "/notifications/v1/subscriptions", json={"url": receiver.url, "event_types": types}
+            )
+            assert answer.status_code == 201, answer.text
+            receiver.secrets.append(answer.json()["secret"])
+
+
+async def _applied(receiver: Receiver) -> int:
+    return len(receiver.applied)

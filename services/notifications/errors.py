@@ -1,0 +1,32 @@
+"""How notifications' views turn domain refusals into specific HTTP answers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from fastapi import HTTPException
+
+from backbone.web.problems import problem
+from services.notifications.subscriptions.service import (
+    SubscriptionNotFound,
+    TransitionRefused,
+    UnknownEventType,
+)
+from services.notifications.subscriptions.targets import TargetRefused
+
+
+@contextmanager
+def http_errors() -> Iterator[None]:
+    """Domain refusals as specific answers: 404 unknown id, 409 illegal transition, 422 bad input."""
+    try:
+        yield
+    except SubscriptionNotFound as error:
+        raise HTTPException(404, detail=str(error)) from error
+    except TransitionRefused as error:
+        raise HTTPException(409, detail=str(error)) from error
+    except UnknownEventType as error:
+        detail = [problem(["body", "event_types", error.index], str(error), "unknown_event_type")]
+        raise HTTPException(422, detail=detail) from error
+    except TargetRefused as error:
+        raise HTTPException(422, detail=[problem(["body", "url"], str(error), error.type)]) from error
