@@ -119,7 +119,7 @@ class Settings(BaseSettings):
     webhook_retry_jitter: float = Field(default=0.1, ge=0, le=1, validation_alias="WEBHOOK_RETRY_JITTER")
     webhook_timeout_seconds: float = Field(default=10, gt=0, validation_alias="WEBHOOK_TIMEOUT_SECONDS")
     webhook_concurrency: int = Field(default=4, ge=1, validation_alias="WEBHOOK_CONCURRENCY")
-    webhook_poll_seconds: float = Field(default=0.5, gt=0, validation_alias="WEBHOOK_POLL_SECONDS")
+    webhook_poll_seconds: float = Field(default=30, gt=0, validation_alias="WEBHOOK_POLL_SECONDS")
     webhook_allow_loopback: bool = Field(default=False, validation_alias="WEBHOOK_ALLOW_LOOPBACK")
     webhook_allow_private_networks: bool = Field(
         default=False, validation_alias="WEBHOOK_ALLOW_PRIVATE_NETWORKS"

@@ -7,13 +7,26 @@ from contextlib import contextmanager
 
 from fastapi import HTTPException
 
-from backbone.web.problems import problem
+from backbone.web.problems import ErrorMessage, problem
 from services.notifications.subscriptions.service import (
     SubscriptionNotFound,
     TransitionRefused,
     UnknownEventType,
 )
 from services.notifications.subscriptions.targets import TargetRefused
+
+# The refusals `http_errors` answers, for a route's `responses=` (422 is declared on every operation).
+UNKNOWN_SUBSCRIPTION = {
+    404: {"model": ErrorMessage, "description": "No subscription with this id among the agency's own"}
+}
+UNKNOWN_DELIVERY = {
+    404: {"model": ErrorMessage, "description": "No delivery with this id among the agency's own"}
+}
+
+
+def refused(description: str) -> dict:
+    """A 409 declaration: the subscription's or delivery's state does not allow the step."""
+    return {409: {"model": ErrorMessage, "description": f"{description}; nothing changed"}}
 
 
 @contextmanager

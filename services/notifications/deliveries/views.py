@@ -12,9 +12,8 @@ from backbone.auth.policy import Visibility
 from backbone.service import get_uow
 from backbone.uow import UnitOfWork
 from backbone.web.params import Page, paging
-from backbone.web.problems import ErrorMessage
 from services.notifications.deliveries.service import list_deliveries, redeliver
-from services.notifications.errors import http_errors
+from services.notifications.errors import UNKNOWN_DELIVERY, http_errors, refused
 from services.notifications.models import DeliveryState
 from services.notifications.subscriptions.schemas import ListPage
 
@@ -80,7 +79,7 @@ async def deliveries(
 @router.post(
     "/deliveries/{webhook_id}/redeliver",
     summary="Send a failed delivery again",
-    responses={409: {"model": ErrorMessage, "description": "It is not failed (pending or delivered)"}},
+    responses={**UNKNOWN_DELIVERY, **refused("It is not failed (pending or delivered)")},
 )
 async def send_again(webhook_id: str, uow: UnitOfWork = Depends(get_uow)) -> DeliveryView:
     """Queue a dead-lettered delivery once more, with the same `webhook-id` and body (a receiver that

@@ -20,6 +20,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backbone.clock import utcnow
+from backbone.messaging.wakeups import ChangeWaiter
 from backbone.sealing import KeyRing, SealingError
 from backbone.service import ServiceRuntime
 from backbone.telemetry import tracer
@@ -39,6 +40,20 @@ _DUE = text(
     "AND e.case_id = d.case_id AND e.state = 'pending' AND e.id < d.id) "
     "ORDER BY d.next_attempt_at, d.id LIMIT 1 FOR UPDATE OF d SKIP LOCKED"
 )
+
+
+_NEXT_DUE = text(
+    "SELECT min(d.next_attempt_at) FROM notification_deliveries d "
+    "JOIN notification_subscriptions s ON s.id = d.subscription_id "
+    "WHERE d.state = 'pending' AND s.state = :active"
+)
+# Deliveries and subscriptions notify this channel when they change (migration notifications_0002).
+DELIVERIES_CHANGED = "notification_deliveries_changed"
+
+
+async def next_due(session: AsyncSession) -> datetime | None:
+    """When the earliest pending delivery of an active subscription is due; None when none is pending."""
+    return await session.scalar(_NEXT_DUE, {"active": SubscriptionState.ACTIVE.value})
 
 
 async def claim_due(session: AsyncSession, *, now: datetime) -> Delivery | None:
@@ -142,7 +157,8 @@ async def deliver_next(
 
 
 async def run_delivery_worker(runtime: ServiceRuntime) -> None:
-    """Send due deliveries (WEBHOOK_CONCURRENCY at once); look again every WEBHOOK_POLL_SECONDS when idle."""
+    """Send due deliveries (WEBHOOK_CONCURRENCY at once); idle, sleep until the next is due or one is
+    added (at most WEBHOOK_POLL_SECONDS)."""
     settings = runtime.settings
     assert settings is not None
     schedule = RetrySchedule(
@@ -155,10 +171,21 @@ async def run_delivery_worker(runtime: ServiceRuntime) -> None:
         def send() -> Awaitable[bool]:
             return deliver_next(runtime, http, schedule=schedule, rules=rules)
 
-        while True:
-            # Idle, one query per poll; with work due, up to WEBHOOK_CONCURRENCY sends at once.
-            if not await send():
-                await asyncio.sleep(settings.webhook_poll_seconds)
-                continue
-            while any(await asyncio.gather(*(send() for _ in range(settings.webhook_concurrency)))):
-                pass
+        database_url = runtime.engine.url.render_as_string(hide_password=False)
+        waiter = ChangeWaiter(
+            database_url,
+            channel=DELIVERIES_CHANGED,
+            longest_sleep=settings.webhook_poll_seconds,
+            unnotified_sleep=min(0.5, settings.webhook_poll_seconds),
+        )
+        async with waiter:
+            while True:
+                waiter.looking()
+                if await send():
+                    # With work due, up to WEBHOOK_CONCURRENCY sends at once.
+                    while any(await asyncio.gather(*(send() for _ in range(settings.webhook_concurrency)))):
+                        pass
+                    continue
+                async with runtime.sessionmaker() as session:
+                    due = await next_due(session)
+                await waiter.sleep(None if due is None else (due - utcnow()).total_seconds())

@@ -84,7 +84,7 @@ class SecretRotated(BaseModel):
 class ListPage(BaseModel, Generic[Item]):
     """One page of a list, newest first: `{items, total, limit, offset}` (the shared paging envelope)."""
 
-    items: list[Item]
+    items: list[Item] = Field(description="This page's entries")
     total: int = Field(description="How many there are in all", examples=[1])
     limit: int = Field(description="The page size asked for", examples=[50])
     offset: int = Field(description="How many were skipped", examples=[0])

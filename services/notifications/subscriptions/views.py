@@ -12,8 +12,7 @@ from backbone.auth.principal import Principal
 from backbone.service import get_runtime, get_uow
 from backbone.uow import UnitOfWork
 from backbone.web.params import Page, paging
-from backbone.web.problems import ErrorMessage
-from services.notifications.errors import http_errors
+from services.notifications.errors import UNKNOWN_SUBSCRIPTION, http_errors, refused
 from services.notifications.models import SubscriptionState
 from services.notifications.secrets import secret_ring
 from services.notifications.subscriptions.schemas import (
@@ -102,7 +101,11 @@ async def subscriptions(
     return ListPage[SubscriptionView](items=items, total=total, limit=page.limit, offset=page.offset)
 
 
-@router.get("/subscriptions/{subscription_id}", summary="Show one webhook subscription")
+@router.get(
+    "/subscriptions/{subscription_id}",
+    summary="Show one webhook subscription",
+    responses=UNKNOWN_SUBSCRIPTION,
+)
 async def show(subscription_id: str, uow: UnitOfWork = Depends(get_uow)) -> SubscriptionView:
     """One of the caller's agency's subscriptions."""
     with http_errors():
@@ -125,7 +128,7 @@ async def _change(uow: UnitOfWork, subscription_id: str, state: SubscriptionStat
 @router.post(
     "/subscriptions/{subscription_id}/pause",
     summary="Pause a webhook subscription",
-    responses={409: {"model": ErrorMessage, "description": "It is already paused"}},
+    responses={**UNKNOWN_SUBSCRIPTION, **refused("It is already paused")},
 )
 async def pause(subscription_id: str, uow: UnitOfWork = Depends(get_uow)) -> SubscriptionView:
     """Stop sending: deliveries keep being queued and wait, in order, until it is resumed."""
@@ -135,14 +138,18 @@ async def pause(subscription_id: str, uow: UnitOfWork = Depends(get_uow)) -> Sub
 @router.post(
     "/subscriptions/{subscription_id}/resume",
     summary="Resume a paused webhook subscription",
-    responses={409: {"model": ErrorMessage, "description": "It is already active"}},
+    responses={**UNKNOWN_SUBSCRIPTION, **refused("It is already active")},
 )
 async def resume(subscription_id: str, uow: UnitOfWork = Depends(get_uow)) -> SubscriptionView:
     """Start sending again: what waited goes out first, in order per case."""
     return await _change(uow, subscription_id, SubscriptionState.ACTIVE)
 
 
-@router.post("/subscriptions/{subscription_id}/rotate-secret", summary="Rotate the signing secret")
+@router.post(
+    "/subscriptions/{subscription_id}/rotate-secret",
+    summary="Rotate the signing secret",
+    responses={**UNKNOWN_SUBSCRIPTION, **refused("The subscription's state does not allow a rotation")},
+)
 async def rotate(
     subscription_id: str, request: Request, response: Response, uow: UnitOfWork = Depends(get_uow)
 ) -> SecretRotated:
