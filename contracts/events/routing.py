@@ -74,6 +74,22 @@ class ReferralEscalated(Event):
     escalated_at: AwareDatetime
 
 
+class ReferralWithdrawn(Event):
+    """The referral was withdrawn (cancelled) by its task's lead agency or by routing's supervision: the
+    agency it was addressed to stops work on it, and its deadlines are cancelled."""
+
+    TYPE = "referral.withdrawn.v1"
+
+    referral_id: str
+    case_id: str
+    agency: Agency = Field(description="The agency the referral was addressed to (who is told)")
+    task: str
+    role: Role
+    reason: str = Field(min_length=1, max_length=500, description="Why it is withdrawn (free text)")
+    withdrawn_by: str = Field(description="The withdrawing agency, or the supervising body")
+    withdrawn_at: AwareDatetime
+
+
 class _SlaAlert(Event):
     case_id: str
     agency: str
@@ -117,6 +133,7 @@ AGENCIES = ("police", "health", "education", "civil_affairs")
 CATALOGUE.register(CaseOpened, publishers=("routing",), consumers=())
 CATALOGUE.register(ReferralCreated, publishers=("routing",), consumers=AGENCIES)
 CATALOGUE.register(CasePriorityRaised, publishers=("routing",), consumers=AGENCIES)
+CATALOGUE.register(ReferralWithdrawn, publishers=("routing",), consumers=AGENCIES)
 CATALOGUE.register(ReferralEscalated, publishers=("routing",), consumers=("civil_affairs",))
 CATALOGUE.register(SlaWarning, publishers=("routing",), consumers=AGENCIES)
 CATALOGUE.register(SlaBreached, publishers=("routing",), consumers=AGENCIES)

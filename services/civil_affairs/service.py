@@ -28,7 +28,7 @@ definition = ServiceDefinition(
     ),
     handlers={
         **(inbox := referral_handlers(Agency.CIVIL_AFFAIRS)),
-        **emergency_handlers(inbox["referral.created"]),
+        **emergency_handlers(inbox),
         **(own_alerts := alert_handlers(Agency.CIVIL_AFFAIRS)),
         **office_handlers(own_alerts["sla.escalated"]),
     },

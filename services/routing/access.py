@@ -14,6 +14,14 @@ _CASE = text(
     "FROM routing_cases c LEFT JOIN routing_referrals r ON r.case_id = c.case_id "
     "WHERE c.case_id = :id GROUP BY c.district"
 )
+# The open lead referrals of the same case and task: the lead agency answers for its task's referrals.
+_TASK_LEAD = text(
+    "SELECT c.district, array_remove(array_agg(DISTINCT l.agency), NULL) AS agencies "
+    "FROM routing_referrals r JOIN routing_cases c ON c.case_id = r.case_id "
+    "LEFT JOIN routing_referrals l ON l.case_id = r.case_id AND l.task = r.task AND l.role = 'lead' "
+    "AND l.status IN ('pending', 'accepted', 'on_hold') AND l.referral_id <> r.referral_id "
+    "WHERE r.referral_id = :id GROUP BY c.district"
+)
 _CLOCK = text(
     "SELECT c.district, k.agency FROM routing_sla_clocks k JOIN routing_cases c ON c.case_id = k.case_id "
     "WHERE k.id = :id"
@@ -32,4 +40,10 @@ async def clock_facts(session: AsyncSession, params: Mapping[str, str]) -> Resou
     return ResourceFacts(district=row.district, agencies=frozenset({row.agency})) if row else None
 
 
-RESOURCES = {"case": case_facts, "clock": clock_facts}
+async def task_lead_facts(session: AsyncSession, params: Mapping[str, str]) -> ResourceFacts | None:
+    """A referral is addressed to the lead agency of its task (another agency's open lead referral)."""
+    row = (await session.execute(_TASK_LEAD, {"id": params["referral_id"]})).first()
+    return ResourceFacts(district=row.district, agencies=frozenset(row.agencies)) if row else None
+
+
+RESOURCES = {"case": case_facts, "clock": clock_facts, "referral_of_task": task_lead_facts}

@@ -7,12 +7,13 @@ from services.routing.access import RESOURCES
 from services.routing.cases.handlers import HANDLERS
 from services.routing.cases.views import router as cases_router
 from services.routing.deadlines import feature as deadlines
+from services.routing.lifecycle.views import router as lifecycle_router
 from services.routing.metrics import routing_gauges
 
 definition = ServiceDefinition(
     name="routing",
     title="Routing — triage, referrals, case view and deadlines",
-    routers=(cases_router, *deadlines.ROUTERS),
+    routers=(cases_router, lifecycle_router, *deadlines.ROUTERS),
     handlers=HANDLERS,
     migrations=(Path(__file__).parent / "migrations", *deadlines.MIGRATIONS),
     envelope_observers=deadlines.ENVELOPE_OBSERVERS,

@@ -103,7 +103,8 @@ async def walk_every_path(journey: Journey) -> None:
     )
     await journey.step("police", police, "complete", {"outcome": FREE_TEXT["police completion outcome"]})
     await journey.in_inbox("education", declined)
-    await journey.step("education", declined, "decline", {"reason": FREE_TEXT["decline reason"]})
+    refusal = {"reason_code": "outside_mandate", "reason": FREE_TEXT["decline reason"]}
+    await journey.step("education", declined, "decline", refusal)
     await journey.step("health", health, "admission", {"hospital": "People's Hospital"})
     await journey.step("health", health, "findings", {"injury_evidence": True, "severity": "serious"})
     await journey.accept("civil_affairs", assessment)

@@ -33,6 +33,7 @@ class AgencyClockView(BaseModel):
     stopped_at: datetime | None
     breached_at: datetime | None
     escalated_to: str | None
+    paused_at: datetime | None = Field(default=None, description="When the referral's hold paused it")
     policy_version: str
 
 
@@ -44,7 +45,8 @@ def deadlines_router() -> APIRouter:
     async def list_deadlines(
         uow: Annotated[UnitOfWork, Depends(get_uow)],
         page: Annotated[Page, Depends(paging(default_limit=100, max_limit=1000))],
-        state: Literal["running", "warning", "breached", "met", "met_late", "cancelled"] | None = None,
+        state: Literal["running", "paused", "warning", "breached", "met", "met_late", "cancelled"]
+        | None = None,
         due_before: IsoDateTime | None = None,
         seen: Annotated[Visibility, Depends(visibility)] = EVERYTHING,
     ) -> list[AgencyClockView]:

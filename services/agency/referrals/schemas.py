@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-from contracts.events.common import Area, Priority, Role
+from contracts.events.common import Area, DeclineReason, Priority, Role
 from services.agency.referrals.rules import ReferralStatus
 
 
@@ -47,7 +47,52 @@ class AcceptBody(Body):
 
 
 class DeclineBody(Body):
-    reason: Text500
+    """Why the agency will not take the referral: a code from the published list, and free text."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"reason_code": "outside_mandate", "reason": "not a school matter"}]},
+    )
+
+    reason_code: DeclineReason = Field(description="From contracts/policies/decline_reasons.v1.json")
+    reason: Text500 = Field(description="Free text beside the code (never logged)")
+
+
+class HoldBody(Body):
+    """Why the work on the referral waits."""
+
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"reason": "waiting on the court's hearing date"}]}
+    )
+
+    reason: Text500 = Field(description="Why the referral is on hold (free text, never logged)")
+
+
+class NoteBody(Body):
+    """An interim progress note on a referral under way."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"note": "family visited; second visit next week", "author": "李警官"}]
+        },
+    )
+
+    note: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)] = Field(
+        description="The note (free text: the lead and the case timeline see it; never logged)"
+    )
+    author: StaffName | None = Field(default=None, description="Who wrote it: a staff id or name")
+
+
+class NoteView(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    note_id: str
+    referral_id: str
+    case_id: str
+    note: str
+    author: str | None
+    noted_at: datetime
 
 
 class CompleteBody(Body):
@@ -75,5 +120,11 @@ class ReferralView(BaseModel):
     accepted_by: str | None
     declined_at: datetime | None
     decline_reason: str | None
+    decline_reason_code: DeclineReason | None = Field(description="The listed code of a decline")
     completed_at: datetime | None
     outcome: str | None
+    held_at: datetime | None = Field(description="When the current hold began (on_hold only)")
+    hold_reason: str | None
+    withdrawn_at: datetime | None = Field(description="When routing withdrew (cancelled) the referral")
+    withdrawn_by: str | None = Field(description="Who withdrew it: the task's lead agency or supervision")
+    withdraw_reason: str | None

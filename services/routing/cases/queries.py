@@ -20,6 +20,7 @@ from services.routing.cases.schemas import (
     CaseSummary,
     CaseView,
     ChildView,
+    NoteView,
     PriorityChangeView,
     ReferralView,
     ReportView,
@@ -28,6 +29,7 @@ from services.routing.cases.schemas import (
 from services.routing.cases.store import UnknownCase
 from services.routing.deadlines.models import SlaClockRow
 from services.routing.deadlines.queries import ClockView, list_clocks
+from services.routing.lifecycle.models import RoutingReferralNote
 from services.routing.triage import Agency, Priority
 
 
@@ -66,7 +68,13 @@ async def get_case_view(*, session: AsyncSession, case_id: str) -> CaseView:
         .order_by(RoutingTimelineEntry.seq)
     )
     clocks = await list_clocks(session=session, case_id=case_id, limit=1000)
+    notes = await session.scalars(
+        select(RoutingReferralNote)
+        .where(RoutingReferralNote.case_id == case_id)
+        .order_by(RoutingReferralNote.noted_at, RoutingReferralNote.note_id)
+    )
     return CaseView(
+        notes=[NoteView.model_validate(n, from_attributes=True) for n in notes],
         sla_clocks=clocks,
         case_id=case.case_id,
         status=case.status,

@@ -60,6 +60,25 @@ class ReferralView(BaseModel):
         "still open at twice its target"
     )
     escalation_reason: str | None
+    decline_reason_code: str | None = Field(
+        default=None, description="The listed code of a decline (contracts/policies/decline_reasons.v1.json)"
+    )
+    held_at: datetime | None = Field(default=None, description="When the agency put it on hold (on_hold)")
+    withdrawn_at: datetime | None = Field(default=None, description="When it was withdrawn")
+    withdrawn_by: str | None = Field(
+        default=None, description="The task's lead agency, or `<agency>.supervisor`"
+    )
+
+
+class NoteView(BaseModel):
+    """An agency's interim progress note, for the case's lead."""
+
+    note_id: str
+    referral_id: str
+    agency: Agency
+    note: str = Field(description="Free text written by the agency")
+    author: str | None
+    noted_at: datetime
 
 
 class TimelineEntryView(BaseModel):
@@ -88,6 +107,7 @@ class CaseView(BaseModel):
     reports: list[ReportView]
     referrals: list[ReferralView]
     timeline: list[TimelineEntryView]
+    notes: list[NoteView] = Field(default_factory=list, description="Agencies' progress notes, oldest first")
     # SLA hook: filled by services/routing/deadlines (the lead's package); routing's case view leaves
     # it empty until then.
     sla_clocks: list[ClockView] = Field(default_factory=list, description="Every deadline clock of the case")

@@ -1,7 +1,7 @@
 """Short timeline summaries of the events about a case: codes and ids only, never personal data.
 
-Free-text fields (decline reasons, outcomes, messages) and places (hospital, school, institution) are
-left out on purpose: they may name or locate the child.
+Free-text fields (decline reasons, outcomes, messages, hold and withdrawal reasons, progress notes) and
+places (hospital, school, institution) are left out on purpose: they may name or locate the child.
 """
 
 from __future__ import annotations
@@ -35,8 +35,13 @@ SUMMARIES: dict[str, Callable[[Any], str]] = {
     "intake.reporter_feedback_recorded": lambda e: f"reporter told the outcome ({len(e.report_ids)} reports)",
     # agencies on referrals
     "referral.accepted": _referral("accepted"),
-    "referral.declined": _referral("declined"),
+    "referral.declined": lambda e: (
+        _referral("declined")(e) + (f": {e.reason_code}" if getattr(e, "reason_code", None) else "")
+    ),
     "referral.completed": _referral("completed"),
+    "referral.held": _referral("put on hold"),
+    "referral.resumed": _referral("resumed"),
+    "referral.progress_noted": lambda e: f"{e.agency} posted a progress note on referral {e.referral_id}",
     # police
     "police.dispatched": lambda e: f"police unit {e.unit} dispatched ({e.area})",
     "police.arrived": lambda e: "police on scene",
@@ -74,6 +79,9 @@ SUMMARIES: dict[str, Callable[[Any], str]] = {
         f"referral {e.referral_id} to {e.agency}: {e.task} ({e.role}, {e.priority}"
         f"{', emergency' if e.emergency else ''}); reason {e.reason}"
         + (f", replaces {e.replaces_referral_id}" if e.replaces_referral_id else "")
+    ),
+    "referral.withdrawn": lambda e: (
+        f"referral {e.referral_id} ({e.agency}, {e.task}, {e.role}) withdrawn by {e.withdrawn_by}"
     ),
     "case.priority_raised": lambda e: f"priority raised {e.previous_priority} -> {e.priority}: {e.reason}",
     # deadlines (emitted by services/routing/deadlines; it records them with `store.append_timeline`)

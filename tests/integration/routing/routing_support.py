@@ -14,7 +14,14 @@ from backbone.messaging.transport import OutgoingMessage
 from backbone.system import System
 from contracts.catalogue import topic_of
 from contracts.envelope import CloudEvent, Event
-from contracts.events.agencies import ReferralAccepted, ReferralDeclined
+from contracts.events.agencies import (
+    ReferralAccepted,
+    ReferralDeclined,
+    ReferralDeclinedV1,
+    ReferralHeld,
+    ReferralProgressNoted,
+    ReferralResumed,
+)
 from contracts.events.intake import ReportReceived
 from tests.support.topics import topic_reader
 from tests.support.waiting import eventually
@@ -73,15 +80,30 @@ def accepted(referral: dict[str, Any]) -> ReferralAccepted:
     )
 
 
+def _about(referral: dict[str, Any]) -> dict[str, Any]:
+    return {k: referral[k] for k in ("referral_id", "case_id", "agency", "task", "role")}
+
+
 def declined(referral: dict[str, Any], reason: str = "not ours to handle") -> ReferralDeclined:
-    return ReferralDeclined(
-        referral_id=referral["referral_id"],
-        case_id=referral["case_id"],
-        agency=referral["agency"],
-        task=referral["task"],
-        role=referral["role"],
-        reason=reason,
-        declined_at=NOW,
+    return ReferralDeclined(**_about(referral), reason=reason, reason_code="outside_mandate", declined_at=NOW)
+
+
+def declined_v1(referral: dict[str, Any], reason: str = "not ours to handle") -> ReferralDeclinedV1:
+    """A decline as agencies sent it before reason codes (referral.declined.v1)."""
+    return ReferralDeclinedV1(**_about(referral), reason=reason, declined_at=NOW)
+
+
+def held(referral: dict[str, Any], at: datetime = NOW, reason: str = "waiting on the court") -> ReferralHeld:
+    return ReferralHeld(**_about(referral), reason=reason, held_at=at)
+
+
+def resumed(referral: dict[str, Any], held_at: datetime, at: datetime) -> ReferralResumed:
+    return ReferralResumed(**_about(referral), held_at=held_at, resumed_at=at)
+
+
+def noted(referral: dict[str, Any], note: str, at: datetime = NOW) -> ReferralProgressNoted:
+    return ReferralProgressNoted(
+        **_about(referral), note_id=new_id("note"), note=note, author="staff-007", noted_at=at
     )
 
 
