@@ -77,6 +77,7 @@ class ReferralHeld(Event):
     agency: Agency
     task: str
     role: Role
+    priority: Priority
     reason: str = Field(min_length=1, max_length=500, description="Why the work waits (free text)")
     held_at: AwareDatetime
 
@@ -91,6 +92,7 @@ class ReferralResumed(Event):
     agency: Agency
     task: str
     role: Role
+    priority: Priority
     held_at: AwareDatetime = Field(description="When the hold that ends now began")
     resumed_at: AwareDatetime
 
@@ -105,6 +107,7 @@ class ReferralProgressNoted(Event):
     agency: Agency
     task: str
     role: Role
+    priority: Priority
     note_id: str
     note: str = Field(min_length=1, max_length=2000, description="The note (free text, never logged)")
     author: str | None = Field(default=None, description="Who wrote it: a staff id or name")
