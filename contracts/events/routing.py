@@ -90,6 +90,53 @@ class ReferralWithdrawn(Event):
     withdrawn_at: AwareDatetime
 
 
+class LeadTransferRequested(Event):
+    """The lead agency of a task asks another agency to take the lead (牵头) over; the agency named in
+    `agency` must accept or refuse before anything changes."""
+
+    TYPE = "lead.transfer_requested.v1"
+
+    transfer_id: str
+    case_id: str
+    referral_id: str = Field(description="The lead referral whose task is offered")
+    task: str
+    agency: Agency = Field(description="The agency asked to take the lead (who is told)")
+    from_agency: Agency
+    reason: str = Field(min_length=1, max_length=500, description="Why (free text)")
+    requested_at: AwareDatetime
+
+
+class LeadTransferAccepted(Event):
+    """The receiving agency took the lead over: it gets a new lead referral for the task and the former
+    lead's referral is withdrawn."""
+
+    TYPE = "lead.transfer_accepted.v1"
+
+    transfer_id: str
+    case_id: str
+    referral_id: str = Field(description="The former lead referral (now withdrawn)")
+    task: str
+    agency: Agency = Field(description="The former lead (who is told)")
+    to_agency: Agency
+    new_referral_id: str = Field(description="The new lead referral of the receiving agency")
+    accepted_at: AwareDatetime
+
+
+class LeadTransferRefused(Event):
+    """The receiving agency refused the lead; the former lead keeps it."""
+
+    TYPE = "lead.transfer_refused.v1"
+
+    transfer_id: str
+    case_id: str
+    referral_id: str
+    task: str
+    agency: Agency = Field(description="The lead that asked (who is told)")
+    to_agency: Agency
+    reason: str = Field(min_length=1, max_length=500, description="Why (free text)")
+    refused_at: AwareDatetime
+
+
 class _SlaAlert(Event):
     case_id: str
     agency: str
@@ -134,6 +181,9 @@ CATALOGUE.register(CaseOpened, publishers=("routing",), consumers=())
 CATALOGUE.register(ReferralCreated, publishers=("routing",), consumers=AGENCIES)
 CATALOGUE.register(CasePriorityRaised, publishers=("routing",), consumers=AGENCIES)
 CATALOGUE.register(ReferralWithdrawn, publishers=("routing",), consumers=AGENCIES)
+# Addressed (`agency`) for push delivery; no service acts on them: the referrals they cause carry the effect.
+for _transfer in (LeadTransferRequested, LeadTransferAccepted, LeadTransferRefused):
+    CATALOGUE.register(_transfer, publishers=("routing",), consumers=())
 CATALOGUE.register(ReferralEscalated, publishers=("routing",), consumers=("civil_affairs",))
 CATALOGUE.register(SlaWarning, publishers=("routing",), consumers=AGENCIES)
 CATALOGUE.register(SlaBreached, publishers=("routing",), consumers=AGENCIES)

@@ -81,6 +81,26 @@ class NoteView(BaseModel):
     noted_at: datetime
 
 
+class LeadView(BaseModel):
+    """Who leads (牵头) one task of the case now: the agency of its open lead referral."""
+
+    task: str
+    agency: Agency
+    referral_id: str
+
+
+class LeadTransferView(BaseModel):
+    transfer_id: str
+    referral_id: str = Field(description="The lead referral offered")
+    task: str
+    from_agency: Agency
+    to_agency: Agency
+    status: str = Field(description="requested (pending: waiting for to_agency), accepted or refused")
+    requested_at: datetime
+    decided_at: datetime | None
+    new_referral_id: str | None
+
+
 class TimelineEntryView(BaseModel):
     event_id: str
     type: str
@@ -108,6 +128,10 @@ class CaseView(BaseModel):
     referrals: list[ReferralView]
     timeline: list[TimelineEntryView]
     notes: list[NoteView] = Field(default_factory=list, description="Agencies' progress notes, oldest first")
+    leads: list[LeadView] = Field(default_factory=list, description="The lead agency of each task")
+    lead_transfers: list[LeadTransferView] = Field(
+        default_factory=list, description="Transfers of a lead, oldest first; `requested` ones are pending"
+    )
     # SLA hook: filled by services/routing/deadlines (the lead's package); routing's case view leaves
     # it empty until then.
     sla_clocks: list[ClockView] = Field(default_factory=list, description="Every deadline clock of the case")

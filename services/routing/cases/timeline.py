@@ -83,6 +83,11 @@ SUMMARIES: dict[str, Callable[[Any], str]] = {
     "referral.withdrawn": lambda e: (
         f"referral {e.referral_id} ({e.agency}, {e.task}, {e.role}) withdrawn by {e.withdrawn_by}"
     ),
+    "lead.transfer_requested": lambda e: f"{e.from_agency} asked {e.agency} to take the lead of {e.task}",
+    "lead.transfer_accepted": lambda e: (
+        f"{e.to_agency} took the lead of {e.task} over from {e.agency}: referral {e.new_referral_id}"
+    ),
+    "lead.transfer_refused": lambda e: f"{e.to_agency} refused the lead of {e.task}",
     "case.priority_raised": lambda e: f"priority raised {e.previous_priority} -> {e.priority}: {e.reason}",
     # deadlines (emitted by services/routing/deadlines; it records them with `store.append_timeline`)
     "sla.warning": lambda e: f"{e.clock} of {e.agency} at {round(e.threshold * 100)}% of its time",

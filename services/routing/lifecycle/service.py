@@ -74,22 +74,20 @@ async def withdraw_referral(
     *, uow: UnitOfWork, referral_id: str, reason: str, withdrawn_by: str, may_withdraw_lead: bool
 ) -> RoutingReferral:
     """Withdraw (cancel) an open referral and tell its agency (referral.withdrawn); its clocks end."""
-    found = await uow.session.get(RoutingReferral, referral_id)
-    if found is None:
-        raise UnknownReferralId("no referral with this id")
-    case = await store.require_case(session=uow.session, case_id=found.case_id)
-    referral = await uow.session.get(
-        RoutingReferral, referral_id, with_for_update=True, populate_existing=True
-    )
-    assert referral is not None
+    case, referral = await locked_referral(uow, referral_id)
     check_withdrawal(status=referral.status, role=referral.role, may_withdraw_lead=may_withdraw_lead)
+    await announce_withdrawal(uow=uow, case=case, referral=referral, reason=reason, withdrawn_by=withdrawn_by)
+    log.info("referral withdrawn", extra={"case_id": case.case_id, "referral_id": referral_id})
+    return referral
+
+
+async def announce_withdrawal(
+    *, uow: UnitOfWork, case: RoutingCase, referral: RoutingReferral, reason: str, withdrawn_by: str
+) -> None:
+    """Mark the (locked, open) referral withdrawn and emit referral.withdrawn to its agency."""
     now = utcnow()
-    referral.status, referral.withdrawn_at, referral.withdrawn_by = (
-        ReferralStatus.WITHDRAWN.value,
-        now,
-        withdrawn_by,
-    )
-    referral.held_at = None
+    referral.status, referral.withdrawn_at = ReferralStatus.WITHDRAWN.value, now
+    referral.withdrawn_by, referral.held_at = withdrawn_by, None
     uow.session.add(referral)
     event = ReferralWithdrawn(
         referral_id=referral.referral_id,
@@ -104,8 +102,19 @@ async def withdraw_referral(
     await store.emit_and_record(uow=uow, case_id=case.case_id, event=event)
     case.updated_at = now
     uow.session.add(case)
-    log.info("referral withdrawn", extra={"case_id": case.case_id, "referral_id": referral_id})
-    return referral
+
+
+async def locked_referral(uow: UnitOfWork, referral_id: str) -> tuple[RoutingCase, RoutingReferral]:
+    """The referral's case locked (UnknownReferralId when there is no such referral), then the referral."""
+    found = await uow.session.get(RoutingReferral, referral_id)
+    if found is None:
+        raise UnknownReferralId("no referral with this id")
+    case = await store.require_case(session=uow.session, case_id=found.case_id)
+    referral = await uow.session.get(
+        RoutingReferral, referral_id, with_for_update=True, populate_existing=True
+    )
+    assert referral is not None
+    return case, referral
 
 
 async def _agency_referral(
