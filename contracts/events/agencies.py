@@ -115,11 +115,12 @@ class ReferralProgressNoted(Event):
 
 
 AGENCIES = ("police", "health", "education", "civil_affairs")
+# Civil affairs follows every referral of its cases to its end: closing a case while another agency's
+# referral is still open needs a supervisor's approval.
+for _model in (ReferralDeclinedV1, ReferralDeclined, ReferralCompleted):
+    CATALOGUE.register(_model, publishers=AGENCIES, consumers=("routing", "civil_affairs"))
 for _model in (
     ReferralAccepted,
-    ReferralDeclinedV1,
-    ReferralDeclined,
-    ReferralCompleted,
     ReferralHeld,
     ReferralResumed,
     ReferralProgressNoted,

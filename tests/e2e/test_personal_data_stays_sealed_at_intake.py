@@ -4,9 +4,9 @@ embedded-log row, no Kafka message, no log line, no span.
 
 Names, resident IDs, phones, addresses, schools, reporters' details and the incident description are
 personal data: zero hits anywhere. The agencies' own notes (a decline reason, an outcome, the message
-for the reporter, a clock's pause reason, a hold's reason, a progress note, a withdrawal's reason) are
-free text their recipients need, so they may travel in events and sit in the agencies' and routing's
-tables, but they never reach a log line or a span.
+for the reporter, a clock's pause reason, a hold's reason, a progress note, a withdrawal's reason, an
+approval's reason and note) are free text their recipients need, so they may travel in events and sit
+in the agencies' and routing's tables, but they never reach a log line or a span.
 """
 
 from __future__ import annotations
@@ -60,6 +60,8 @@ FREE_TEXT = {
     "progress note": "FREETEXT-progress-note",
     "note author": "哨兵社工",
     "withdrawal reason": "FREETEXT-withdrawal-reason",
+    "approval reason": "FREETEXT-approval-reason",
+    "approval note": "FREETEXT-approval-note",
 }
 
 
@@ -143,7 +145,19 @@ async def walk_every_path(journey: Journey) -> None:
         f"/routing/v1/sla/clocks/{clock['id']}/pause", json={"reason": FREE_TEXT["pause reason"]}
     )
     assert pause.status_code == 200, pause.text
-    await journey.step("civil_affairs", rescue, "close-case", {"outcome": FREE_TEXT["close outcome"]})
+    # Other agencies' referrals are still open: closing goes through a supervisor's approval.
+    ask = {
+        "kind": "close_case",
+        "reason": FREE_TEXT["approval reason"],
+        "outcome": FREE_TEXT["close outcome"],
+    }
+    approval = await journey.step("civil_affairs", rescue, "approvals", ask, expect=201)
+    async with journey.callers.client("supervisor") as supervisor:
+        approved = await supervisor.post(
+            f"/civil_affairs/v1/approvals/{approval['approval_id']}/approve",
+            json={"note": FREE_TEXT["approval note"]},
+        )
+    assert approved.status_code == 200, approved.text
 
     children = [
         {

@@ -95,6 +95,8 @@ TIMELINE_ONLY = (
     "civil_affairs.intervention_decided",
     "civil_affairs.visit_logged",
     "civil_affairs.reporter_informed",
+    "civil_affairs.approval_requested",
+    "civil_affairs.approval_decided",
 )
 
 HANDLERS: Mapping[str, EventHandler] = {

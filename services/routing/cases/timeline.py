@@ -71,6 +71,10 @@ SUMMARIES: dict[str, Callable[[Any], str]] = {
     "civil_affairs.visit_logged": lambda e: f"home visit logged: child safe {_yes(e.child_safe)}",
     "civil_affairs.reporter_informed": lambda e: "outcome for the reporter decided",
     "civil_affairs.case_closed": lambda e: "case closed",
+    "civil_affairs.approval_requested": lambda e: f"supervisor's approval requested: {e.kind}",
+    "civil_affairs.approval_decided": lambda e: (
+        f"{e.kind} {'approved' if e.approved else 'rejected'} by {e.decided_by}"
+    ),
     # routing's own
     "case.opened": lambda e: (
         f"case opened at {e.priority} ({_codes(e.priority_reasons)}) under {e.rule_version}"

@@ -1,0 +1,196 @@
+"""Approvals: the lead requests them on its referral; supervisors decide under `/v1/approvals`."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel, ConfigDict, Field
+
+from backbone.auth.guard import caller, visibility
+from backbone.auth.policy import Visibility
+from backbone.auth.principal import Principal
+from backbone.service import get_uow
+from backbone.uow import UnitOfWork
+from backbone.web.params import Page, paging
+from contracts.events.civil_affairs import ApprovalKind
+from services.agency.errors import run_step
+from services.agency.referrals.schemas import Body, Text500
+from services.civil_affairs.approvals import service
+from services.civil_affairs.approvals.models import ApprovalStatus
+
+router = APIRouter(prefix="/v1", tags=["approvals"])
+approval_page = paging(default_limit=100, max_limit=500)
+
+
+class ApprovalRequest(Body):
+    """The step to approve and why; closing names the case's outcome."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "kind": "close_case",
+                    "reason": "the school's referral waits on a transfer",
+                    "outcome": "safe",
+                },
+                {"kind": "court_revocation_application", "reason": "the father keeps beating the child"},
+            ]
+        },
+    )
+
+    kind: ApprovalKind = Field(description="close_case, or court_revocation_application (监护干预)")
+    reason: Text500 = Field(description="Why the step is needed (free text; never logged)")
+    outcome: Text500 | None = Field(default=None, description="close_case only: the closed case's outcome")
+
+
+class Decision(Body):
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"note": "agreed at the joint meeting"}]}
+    )
+
+    note: Text500 | None = Field(default=None, description="The supervisor's note (free text; never logged)")
+
+
+class Rejection(Body):
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"note": "finish the assessment first"}]}
+    )
+
+    note: Text500 = Field(description="Why the step is rejected (free text; never logged)")
+
+
+class ApprovalView(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    approval_id: str
+    referral_id: str
+    case_id: str
+    district: str
+    kind: ApprovalKind
+    reason: str
+    outcome: str | None
+    status: ApprovalStatus = Field(description="requested (waiting for a supervisor), approved or rejected")
+    requested_by: str = Field(description="The requesting account's id")
+    requested_at: datetime
+    decided_by: str | None = Field(
+        description="The deciding supervisor's agency, e.g. civil_affairs.supervisor"
+    )
+    decision_note: str | None
+    decided_at: datetime | None
+
+
+class ApprovalPage(BaseModel):
+    items: list[ApprovalView]
+    total: int
+    limit: int
+    offset: int
+
+
+@router.post(
+    "/referrals/{referral_id}/approvals",
+    status_code=201,
+    summary="Request a supervisor's approval",
+    description="Closing the case while other agencies' referrals are open (`close_case`, with the "
+    "outcome) or applying to the court to revoke guardianship (`court_revocation_application`, 监护干预) "
+    "waits for a supervisor of the case's district. 409 when the step is not allowed now or already waits.",
+)
+async def request_approval(
+    referral_id: str,
+    body: ApprovalRequest,
+    uow: Annotated[UnitOfWork, Depends(get_uow)],
+    who: Annotated[Principal, Depends(caller)],
+) -> ApprovalView:
+    return await run_step(
+        uow,
+        lambda: service.request_approval(
+            uow=uow,
+            referral_id=referral_id,
+            kind=body.kind,
+            reason=body.reason,
+            outcome=body.outcome,
+            requested_by=who.subject,
+        ),
+        ApprovalView.model_validate,
+    )
+
+
+@router.get(
+    "/approvals", summary="Approval requests", description="Requests in the caller's districts, oldest first."
+)
+async def list_approvals(
+    uow: Annotated[UnitOfWork, Depends(get_uow)],
+    page: Annotated[Page, Depends(approval_page)],
+    seen: Annotated[Visibility, Depends(visibility)],
+    status: ApprovalStatus | None = None,
+) -> ApprovalPage:
+    async with uow:
+        rows, total = await service.list_approvals(
+            session=uow.session, status=status, limit=page.limit, offset=page.offset, visibility=seen
+        )
+        return ApprovalPage(
+            items=[ApprovalView.model_validate(r) for r in rows],
+            total=total,
+            limit=page.limit,
+            offset=page.offset,
+        )
+
+
+@router.get("/approvals/{approval_id}", summary="One approval request")
+async def show_approval(approval_id: str, uow: Annotated[UnitOfWork, Depends(get_uow)]) -> ApprovalView:
+    return await run_step(
+        uow,
+        lambda: service.get_approval(session=uow.session, approval_id=approval_id),
+        ApprovalView.model_validate,
+        commit=False,
+    )
+
+
+@router.post(
+    "/approvals/{approval_id}/approve",
+    summary="Approve: the step is taken",
+    description="A supervisor of the case's district approves; the step is taken in the same transaction "
+    "(the case closed, or the court application decided). 409 once decided or when the step is no longer "
+    "allowed (nothing changes then).",
+)
+async def approve(
+    approval_id: str,
+    uow: Annotated[UnitOfWork, Depends(get_uow)],
+    who: Annotated[Principal, Depends(caller)],
+    body: Decision | None = None,
+) -> ApprovalView:
+    return await run_step(
+        uow,
+        lambda: service.decide_approval(
+            uow=uow,
+            approval_id=approval_id,
+            approved=True,
+            decided_by=f"{who.agency}.supervisor",
+            note=body.note if body else None,
+        ),
+        ApprovalView.model_validate,
+    )
+
+
+@router.post(
+    "/approvals/{approval_id}/reject", summary="Reject: nothing is done", description="409 once decided."
+)
+async def reject(
+    approval_id: str,
+    body: Rejection,
+    uow: Annotated[UnitOfWork, Depends(get_uow)],
+    who: Annotated[Principal, Depends(caller)],
+) -> ApprovalView:
+    return await run_step(
+        uow,
+        lambda: service.decide_approval(
+            uow=uow,
+            approval_id=approval_id,
+            approved=False,
+            decided_by=f"{who.agency}.supervisor",
+            note=body.note,
+        ),
+        ApprovalView.model_validate,
+    )
