@@ -161,17 +161,7 @@ async def approve(
     who: Annotated[Principal, Depends(caller)],
     body: Decision | None = None,
 ) -> ApprovalView:
-    return await run_step(
-        uow,
-        lambda: service.decide_approval(
-            uow=uow,
-            approval_id=approval_id,
-            approved=True,
-            decided_by=f"{who.agency}.supervisor",
-            note=body.note if body else None,
-        ),
-        ApprovalView.model_validate,
-    )
+    return await _decide(uow, approval_id, who, approved=True, note=body.note if body else None)
 
 
 @router.post(
@@ -183,14 +173,20 @@ async def reject(
     uow: Annotated[UnitOfWork, Depends(get_uow)],
     who: Annotated[Principal, Depends(caller)],
 ) -> ApprovalView:
+    return await _decide(uow, approval_id, who, approved=False, note=body.note)
+
+
+async def _decide(
+    uow: UnitOfWork, approval_id: str, who: Principal, *, approved: bool, note: str | None
+) -> ApprovalView:
     return await run_step(
         uow,
         lambda: service.decide_approval(
             uow=uow,
             approval_id=approval_id,
-            approved=False,
+            approved=approved,
             decided_by=f"{who.agency}.supervisor",
-            note=body.note,
+            note=note,
         ),
         ApprovalView.model_validate,
     )
