@@ -24,7 +24,7 @@ from contracts.events.routing import (
     SlaWarning,
 )
 from services.routing.cases.store import emit_and_record
-from services.routing.deadlines.holds import pause_for_hold, resume_after_hold
+from services.routing.deadlines.holds import pause_for_hold, resume_after_hold, withdrawn
 from services.routing.deadlines.models import SlaClockRow
 
 OPEN = [s.value for s in OPEN_STATES]
@@ -41,7 +41,7 @@ async def observe_envelope(envelope: CloudEvent, uow: UnitOfWork) -> None:
     for stamp in envelope.sla:
         if stamp.action == "stop":
             await stop_clock(uow=uow, stamp=stamp)
-        else:
+        elif not await withdrawn(uow=uow, subject_id=stamp.subject_id):
             await start_clock(uow=uow, stamp=stamp, case_id=envelope.subject, payload=envelope.data)
     policy = active_policy(uow.sla_policy_path)
     for spec, subject in clocks_cancelled(envelope.type, envelope.data, policy=policy):
