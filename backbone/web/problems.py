@@ -47,3 +47,14 @@ def refusal(
 ) -> JSONResponse:
     """The response refusing a request for these problems."""
     return JSONResponse({"detail": problems}, status_code=status_code, headers=dict(headers or {}))
+
+
+def declared_refusals(*, not_found: str | None = None, conflict: str | None = None) -> dict[int, dict]:
+    """A route's `responses=` for the 404 and 409 its view answers (the others are declared by the
+    runtime on every operation)."""
+    declared: dict[int, dict] = {}
+    if not_found:
+        declared[404] = {"model": ErrorMessage, "description": not_found}
+    if conflict:
+        declared[409] = {"model": ErrorMessage, "description": f"{conflict}; nothing changed"}
+    return declared

@@ -11,9 +11,11 @@ from services.agency.deadlines.service import alert_handlers, deadline_observer
 from services.agency.deadlines.views import deadlines_router
 from services.agency.metrics import inbox_gauges
 from services.agency.referrals import referral_handlers, referrals_router
+from services.civil_affairs.approvals.access import approval_facts
+from services.civil_affairs.approvals.views import router as approvals_router
 from services.civil_affairs.casework.service import check_file_complete
 from services.civil_affairs.casework.views import router as casework_router
-from services.civil_affairs.emergencies.handlers import emergency_handlers, watches_emergencies
+from services.civil_affairs.emergencies.handlers import emergency_handlers, watches_case_referrals
 from services.civil_affairs.escalations.handlers import office_accepts, office_handlers
 from services.civil_affairs.escalations.views import router as escalations_router
 
@@ -35,18 +37,19 @@ definition = ServiceDefinition(
         deadlines_router(),
         referrals_router(Agency.CIVIL_AFFAIRS, completion_guard=check_file_complete),
         casework_router,
+        approvals_router,
         escalations_router,
     ),
     handlers={
         **(inbox := referral_handlers(Agency.CIVIL_AFFAIRS)),
-        **emergency_handlers(inbox["referral.created"]),
+        **emergency_handlers(inbox),
         **(own_alerts := alert_handlers(Agency.CIVIL_AFFAIRS)),
         **office_handlers(own_alerts["sla.escalated"]),
     },
     background=(refresh_provisional_deadlines,),
     envelope_observers=(deadline_observer(Agency.CIVIL_AFFAIRS),),
-    accepts=lambda event: office_accepts(event) or watches_emergencies(event),
+    accepts=lambda event: office_accepts(event) or watches_case_referrals(event),
     metrics=(inbox_gauges,),
-    resources=referral_loaders(Agency.CIVIL_AFFAIRS),
+    resources={**referral_loaders(Agency.CIVIL_AFFAIRS), "approval": approval_facts},
     migrations=(AGENCY_MIGRATIONS, Path(__file__).resolve().parent / "migrations"),
 )

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 
 from fastapi import HTTPException
 
-from backbone.web.problems import ErrorMessage, problem
+from backbone.web.problems import declared_refusals, problem
 from services.notifications.subscriptions.service import (
     SubscriptionNotFound,
     TransitionRefused,
@@ -16,17 +16,13 @@ from services.notifications.subscriptions.service import (
 from services.notifications.subscriptions.targets import TargetRefused
 
 # The refusals `http_errors` answers, for a route's `responses=` (422 is declared on every operation).
-UNKNOWN_SUBSCRIPTION = {
-    404: {"model": ErrorMessage, "description": "No subscription with this id among the agency's own"}
-}
-UNKNOWN_DELIVERY = {
-    404: {"model": ErrorMessage, "description": "No delivery with this id among the agency's own"}
-}
+UNKNOWN_SUBSCRIPTION = declared_refusals(not_found="No subscription with this id among the agency's own")
+UNKNOWN_DELIVERY = declared_refusals(not_found="No delivery with this id among the agency's own")
 
 
-def refused(description: str) -> dict:
+def refused(description: str) -> dict[int, dict]:
     """A 409 declaration: the subscription's or delivery's state does not allow the step."""
-    return {409: {"model": ErrorMessage, "description": f"{description}; nothing changed"}}
+    return declared_refusals(conflict=description)
 
 
 @contextmanager

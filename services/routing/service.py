@@ -7,7 +7,9 @@ from services.routing.access import RESOURCES
 from services.routing.cases.handlers import HANDLERS
 from services.routing.cases.views import router as cases_router
 from services.routing.deadlines import feature as deadlines
+from services.routing.lifecycle.views import router as lifecycle_router
 from services.routing.metrics import routing_gauges
+from services.routing.transfers.views import router as transfers_router
 
 definition = ServiceDefinition(
     name="routing",
@@ -22,7 +24,7 @@ definition = ServiceDefinition(
         "reporter feedback, child director visits — with pause and resume, the working-day calendar and "
         "compliance figures for supervision (督查考核)."
     ),
-    routers=(cases_router, *deadlines.ROUTERS),
+    routers=(cases_router, lifecycle_router, transfers_router, *deadlines.ROUTERS),
     handlers=HANDLERS,
     migrations=(Path(__file__).parent / "migrations", *deadlines.MIGRATIONS),
     envelope_observers=deadlines.ENVELOPE_OBSERVERS,

@@ -4,8 +4,9 @@ embedded-log row, no Kafka message, no webhook delivered to an agency's system, 
 
 Names, resident IDs, phones, addresses, schools, reporters' details and the incident description are
 personal data: zero hits anywhere. The agencies' own notes (a decline reason, an outcome, the message
-for the reporter, a clock's pause reason) are free text their recipients need, so they may travel in
-events and sit in the agencies' tables, but they never reach a log line or a span.
+for the reporter, a clock's pause reason, a hold's reason, a progress note, a withdrawal's reason, an
+approval's reason and note) are free text their recipients need, so they may travel in events and sit
+in the agencies' and routing's tables, but they never reach a log line or a span.
 """
 
 from __future__ import annotations
@@ -60,6 +61,12 @@ FREE_TEXT = {
     "pause reason": "FREETEXT-pause-reason",
     "officer name": "哨兵警官",
     "late entry reason": "FREETEXT-late-entry-reason",
+    "hold reason": "FREETEXT-hold-reason",
+    "progress note": "FREETEXT-progress-note",
+    "note author": "哨兵社工",
+    "withdrawal reason": "FREETEXT-withdrawal-reason",
+    "approval reason": "FREETEXT-approval-reason",
+    "approval note": "FREETEXT-approval-note",
 }
 
 
@@ -96,6 +103,7 @@ async def walk_every_path(journey: Journey) -> None:
     rescue = referral_of(case, "civil_affairs", "rescue_and_protection")["referral_id"]
     assessment = referral_of(case, "civil_affairs", "assessment_and_assistance")["referral_id"]
     declined = next(r for r in case["referrals"] if r["agency"] == "education")["referral_id"]
+    withdrawn = referral_of(case, "police", "rescue_and_protection", "responsible")["referral_id"]
 
     await journey.step(
         "police", police, "dispatch", {"unit": "patrol-3", "officer": FREE_TEXT["officer name"]}
@@ -108,7 +116,8 @@ async def walk_every_path(journey: Journey) -> None:
     )
     await journey.step("police", police, "complete", {"outcome": FREE_TEXT["police completion outcome"]})
     await journey.in_inbox("education", declined)
-    await journey.step("education", declined, "decline", {"reason": FREE_TEXT["decline reason"]})
+    refusal = {"reason_code": "outside_mandate", "reason": FREE_TEXT["decline reason"]}
+    await journey.step("education", declined, "decline", refusal)
     await journey.step("health", health, "admission", {"hospital": "People's Hospital"})
     await journey.step("health", health, "findings", {"injury_evidence": True, "severity": "serious"})
     await journey.accept("civil_affairs", assessment)
@@ -118,8 +127,20 @@ async def walk_every_path(journey: Journey) -> None:
     await journey.accept("civil_affairs", rescue)
     await journey.step("civil_affairs", rescue, "placement", {"placement": "kinship"})
     await journey.step("civil_affairs", rescue, "inform-reporter", {"message": FREE_TEXT["reporter message"]})
+    await journey.step("civil_affairs", assessment, "hold", {"reason": FREE_TEXT["hold reason"]})
+    note = {"note": FREE_TEXT["progress note"], "author": FREE_TEXT["note author"]}
+    await journey.step("civil_affairs", assessment, "notes", note, expect=201)
+    await journey.step("civil_affairs", assessment, "resume")
+    # Civil affairs leads rescue and protection: it withdraws the police's responsible part of it.
+    async with journey.callers.client("civil-affairs-cases") as lead:
+        withdrawal = await lead.post(
+            f"/routing/v1/referrals/{withdrawn}/withdraw", json={"reason": FREE_TEXT["withdrawal reason"]}
+        )
+    assert withdrawal.status_code == 200, withdrawal.text
+    await journey.on_timeline(case_id, "referral.withdrawn.v1")
+    await journey.on_timeline(case_id, "referral.resumed.v1")
     # A referral nobody acts on keeps its acceptance clock running: that one is paused.
-    touched = {police, health, rescue, assessment, declined}
+    touched = {police, health, rescue, assessment, declined, withdrawn}
     [clock, *_] = [
         c
         for c in await journey.clocks(case_id=case_id, state="running")
@@ -129,7 +150,19 @@ async def walk_every_path(journey: Journey) -> None:
         f"/routing/v1/sla/clocks/{clock['id']}/pause", json={"reason": FREE_TEXT["pause reason"]}
     )
     assert pause.status_code == 200, pause.text
-    await journey.step("civil_affairs", rescue, "close-case", {"outcome": FREE_TEXT["close outcome"]})
+    # Other agencies' referrals are still open: closing goes through a supervisor's approval.
+    ask = {
+        "kind": "close_case",
+        "reason": FREE_TEXT["approval reason"],
+        "outcome": FREE_TEXT["close outcome"],
+    }
+    approval = await journey.step("civil_affairs", rescue, "approvals", ask, expect=201)
+    async with journey.callers.client("supervisor") as supervisor:
+        approved = await supervisor.post(
+            f"/civil_affairs/v1/approvals/{approval['approval_id']}/approve",
+            json={"note": FREE_TEXT["approval note"]},
+        )
+    assert approved.status_code == 200, approved.text
 
     children = [
         {

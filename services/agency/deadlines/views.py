@@ -37,6 +37,7 @@ class AgencyClockView(BaseModel):
     escalated_to: str | None = Field(
         description="Who was alerted: the agency's supervisor or the joint meeting office"
     )
+    paused_at: datetime | None = Field(default=None, description="When the referral's hold paused it")
     policy_version: str = Field(description="The deadline policy version that set the target, e.g. sla.v1")
 
 
@@ -55,7 +56,8 @@ def deadlines_router() -> APIRouter:
     async def list_deadlines(
         uow: Annotated[UnitOfWork, Depends(get_uow)],
         page: Annotated[Page, Depends(paging(default_limit=100, max_limit=1000))],
-        state: Literal["running", "warning", "breached", "met", "met_late", "cancelled"] | None = None,
+        state: Literal["running", "paused", "warning", "breached", "met", "met_late", "cancelled"]
+        | None = None,
         due_before: IsoDateTime | None = None,
         seen: Annotated[Visibility, Depends(visibility)] = EVERYTHING,
     ) -> list[AgencyClockView]:

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-from contracts.events.common import Area, Priority, Role
+from contracts.events.common import Area, DeclineReason, Priority, Role
 from services.agency.referrals.rules import ReferralStatus
 
 
@@ -51,13 +51,57 @@ class AcceptBody(Body):
 
 
 class DeclineBody(Body):
+    """Why the agency will not take the referral: a code from the published list, and free text."""
+
     model_config = ConfigDict(
-        json_schema_extra={"examples": [{"reason": "The child lives outside this station's precinct"}]}
+        extra="forbid",
+        json_schema_extra={"examples": [{"reason_code": "outside_mandate", "reason": "not a school matter"}]},
     )
 
+    reason_code: DeclineReason = Field(description="From contracts/policies/decline_reasons.v1.json")
     reason: Text500 = Field(
-        description="Why the agency hands the referral back; shown to routing and the lead"
+        description="Why the agency hands the referral back, beside the code; shown to routing and the "
+        "lead (never logged)"
     )
+
+
+class HoldBody(Body):
+    """Why the work on the referral waits."""
+
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"reason": "waiting on the court's hearing date"}]}
+    )
+
+    reason: Text500 = Field(description="Why the referral is on hold (free text, never logged)")
+
+
+class NoteBody(Body):
+    """An interim progress note on a referral under way."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"note": "family visited; second visit next week", "author": "李警官"}]
+        },
+    )
+
+    note: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)] = Field(
+        description="The note (free text: the lead and the case timeline see it; never logged)"
+    )
+    author: StaffName | None = Field(default=None, description="Who wrote it: a staff id or name")
+
+
+class NoteView(BaseModel):
+    """A progress note the agency posted."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    note_id: str = Field(description="The note's id")
+    referral_id: str = Field(description="The referral it is about")
+    case_id: str = Field(description="The case the referral belongs to")
+    note: str = Field(description="The note's text")
+    author: str | None = Field(description="Who wrote it, as given")
+    noted_at: datetime = Field(description="When it was posted")
 
 
 class CompleteBody(Body):
@@ -89,7 +133,7 @@ class ReferralView(BaseModel):
     area: Area = Field(description="urban, suburban or rural: sets the police arrival target")
     reason: str = Field(description="Why routing referred the case to this agency (the rule that applied)")
     status: ReferralStatus = Field(
-        description="pending, accepted (受理), declined (退回) or completed (办结)"
+        description="pending, accepted (受理), on_hold, declined (退回), completed (办结) or withdrawn"
     )
     created_at: datetime = Field(
         description="When routing made the referral: the acceptance deadline starts here"
@@ -99,5 +143,11 @@ class ReferralView(BaseModel):
     accepted_by: str | None = Field(description="Who accepted it, as given in the accept body")
     declined_at: datetime | None = Field(description="When the agency declined it")
     decline_reason: str | None = Field(description="The reason given when declining")
+    decline_reason_code: DeclineReason | None = Field(description="The listed code of a decline")
     completed_at: datetime | None = Field(description="When the agency completed it")
     outcome: str | None = Field(description="The outcome given when completing")
+    held_at: datetime | None = Field(description="When the current hold began (on_hold only)")
+    hold_reason: str | None = Field(description="Why it is on hold, as the agency gave it")
+    withdrawn_at: datetime | None = Field(description="When routing withdrew (cancelled) the referral")
+    withdrawn_by: str | None = Field(description="Who withdrew it: the task's lead agency or supervision")
+    withdraw_reason: str | None = Field(description="Why it was withdrawn")

@@ -11,8 +11,17 @@ from backbone.uow import UnitOfWork
 from backbone.web.params import IsoDateTime, Page, paging
 from contracts.events.common import Agency
 from services.agency.errors import STEP_REFUSALS, UNKNOWN_REFERRAL, run_step
+from services.agency.referrals.lifecycle import hold_referral, list_notes, post_note, resume_referral
 from services.agency.referrals.rules import ReferralStatus
-from services.agency.referrals.schemas import AcceptBody, CompleteBody, DeclineBody, ReferralView
+from services.agency.referrals.schemas import (
+    AcceptBody,
+    CompleteBody,
+    DeclineBody,
+    HoldBody,
+    NoteBody,
+    NoteView,
+    ReferralView,
+)
 from services.agency.referrals.service import (
     CompletionGuard,
     accept_referral,
@@ -93,7 +102,8 @@ def referrals_router(agency: Agency, *, completion_guard: CompletionGuard | None
     @router.post(
         "/{referral_id}/decline",
         summary="Decline a referral (退回)",
-        description="The agency hands a pending referral back with its reason: `referral.declined` is "
+        description="The agency hands a pending referral back with a reason code from the published list "
+        "(the enum; contracts/policies/decline_reasons.v1.json) and free text: `referral.declined` is "
         "published, the acceptance deadline stops and the agency's task deadlines are cancelled. Routing "
         "then hands a declined lead task to civil affairs, the overall lead; a decline by civil affairs, or "
         "of a referral already re-routed, goes to the joint meeting office (联席会议办公室); a declined "
@@ -105,8 +115,73 @@ def referrals_router(agency: Agency, *, completion_guard: CompletionGuard | None
     ) -> ReferralView:
         return await run_step(
             uow,
-            lambda: decline_referral(uow=uow, agency=agency, referral_id=referral_id, reason=body.reason),
+            lambda: decline_referral(
+                uow=uow,
+                agency=agency,
+                referral_id=referral_id,
+                reason_code=body.reason_code,
+                reason=body.reason,
+            ),
             ReferralView.model_validate,
+        )
+
+    @router.post(
+        "/{referral_id}/hold",
+        summary="Put an accepted referral on hold",
+        description="The work waits (e.g. on a court); the referral's running deadlines pause until it is "
+        "resumed. No other step is taken on a held referral. 409 unless the referral is accepted.",
+        responses=STEP_REFUSALS,
+    )
+    async def hold(referral_id: str, body: HoldBody, uow: UnitOfWork = Depends(get_uow)) -> ReferralView:
+        return await run_step(
+            uow,
+            lambda: hold_referral(uow=uow, agency=agency, referral_id=referral_id, reason=body.reason),
+            ReferralView.model_validate,
+        )
+
+    @router.post(
+        "/{referral_id}/resume",
+        summary="Resume a referral on hold",
+        description="The referral is accepted again and the deadlines its hold paused run again, the held "
+        "time not counted. 409 unless the referral is on hold.",
+        responses=STEP_REFUSALS,
+    )
+    async def resume(referral_id: str, uow: UnitOfWork = Depends(get_uow)) -> ReferralView:
+        return await run_step(
+            uow,
+            lambda: resume_referral(uow=uow, agency=agency, referral_id=referral_id),
+            ReferralView.model_validate,
+        )
+
+    @router.post(
+        "/{referral_id}/notes",
+        status_code=201,
+        summary="Post an interim progress note",
+        description="Free text on a referral under way (accepted or on hold); the case's lead sees it in "
+        "the routing case view, whose timeline records that a note was posted. 409 otherwise.",
+        responses=STEP_REFUSALS,
+    )
+    async def add_note(referral_id: str, body: NoteBody, uow: UnitOfWork = Depends(get_uow)) -> NoteView:
+        return await run_step(
+            uow,
+            lambda: post_note(
+                uow=uow, agency=agency, referral_id=referral_id, note=body.note, author=body.author
+            ),
+            NoteView.model_validate,
+        )
+
+    @router.get(
+        "/{referral_id}/notes",
+        summary="The referral's progress notes",
+        description="Every note the agency posted on the referral, oldest first.",
+        responses=UNKNOWN_REFERRAL,
+    )
+    async def notes(referral_id: str, uow: UnitOfWork = Depends(get_uow)) -> list[NoteView]:
+        return await run_step(
+            uow,
+            lambda: list_notes(uow=uow, referral_id=referral_id),
+            lambda rows: [NoteView.model_validate(r) for r in rows],
+            commit=False,
         )
 
     @router.post(

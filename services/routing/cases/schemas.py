@@ -66,6 +66,47 @@ class ReferralView(BaseModel):
         "still open at twice its target"
     )
     escalation_reason: str | None = Field(description="Why it was escalated")
+    decline_reason_code: str | None = Field(
+        default=None, description="The listed code of a decline (contracts/policies/decline_reasons.v1.json)"
+    )
+    held_at: datetime | None = Field(default=None, description="When the agency put it on hold (on_hold)")
+    withdrawn_at: datetime | None = Field(default=None, description="When it was withdrawn")
+    withdrawn_by: str | None = Field(
+        default=None, description="The task's lead agency, or `<agency>.supervisor`"
+    )
+
+
+class NoteView(BaseModel):
+    """An agency's interim progress note, for the case's lead."""
+
+    note_id: str = Field(description="The note's id")
+    referral_id: str = Field(description="The referral it is about")
+    agency: Agency = Field(description="The agency that posted it")
+    note: str = Field(description="Free text written by the agency")
+    author: str | None = Field(description="Who wrote it, as given")
+    noted_at: datetime = Field(description="When it was posted")
+
+
+class LeadView(BaseModel):
+    """Who leads (牵头) one task of the case now: the agency of its open lead referral."""
+
+    task: str = Field(description="The task, e.g. emergency_response")
+    agency: Agency = Field(description="The agency leading it now")
+    referral_id: str = Field(description="Its open lead referral")
+
+
+class LeadTransferView(BaseModel):
+    """A transfer of a task's lead (牵头) from one agency to another, effective once accepted."""
+
+    transfer_id: str = Field(description="The transfer's id")
+    referral_id: str = Field(description="The lead referral offered")
+    task: str = Field(description="The task whose lead moves")
+    from_agency: Agency = Field(description="The lead asking to hand it over")
+    to_agency: Agency = Field(description="The agency asked to take the lead")
+    status: str = Field(description="requested (pending: waiting for to_agency), accepted or refused")
+    requested_at: datetime = Field(description="When the lead asked")
+    decided_at: datetime | None = Field(description="When the agency asked accepted or refused")
+    new_referral_id: str | None = Field(description="The lead referral made for to_agency on acceptance")
 
 
 class TimelineEntryView(BaseModel):
@@ -96,6 +137,11 @@ class CaseView(BaseModel):
     reports: list[ReportView] = Field(description="The reports of the case, oldest first")
     referrals: list[ReferralView] = Field(description="Every referral of the case, to any agency")
     timeline: list[TimelineEntryView] = Field(description="Every event of the case, in order")
+    notes: list[NoteView] = Field(default_factory=list, description="Agencies' progress notes, oldest first")
+    leads: list[LeadView] = Field(default_factory=list, description="The lead agency of each task")
+    lead_transfers: list[LeadTransferView] = Field(
+        default_factory=list, description="Transfers of a lead, oldest first; `requested` ones are pending"
+    )
     # SLA hook: filled by services/routing/deadlines (the lead's package); routing's case view leaves
     # it empty until then.
     sla_clocks: list[ClockView] = Field(default_factory=list, description="Every deadline clock of the case")

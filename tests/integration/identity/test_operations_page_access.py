@@ -26,9 +26,10 @@ def may_open(account: dict) -> bool:
 async def system(fresh_database_url: str):
     # The page alone; the APIs it reads are nowhere (a closed port): each part says so, and what this
     # test looks at is who gets the page at all.
-    async with running_system(
-        fresh_database_url, ["ops"], OPS_API_URL=f"http://127.0.0.1:{free_port()}"
-    ) as (system, _):
+    async with running_system(fresh_database_url, ["ops"], OPS_API_URL=f"http://127.0.0.1:{free_port()}") as (
+        system,
+        _,
+    ):
         yield system
 
 

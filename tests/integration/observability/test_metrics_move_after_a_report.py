@@ -70,8 +70,9 @@ async def _counters_and_gauges_move(journey: Journey, client: httpx.AsyncClient)
 
     routing = await eventually(
         routing_metrics,
-        until=lambda s: value(s, "routing_referrals", agency="police", state="pending")
-        >= len(police_referrals),
+        until=lambda s: (
+            value(s, "routing_referrals", agency="police", state="pending") >= len(police_referrals)
+        ),
         what="routing's referral gauge counts the police referrals",
     )
     assert value(routing, "routing_referrals") == len(case["referrals"])
