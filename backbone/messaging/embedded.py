@@ -50,12 +50,18 @@ class EmbeddedTransport:
         self._retention_seconds = retention_seconds
         self._purger: asyncio.Task | None = None
         self._engine: AsyncEngine | None = None
-        self._appended: dict[str, asyncio.Event] = defaultdict(asyncio.Event)
+        # topic -> one event per reader (group) of it: each reader clears only its own, so one reader's
+        # look never swallows another's wake-up
+        self._appended: dict[str, set[asyncio.Event]] = defaultdict(set)
         self._listener = CommitListener(database_url, channel=APPENDED_CHANNEL, on_notify=self._notified)
 
     def _notified(self, topic: str) -> None:
         for name in [topic] if topic else list(self._appended):
-            self._appended[name].set()
+            self._wake_readers(name)
+
+    def _wake_readers(self, topic: str) -> None:
+        for appended in self._appended[topic]:
+            appended.set()
 
     async def start(self) -> None:
         """Connect to the log (its tables are LOG_TABLES, created by the system beforehand)."""
@@ -122,7 +128,7 @@ class EmbeddedTransport:
                     },
                 )
         for topic in {m.topic for m in messages}:
-            self._appended[topic].set()
+            self._wake_readers(topic)
 
     async def ping(self) -> None:
         """Raise unless the log's database answers."""
@@ -136,9 +142,18 @@ class EmbeddedTransport:
 
     async def _consume_topic(self, group: str, topic: str, handle: MessageHandler) -> None:
         engine = self._require_engine()
+        appended = asyncio.Event()
+        self._appended[topic].add(appended)
+        try:
+            await self._read_forever(engine, group, topic, handle, appended)
+        finally:
+            self._appended[topic].discard(appended)
+
+    async def _read_forever(
+        self, engine: AsyncEngine, group: str, topic: str, handle: MessageHandler, appended: asyncio.Event
+    ) -> None:
         failures = 0
         while True:
-            appended = self._appended[topic]
             appended.clear()
             async with engine.connect() as connection:
                 # One statement outside a transaction: an idle look is a single round trip.
