@@ -1,6 +1,6 @@
 """Every status the runtime can answer, declared on every operation of every service's OpenAPI.
 
-To declare another (429 for rate limits, ...), add a `RuntimeStatus` to `runtime_statuses` or pass it
+To declare another, add a `RuntimeStatus` to `runtime_statuses` or pass it
 to `declare_runtime_statuses` (as `access_statuses` does for 401/403); `applies` picks the operations.
 """
 
@@ -59,16 +59,21 @@ def runtime_statuses(max_body_bytes: int) -> list[RuntimeStatus]:
             f"{MAX_JSON_DEPTH} levels); each problem is named by its location, never by its value",
         ),
         RuntimeStatus(
+            429,
+            "This caller (its OAuth client, or its address without a valid token) is over the route's rate "
+            "limit (the access policy's `rate_limits`); nothing was done, retry after `Retry-After` seconds",
+            headers=_retry_after("Seconds until the caller's window has room again"),
+        ),
+        RuntimeStatus(
             503,
             "The service's store is unavailable; nothing was changed, retry after `Retry-After` seconds",
-            headers={
-                "Retry-After": {
-                    "description": f"Seconds to wait before retrying (typically {RETRY_AFTER_SECONDS})",
-                    "schema": {"type": "integer"},
-                }
-            },
+            headers=_retry_after(f"Seconds to wait before retrying (typically {RETRY_AFTER_SECONDS})"),
         ),
     ]
+
+
+def _retry_after(description: str) -> dict[str, Any]:
+    return {"Retry-After": {"description": description, "schema": {"type": "integer", "minimum": 1}}}
 
 
 def access_statuses(rule_of: Callable[[str, str], Any]) -> list[RuntimeStatus]:

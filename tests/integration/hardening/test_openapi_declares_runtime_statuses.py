@@ -19,12 +19,13 @@ async def test_every_operation_declares_the_runtime_statuses(services: Services)
         for path, item in document["paths"].items():
             for method, operation in item.items():
                 operations += 1
-                expected = {"422", "503"} | ({"413", "415"} if method != "get" else set())
+                expected = {"422", "429", "503"} | ({"413", "415"} if method != "get" else set())
                 declared = operation["responses"]
                 assert expected <= set(declared), (service, method, path, sorted(declared))
                 for status in expected:
                     assert declared[status]["content"]["application/json"]["schema"] == ERROR_BODY
                 assert "Retry-After" in declared["503"]["headers"]
+                assert "Retry-After" in declared["429"]["headers"]
     assert operations > 40
 
 
