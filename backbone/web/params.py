@@ -1,43 +1,14 @@
-"""Query and path parameters every service shares: paging, date-times, and no NUL characters."""
+"""Query and path parameters every service shares: date-times, and no NUL characters (paging: paging.py)."""
 
-# No `from __future__ import annotations`: FastAPI must see the real annotations of `paging`'s closure.
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import Query, Request
+from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import AwareDatetime, BeforeValidator
 from pydantic_core import PydanticCustomError
 
 from backbone.web.bodies import NUL, nul_in_text
-
-# Deeper pages are a scan of the whole table, and past PostgreSQL's bigint they are a 500: filter instead.
-MAX_OFFSET = 1_000_000
-
-
-@dataclass(frozen=True)
-class Page:
-    limit: int
-    offset: int
-
-
-def paging(*, default_limit: int, max_limit: int) -> Callable[..., Page]:
-    """The `limit`/`offset` query parameters of a list endpoint, as a FastAPI dependency."""
-
-    def page(
-        limit: Annotated[
-            int, Query(ge=1, le=max_limit, description=f"Items per page, 1 to {max_limit}")
-        ] = default_limit,
-        offset: Annotated[
-            int, Query(ge=0, le=MAX_OFFSET, description=f"Items to skip, 0 to {MAX_OFFSET}")
-        ] = 0,
-    ) -> Page:
-        return Page(limit=limit, offset=offset)
-
-    return page
-
 
 _ISO_8601 = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
 

@@ -8,7 +8,8 @@ from backbone.auth.guard import visibility
 from backbone.auth.policy import Visibility
 from backbone.service import get_uow
 from backbone.uow import UnitOfWork
-from backbone.web.params import IsoDateTime, Page, paging
+from backbone.web.paging import Page, PageRequest, paging
+from backbone.web.params import IsoDateTime
 from contracts.events.common import Agency
 from services.agency.errors import run_step
 from services.agency.referrals.rules import ReferralStatus
@@ -31,22 +32,23 @@ def referrals_router(agency: Agency, *, completion_guard: CompletionGuard | None
     @router.get("")
     async def list_inbox(
         status: ReferralStatus | None = None,
-        page: Page = Depends(inbox_page),
+        page: PageRequest = Depends(inbox_page),
         received_after: IsoDateTime | None = None,
         uow: UnitOfWork = Depends(get_uow),
         seen: Visibility = Depends(visibility),
-    ) -> list[ReferralView]:
+    ) -> Page[ReferralView]:
         """The agency's inbox, most urgent first; page with limit/offset or poll with received_after."""
         async with uow:
-            referrals = await list_referrals(
+            referrals, total = await list_referrals(
                 session=uow.session,
                 status=status,
                 received_after=received_after,
-                limit=page.limit,
-                offset=page.offset,
+                page=page,
                 visibility=seen,
             )
-            return [ReferralView.model_validate(r) for r in referrals]
+            return Page[ReferralView].of(
+                [ReferralView.model_validate(r) for r in referrals], total=total, page=page
+            )
 
     @router.get("/{referral_id}")
     async def show(referral_id: str, uow: UnitOfWork = Depends(get_uow)) -> ReferralView:

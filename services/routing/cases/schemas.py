@@ -106,10 +106,3 @@ class CaseSummary(BaseModel):
     escalated_referrals: int
     opened_at: datetime
     updated_at: datetime
-
-
-class CasePage(BaseModel):
-    items: list[CaseSummary]
-    total: int
-    limit: int
-    offset: int

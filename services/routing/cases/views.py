@@ -8,10 +8,10 @@ from backbone.auth.guard import visibility
 from backbone.auth.policy import Visibility
 from backbone.service import get_uow
 from backbone.uow import UnitOfWork
-from backbone.web.params import Page, paging
+from backbone.web.paging import Page, PageRequest, paging
 from services.routing.cases import queries
 from services.routing.cases.models import CaseStatus
-from services.routing.cases.schemas import CasePage, CaseView
+from services.routing.cases.schemas import CaseSummary, CaseView
 from services.routing.cases.store import UnknownCase
 from services.routing.triage import Agency, Priority
 
@@ -29,15 +29,15 @@ async def get_case(case_id: str, uow: UnitOfWork = Depends(get_uow)) -> CaseView
             raise HTTPException(status_code=404, detail="no case with this id") from None
 
 
-@router.get("/cases", response_model=CasePage)
+@router.get("/cases", response_model=Page[CaseSummary])
 async def list_cases(
     status: CaseStatus | None = Query(default=None, description="open, under_monitoring or closed"),
     agency: Agency | None = Query(default=None, description="Cases with a referral to this agency"),
     priority: Priority | None = Query(default=None, description="P1, P2 or P3"),
-    page: Page = Depends(case_page),
+    page: PageRequest = Depends(case_page),
     uow: UnitOfWork = Depends(get_uow),
     seen: Visibility = Depends(visibility),
-) -> CasePage:
+) -> Page[CaseSummary]:
     """Cases for the joint meeting office, filtered, most urgent first."""
     async with uow:
         return await queries.list_cases(
@@ -45,7 +45,6 @@ async def list_cases(
             status=status,
             agency=agency,
             priority=priority,
-            limit=page.limit,
-            offset=page.offset,
+            page=page,
             visibility=seen,
         )

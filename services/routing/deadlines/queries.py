@@ -13,6 +13,7 @@ from sqlmodel import col
 
 from backbone.auth.policy import EVERYTHING, Visibility, district_filter
 from backbone.clock import utcnow
+from backbone.web.paging import Page, PageRequest, fetch_page
 from services.routing.cases.models import RoutingCase
 from services.routing.deadlines.models import SlaClockRow
 
@@ -117,19 +118,18 @@ async def list_clocks(
     state: ClockFilterState | None = None,
     due_before: datetime | None = None,
     case_id: str | None = None,
-    limit: int = 100,
-    offset: int = 0,
+    page: PageRequest,
     visibility: Visibility = EVERYTHING,
-) -> list[ClockView]:
+) -> Page[ClockView]:
     """Clocks the caller may see matching the filters, soonest due first."""
     statement = _filtered(select(SlaClockRow), agency=agency, state=state, due_before=due_before)
     statement = statement.where(_visible(visibility))
     if case_id:
         statement = statement.where(SlaClockRow.case_id == case_id)
     statement = statement.order_by(col(SlaClockRow.due_at).asc().nulls_last(), SlaClockRow.id)
-    rows = (await session.execute(statement.limit(limit).offset(offset))).scalars()
+    rows, total = await fetch_page(session, statement, page)
     now = utcnow()
-    return [clock_view(row, now=now) for row in rows]
+    return Page[ClockView].of([clock_view(row, now=now) for row in rows], total=total, page=page)
 
 
 def _visible(visibility: Visibility) -> Any:
@@ -146,8 +146,9 @@ async def compliance(
     session: AsyncSession,
     agency: str | None = None,
     since: datetime | None = None,
+    page: PageRequest,
     visibility: Visibility = EVERYTHING,
-) -> list[AgencyCompliance]:
+) -> Page[AgencyCompliance]:
     """Per agency: met on time, late, breached, cancelled and still open, and how long stopping took."""
     stopped = col(SlaClockRow.state).in_(STOPPED_BY_AGENCY)
     seconds = func.extract("epoch", SlaClockRow.stopped_at - SlaClockRow.started_at)
@@ -170,8 +171,8 @@ async def compliance(
         statement = statement.where(SlaClockRow.agency == agency)
     if since:
         statement = statement.where(col(SlaClockRow.started_at) >= since)
-    rows = (await session.execute(statement.order_by(SlaClockRow.agency))).all()
-    return [
+    rows, total = await fetch_page(session, statement.order_by(SlaClockRow.agency), page)
+    figures = [
         AgencyCompliance(
             agency=row.agency,
             clocks=row.clocks,
@@ -186,6 +187,7 @@ async def compliance(
         )
         for row in rows
     ]
+    return Page[AgencyCompliance].of(figures, total=total, page=page)
 
 
 def _seconds(value: Any) -> float | None:
