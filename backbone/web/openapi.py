@@ -77,11 +77,16 @@ def _retry_after(description: str) -> dict[str, Any]:
 
 
 def access_statuses(rule_of: Callable[[str, str], Any]) -> list[RuntimeStatus]:
-    """401 and 403 on every operation whose access rule is not public (`rule_of(method, path)`)."""
+    """401 and 403 on every operation whose access rule is not public (`rule_of(method, path)`), 404 on
+    every one decided on a resource, and 409 on those of them that change it."""
 
     def guarded(method: str, path: str, operation: dict[str, Any]) -> bool:
         rule = rule_of(method.upper(), path)
         return rule is None or not rule.public
+
+    def on_a_resource(method: str, path: str, operation: dict[str, Any]) -> bool:
+        rule = rule_of(method.upper(), path)
+        return rule is not None and rule.resource is not None
 
     challenge = {
         "WWW-Authenticate": {"description": "The bearer challenge (RFC 6750)", "schema": {"type": "string"}}
@@ -90,6 +95,18 @@ def access_statuses(rule_of: Callable[[str, str], Any]) -> list[RuntimeStatus]:
         RuntimeStatus(401, "No valid bearer access token", guarded, challenge, ErrorMessage),
         RuntimeStatus(
             403, "The token's scope or the access policy refuses this caller", guarded, {}, ErrorMessage
+        ),
+        # The guard loads the resource the rule is decided on before any view runs.
+        RuntimeStatus(404, "No such resource (the id names nothing)", on_a_resource, {}, ErrorMessage),
+        RuntimeStatus(
+            409,
+            "The resource's current state does not allow this step (e.g. accept before complete); "
+            "nothing was changed",
+            lambda method, path, operation: (
+                on_a_resource(method, path, operation) and takes_a_body(method, path, operation)
+            ),
+            {},
+            ErrorMessage,
         ),
     ]
 
