@@ -15,6 +15,7 @@ from pydantic import BaseModel
 
 from backbone.web.bodies import BODYLESS_METHODS, MAX_JSON_DEPTH
 from backbone.web.failures import RETRY_AFTER_SECONDS
+from backbone.web.links import add_links
 from backbone.web.problems import ErrorBody, ErrorMessage
 
 COMPONENTS = "#/components/schemas/"
@@ -112,7 +113,8 @@ def access_statuses(rule_of: Callable[[str, str], Any]) -> list[RuntimeStatus]:
 
 
 def declare_runtime_statuses(app: FastAPI, statuses: Iterable[RuntimeStatus]) -> None:
-    """Make `app.openapi()` declare each status, with the shared error schema, where it applies."""
+    """Make `app.openapi()` declare each status, with the shared error schema, where it applies (and
+    the links between operations, backbone/web/links.py)."""
     statuses = list(statuses)
     generate = app.openapi
     declared: list[dict[str, Any]] = []
@@ -131,6 +133,7 @@ def declare_runtime_statuses(app: FastAPI, statuses: Iterable[RuntimeStatus]) ->
                 if method in HTTP_METHODS:
                     _declare(method, path, operation, statuses)
         _drop_unreferenced(document, _FASTAPI_VALIDATION_SCHEMAS)
+        add_links(document)  # from what an answer names to the operations acting on it
         declared[:] = [document]
         return document
 

@@ -45,3 +45,15 @@ async def test_guarded_operations_declare_401_and_403(services: Services) -> Non
             "$ref": "#/components/schemas/ErrorMessage"
         }
     assert "WWW-Authenticate" in inbox["401"]["headers"]
+
+
+async def test_answers_link_to_the_operations_on_what_they_name(services: Services) -> None:
+    document = (await services.client.get("/police/openapi.json")).json()
+    inbox = document["paths"]["/v1/referrals"]["get"]["responses"]["200"]["links"]
+    accept = document["paths"]["/v1/referrals/{referral_id}/accept"]["post"]["operationId"]
+    assert inbox[accept]["parameters"] == {"referral_id": "$response.body#/items/0/referral_id"}
+    filed = (await services.client.get("/intake/openapi.json")).json()["paths"]["/v1/reports"]["post"]
+    assert any(
+        link["parameters"] == {"report_id": "$response.body#/report_id"}
+        for link in filed["responses"]["202"]["links"].values()
+    )
