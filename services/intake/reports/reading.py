@@ -168,17 +168,7 @@ async def child_file_view(
     return ChildFileView(
         child=masked_child(open_child(ring, child), estimate=latest_estimate),
         reports=Page[ReportSummary].of(
-            [
-                ReportSummary(
-                    report_id=r.report_id,
-                    case_id=r.case_id,
-                    source=r.source,
-                    categories=r.categories,
-                    received_at=r.received_at,
-                    corroborates_report_id=r.corroborates_report_id,
-                )
-                for r in reports
-            ],
+            [ReportSummary.model_validate(r, from_attributes=True) for r in reports],
             total=reports_total,
             page=page,
         ),
