@@ -29,8 +29,8 @@ from contracts.catalogue import SERVICES
 from tests.integration.fuzzing.served_system import ServedSystem, served_system
 
 CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance, negative_data_rejection]
-EXAMPLES_PER_OPERATION = 10
-STATEFUL_SCENARIOS = 10
+EXAMPLES_PER_OPERATION = 20
+STATEFUL_SCENARIOS = 15
 
 
 def fuzz_settings(max_examples: int, **more: Any) -> hypothesis.settings:
