@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Runs every test: lint, contracts, unit, integration and end-to-end, against a real Kafka broker, a real
-# PostgreSQL, a real Keycloak (the identity provider) and a real Jaeger (traces). When
+# PostgreSQL, a real Keycloak (the identity provider) and a real Jaeger (traces), pages in a real browser
+# (Debian's chromium, installed with apt-get when missing). When
 # KAFKA_BOOTSTRAP_SERVERS / DATABASE_URL / KEYCLOAK_URL / JAEGER_QUERY_URL are not set it starts them from
 # deploy/local (Jaeger only when none answers already) and stops what it started; it never skips them.
 # Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 bash scripts/bootstrap.sh
+# The page tests drive Debian's chromium (Playwright's own browser download fails here).
+bash scripts/install_chromium.sh
 
 started=()
 keycloak_starting=""

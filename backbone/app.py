@@ -11,7 +11,7 @@ from functools import partial
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
-from fastapi.routing import APIRoute
+from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi_offline import FastAPIOffline
 from prometheus_client import CONTENT_TYPE_LATEST
 from starlette.types import Receive, Scope, Send
@@ -35,7 +35,21 @@ DOCS_ASSETS = "/docs-assets"
 # Requests that are no operation of the service (probes, scrapes, the docs and their assets): neither
 # traced nor timed.
 UNTRACED_SUFFIXES = (
-    "/healthz", "/readyz", "/metrics", "/docs", "/redoc", "/openapi.json", "/oauth2-redirect",
+    "/healthz",
+    "/readyz",
+    "/metrics",
+    "/docs",
+    "/redoc",
+    "/openapi.json",
+    "/oauth2-redirect",
+)
+# Said in every service's OpenAPI description: the routes every service serves outside its document.
+RUNTIME_ROUTES = (
+    "\n\nEvery operation needs an OAuth 2.0 bearer access token (RFC 9068 JWT) from the city's issuer; who "
+    "may call what is `contracts/policies/access.v1.json`. Every refusal names what was wrong, never the "
+    "value sent. Outside this document the service also answers `GET /{service}/healthz` (alive), "
+    "`GET /{service}/readyz` (200 while it accepts work, with what it can deliver; 503 when its database "
+    "fails) and `GET /{service}/metrics` (Prometheus, scope `metrics.read`)."
 )
 # The access policy's service key for rules every service shares; the root's routes are decided by them.
 EVERY_SERVICE = "*"
@@ -99,8 +113,14 @@ def create_app(system: System | None = None, *, manage_lifespan: bool = True) ->
     policy = load_policy(system.settings.access_policy_path)
     _require_rules(root, EVERY_SERVICE, policy, only=("/metrics",))
     for definition in system.definitions:
+        if definition.web is not None:
+            page = definition.web(system)
+            _require_rules(page, definition.name, policy)
+            root.mount(f"/{definition.name}", page)
+            continue
         service_app = FastAPIOffline(
             title=definition.title,
+            description=definition.description + RUNTIME_ROUTES.format(service=definition.name),
             docs_url="/docs",
             redoc_url="/redoc",
             openapi_url="/openapi.json",
@@ -147,11 +167,13 @@ def _add_service_metrics(app: FastAPI) -> None:
 
 def _require_rules(app: FastAPI, service: str, policy, only: tuple[str, ...] | None = None) -> None:
     """Every route the service serves has an access rule, or the process does not start."""
-    for route in app.routes:
-        if isinstance(route, APIRoute) and (only is None or route.path in only):
+    # Included routers are nested in `app.routes` (FastAPI >= 0.160): walk the flattened routes.
+    for context in iter_route_contexts(app.routes):
+        route, path = context.original_route, context.path
+        if isinstance(route, APIRoute) and (only is None or path in only):
             for method in route.methods:
-                if _rule(policy, service, method, route.path) is None:
-                    raise RuntimeError(f"the access policy has no rule for {service} {method} {route.path}")
+                if _rule(policy, service, method, path) is None:
+                    raise RuntimeError(f"the access policy has no rule for {service} {method} {path}")
 
 
 def _rule(policy, service: str, method: str, path: str):

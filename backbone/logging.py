@@ -70,5 +70,6 @@ def configure_logging(level: str = "INFO") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
-    for noisy in ("aiokafka", "kafka"):
+    # httpx logs every request's URL at INFO: a webhook's target URL is the agency's, not ours to log.
+    for noisy in ("aiokafka", "kafka", "httpx"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))

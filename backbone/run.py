@@ -67,7 +67,8 @@ def parser() -> argparse.ArgumentParser:
     arguments.add_argument("--host", help="address to listen on (BACKBONE_HOST; default 127.0.0.1)")
     arguments.add_argument("--port", type=_port, help="port to listen on (BACKBONE_PORT; default 8000)")
     arguments.add_argument(
-        "--services", help="comma-separated services to run (BACKBONE_SERVICES; default all six)"
+        "--services",
+        help="comma-separated services to run (BACKBONE_SERVICES; default: all seven and ops, the page)",
     )
     arguments.add_argument("--log-level", help="INFO, DEBUG, WARNING, ... (LOG_LEVEL; default INFO)")
     return arguments

@@ -7,6 +7,7 @@ import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from fastapi import APIRouter, Request
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -18,6 +19,7 @@ from backbone.messaging.outbox import OutboxRelay
 from backbone.messaging.transport import Transport
 from backbone.metrics import MetricsProbe, metrics_for
 from backbone.sealing import KeyRing
+from backbone.settings import Settings
 from backbone.uow import UnitOfWork
 from contracts.catalogue import Catalogue
 from contracts.envelope import CloudEvent, Event
@@ -32,6 +34,8 @@ class ServiceDefinition:
 
     name: str
     title: str
+    # what the service is for, in the domain's words: its OpenAPI `info.description`
+    description: str = ""
     routers: tuple[APIRouter, ...] = ()
     # event family (type name without version) -> handler; the newest version is what handlers receive
     handlers: Mapping[str, EventHandler] = field(default_factory=dict)
@@ -51,6 +55,14 @@ class ServiceDefinition:
     resources: Mapping[str, ResourceLoader] = field(default_factory=dict)
     # the service holds personal data sealed at rest: the runtime loads the key ring for it (and only it)
     seals_personal_data: bool = False
+    # A page for people that reads the other services' public APIs (the operations page): it has no
+    # database, events or API docs of its own; the runtime mounts `web(system)` at `/{name}` instead.
+    web: Callable[[Any], Any] | None = None
+
+    @property
+    def stateful(self) -> bool:
+        """Whether the service has a schema, an outbox and a consumer of its own."""
+        return self.web is None
 
 
 @dataclass
@@ -66,6 +78,8 @@ class ServiceRuntime:
     consumer: EventConsumer | None = None
     sla_policy_path: str | None = None
     key_ring: KeyRing | None = None
+    # the process's settings, for a service's own options (e.g. notifications' retry schedule)
+    settings: Settings | None = None
 
     @property
     def name(self) -> str:

@@ -12,15 +12,18 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from contracts.catalogue import SERVICES
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+# Services for people that publish no events and keep no data (not in the event catalogue).
+PAGES = ("ops",)
+RUNNABLE = (*SERVICES, *PAGES)
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="", extra="ignore", populate_by_name=True)
 
     services: str = Field(
-        default=",".join(SERVICES),
+        default=",".join(RUNNABLE),
         validation_alias="BACKBONE_SERVICES",
-        description="comma-separated services this process runs (default all six)",
+        description="comma-separated services this process runs (default: all seven and ops)",
     )
     transport: Literal["kafka", "embedded"] | None = Field(
         default=None,
@@ -94,12 +97,44 @@ class Settings(BaseSettings):
     # embedded default creates on first start.
     sealing_keys: str | None = Field(default=None, validation_alias="SEALING_KEYS", repr=False)
     sealing_key_file: Path | None = Field(default=None, validation_alias="SEALING_KEY_FILE")
+    ops_api_url: str | None = Field(
+        default=None,
+        validation_alias="OPS_API_URL",
+        description="where the operations page reaches the services' APIs: one base URL (default this "
+        "process's), or service=URL pairs separated by commas when each service has its own",
+    )
+    ops_jaeger_ui_url: str = Field(
+        default="http://127.0.0.1:16686",
+        validation_alias="OPS_JAEGER_UI_URL",
+        description="the trace UI the operations page links a case to",
+    )
     agency_clock_skew_seconds: float = Field(default=120, ge=0, validation_alias="AGENCY_CLOCK_SKEW_SECONDS")
+    # Push delivery to agency systems (services/notifications).
+    webhook_retry_schedule: str = Field(
+        default="5s,5m,30m,2h,5h,10h,10h",
+        pattern=r"^\s*\d+[smhd]\s*(,\s*\d+[smhd]\s*)*$",
+        validation_alias="WEBHOOK_RETRY_SCHEDULE",
+        description="waits between a delivery's attempts (s, m, h, d); after the last it is dead-lettered",
+    )
+    webhook_retry_jitter: float = Field(default=0.1, ge=0, le=1, validation_alias="WEBHOOK_RETRY_JITTER")
+    webhook_timeout_seconds: float = Field(default=10, gt=0, validation_alias="WEBHOOK_TIMEOUT_SECONDS")
+    webhook_concurrency: int = Field(default=4, ge=1, validation_alias="WEBHOOK_CONCURRENCY")
+    webhook_poll_seconds: float = Field(default=30, gt=0, validation_alias="WEBHOOK_POLL_SECONDS")
+    webhook_allow_loopback: bool = Field(default=False, validation_alias="WEBHOOK_ALLOW_LOOPBACK")
+    webhook_allow_private_networks: bool = Field(
+        default=False, validation_alias="WEBHOOK_ALLOW_PRIVATE_NETWORKS"
+    )
+    webhook_secret_grace_seconds: float = Field(
+        default=86400, ge=0, validation_alias="WEBHOOK_SECRET_GRACE_SECONDS"
+    )
+    # The key ring sealing webhook secrets: its own, never the one sealing children's personal data.
+    webhook_secret_keys: str | None = Field(default=None, validation_alias="WEBHOOK_SECRET_KEYS", repr=False)
+    webhook_secret_key_file: Path | None = Field(default=None, validation_alias="WEBHOOK_SECRET_KEY_FILE")
 
     @property
     def service_names(self) -> list[str]:
         names = [s.strip() for s in self.services.split(",") if s.strip()]
-        unknown = set(names) - set(SERVICES)
+        unknown = set(names) - set(RUNNABLE)
         if unknown:
             raise ValueError(f"BACKBONE_SERVICES names unknown services: {sorted(unknown)}")
         return names
@@ -125,12 +160,32 @@ class Settings(BaseSettings):
         """The configured issuer, or the built-in one this process serves at `/issuer`."""
         if self.auth_issuer:
             return self.auth_issuer.rstrip("/")
-        base = self.public_url or f"http://{self.host}:{self.port}"
-        return base.rstrip("/") + "/issuer"
+        return self.base_url + "/issuer"
+
+    @property
+    def base_url(self) -> str:
+        """The URL callers reach this process at."""
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
+
+    @property
+    def ops_api_urls(self) -> dict[str, str]:
+        """Where the operations page calls each service's API (`*`: every other service)."""
+        urls = {"*": self.base_url}
+        for entry in filter(None, (e.strip() for e in (self.ops_api_url or "").split(","))):
+            service, named, url = entry.partition("=")
+            if named and "://" not in service:
+                urls[service.strip()] = url.strip().rstrip("/")
+            else:
+                urls["*"] = entry.rstrip("/")
+        return urls
 
     @property
     def resolved_sealing_key_file(self) -> Path:
         return self.sealing_key_file or self.data_dir / "sealing-keys.json"
+
+    @property
+    def resolved_webhook_secret_key_file(self) -> Path:
+        return self.webhook_secret_key_file or self.data_dir / "webhook-secret-keys.json"
 
     @property
     def resolved_transport(self) -> Literal["kafka", "embedded"]:

@@ -1,4 +1,4 @@
-"""Starting and stopping the services one process runs: all six embedded, or one when distributed."""
+"""Starting and stopping the services one process runs: all seven embedded, or one when distributed."""
 
 from __future__ import annotations
 
@@ -67,13 +67,19 @@ class System:
         names = "+".join(d.name for d in self.definitions)
         configure_tracing(otlp_endpoint=self.settings.otlp_endpoint)
         self._exporting = True
+        stateful = [d for d in self.definitions if d.stateful]
+        if not stateful:
+            # Only pages (the operations page alone, distributed mode): no database, no transport.
+            self.auth, self.issuer = build_authentication(self.settings)
+            log.info("services started", extra={"services": names, "transport": "none"})
+            return
         # Not in a worker thread: the server's parent-death signal follows the thread that forks it.
         self.database_url = self.settings.database_url or start_embedded_postgres(self.settings.data_dir)
         self.access = DatabaseAccess(
             self.database_url, role_secret(self.settings.database_role_secret, self.settings.data_dir)
         )
         embedded = self.settings.resolved_transport == "embedded"
-        await self.access.provision([d.name for d in self.definitions] + ([LOG_SCHEMA] if embedded else []))
+        await self.access.provision([d.name for d in stateful] + ([LOG_SCHEMA] if embedded else []))
         if embedded:
             await self.access.run_as_owner(LOG_SCHEMA, LOG_TABLES)
         if self.transport is None:
@@ -91,7 +97,7 @@ class System:
         self.auth, self.issuer = build_authentication(self.settings)
         await self.transport.start()
         await self.transport.ensure_topics(self._topics())
-        for definition in self.definitions:
+        for definition in stateful:
             self.runtimes[definition.name] = await self._start_service(definition)
         log.info("services started", extra={"services": names, "transport": self.settings.resolved_transport})
 
@@ -120,6 +126,7 @@ class System:
             relay=relay,
             sla_policy_path=self.settings.sla_policy_path,
             key_ring=key_ring,
+            settings=self.settings,
         )
         self._spawn(f"{definition.name}.relay", relay.run)
         if definition.handlers or definition.envelope_observers:
@@ -144,7 +151,7 @@ class System:
         Only those: with Kafka ACLs (backbone.messaging.kafka_access) a service may create no others.
         """
         topics = set()
-        for definition in self.definitions:
+        for definition in filter(lambda d: d.stateful, self.definitions):
             topics |= {topic_of(definition.name), dead_letter_topic(definition.name)}
             topics |= {t for spec in self.catalogue.consumed_by(definition.name) for t in spec.topics}
         return sorted(topics)

@@ -54,6 +54,8 @@ SMOKE = [
     "2",
     "--auth-cost-warmup",
     "4",
+    "--idle-seconds",
+    "3",
 ]
 
 
@@ -97,6 +99,7 @@ def parse(argv: list[str]) -> argparse.Namespace:
         "--auth-cost-seconds", type=float, default=10.0, help="its duration (0: skip; distributed only)"
     )
     p.add_argument("--auth-cost-warmup", type=int, default=10, help="reports warming the open intake")
+    p.add_argument("--idle-seconds", type=float, default=60.0, help="idle seconds counted (0: skip)")
     p.add_argument("--deadlines-port", type=int, default=8002, help="routing's port for the deadlines")
     p.add_argument("--log-level", default="INFO", help="LOG_LEVEL of the services")
     p.add_argument("--results-dir", type=Path, default=REPO_ROOT / "bench" / "results")
@@ -160,6 +163,7 @@ async def run(args: argparse.Namespace) -> dict:
             auth_cost_rate=args.auth_cost_rate,
             auth_cost_seconds=args.auth_cost_seconds,
             auth_cost_warmup=args.auth_cost_warmup,
+            idle_seconds=args.idle_seconds,
         )
         result["system"] = {}
         for mode in ("distributed", "embedded"):

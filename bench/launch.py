@@ -40,6 +40,8 @@ class SystemOptions:
     auth_cost_rate: float = 5.0
     auth_cost_seconds: float = 10.0
     auth_cost_warmup: int = 10
+    # Seconds of no load, just after start, over which idle statements are counted (0: skip).
+    idle_seconds: float = 60.0
 
     @property
     def distributed_issuer_port(self) -> int:

@@ -43,6 +43,9 @@ def ratios(result: dict) -> dict:
     return out
 
 
+IDLE_STATEMENTS_PER_MINUTE = 50
+
+
 def targets(result: dict) -> list[dict]:
     """Each target with the measured value and whether it is met (None: not measured)."""
     system = result.get("system", {})
@@ -102,6 +105,15 @@ def targets(result: dict) -> list[dict]:
             "met": None if share is None else share >= 0.3,
         }
     )
+    for mode, figures in system.items():
+        idle = (figures.get("idle") or {}).get("statements_per_minute")
+        rows.append(
+            {
+                "target": f"idle: <= {IDLE_STATEMENTS_PER_MINUTE} SQL statements a minute ({mode})",
+                "measured": idle,
+                "met": None if idle is None else idle <= IDLE_STATEMENTS_PER_MINUTE,
+            }
+        )
     return rows
 
 

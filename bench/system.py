@@ -11,6 +11,7 @@ import httpx
 
 from bench.auth import HOTLINE, POLICE
 from bench.auth_cost import measure_authentication_cost
+from bench.idle import measure_idle
 from bench.infra import Infra
 from bench.launch import Running, SystemOptions, start_system
 from bench.load import Intake, Retirer, Senders, run_step
@@ -71,8 +72,11 @@ async def run_mode(mode: str, infra: Infra, opts: SystemOptions, *, tag: str, lo
             result["system_restarted_after"] = True
         return result
 
+    idle = None
     try:
         retirer = await _retirer(running, opts)
+        if opts.idle_seconds:
+            idle = await measure_idle(running.database_url, seconds=opts.idle_seconds)
         if opts.warmup_reports:
             await step(10.0, opts.warmup_reports / 10.0)
         fixed = [await step(rate, opts.step_seconds) for rate in opts.rates]
@@ -110,6 +114,7 @@ async def run_mode(mode: str, infra: Infra, opts: SystemOptions, *, tag: str, lo
         "highest_sustainable_per_s": highest,
         "rss": rss,
         "authentication_cost": authentication,
+        "idle": idle,
         "profile": profile,
     }
 

@@ -11,7 +11,11 @@ from dataclasses import dataclass
 from contracts.envelope import Event
 
 _TYPE_NAME = re.compile(r"^(?P<family>[a-z_]+(?:\.[a-z_]+)+)\.v(?P<version>\d+)$")
-SERVICES = ("intake", "routing", "police", "education", "health", "civil_affairs")
+SERVICES = ("intake", "routing", "police", "education", "health", "civil_affairs", "notifications")
+# Pushes every event addressed to an agency to the agency's own systems (webhooks): an event whose
+# model has an `agency` field is addressed to that agency, so the catalogue lists this service as its
+# consumer without each registration saying so (and the Kafka ACLs follow).
+PUSH_SERVICE = "notifications"
 
 
 def topic_of(service: str) -> str:
@@ -89,6 +93,9 @@ class Catalogue:
         if unknown or not publishers:
             raise ValueError(f"{model.TYPE}: unknown services {sorted(unknown)} or no publisher")
         version_of(model.TYPE)
+        addressed = "agency" in model.model_fields and PUSH_SERVICE in self._services
+        if addressed and PUSH_SERVICE not in consumers:
+            consumers = (*consumers, PUSH_SERVICE)
         self._specs[model.TYPE] = EventSpec(model, publishers, consumers, summary or (model.__doc__ or ""))
         return model
 

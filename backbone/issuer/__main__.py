@@ -1,4 +1,5 @@
-"""`python -m backbone.issuer token ACCOUNT`: an access token from the running built-in issuer.
+"""`python -m backbone.issuer token ACCOUNT`: an access token from the running built-in issuer;
+`python -m backbone.issuer password PERSON`: the password a person signs in to the operations page with.
 
 Reads the account's secret from the owner-only secrets file the issuer wrote on first start
 (<BACKBONE_DATA_DIR>/identity/secrets.json) and asks the issuer's token endpoint over HTTP: client
@@ -23,6 +24,8 @@ def main() -> None:
     token = commands.add_parser("token", help="print an access token for a registered account")
     token.add_argument("account", help="e.g. hotline-12355, police-dispatch, supervisor")
     token.add_argument("--scope", default=None, help="space-separated subset of the account's scopes")
+    password = commands.add_parser("password", help="print a person's password (for the sign-in form)")
+    password.add_argument("account", help="a person: supervisor, joint-office, operations, ...")
     args = parser.parse_args()
     settings = get_settings()
     secrets_file = settings.data_dir / "identity" / "secrets.json"
@@ -38,6 +41,11 @@ def main() -> None:
         sys.exit(
             f"unknown account {args.account!r}; see {settings.identity_registry_path or DEFAULT_REGISTRY}"
         )
+    if args.command == "password":
+        if args.account not in users:
+            sys.exit(f"{args.account!r} is not a person (agency systems sign in with client credentials)")
+        print(secret)
+        return
     form = {"scope": args.scope} if args.scope else {}
     if args.account in users:
         form |= {

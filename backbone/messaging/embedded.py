@@ -20,10 +20,15 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from backbone.db import create_engine, ping
 from backbone.messaging.batching import apply_batch, retry_delay
 from backbone.messaging.transport import IncomingMessage, MessageHandler, OutgoingMessage
+from backbone.messaging.wakeups import CommitListener
 
 log = logging.getLogger(__name__)
+# Readers are woken by a notification on every append (from any process); they poll as a safety net,
+# rarely while notifications arrive and every second while the listener is reconnecting.
 POLL_SECONDS = 1.0
-PURGE_EVERY_SECONDS = 60.0
+POLL_SECONDS_WHILE_NOTIFIED = 300.0
+APPENDED_CHANNEL = "backbone_broker_appended"
+PURGE_EVERY_SECONDS = 600.0
 BATCH = 200
 
 # Run by the system as the schema's owner (backbone.db_access) before the transport starts: the
@@ -46,11 +51,17 @@ class EmbeddedTransport:
         self._purger: asyncio.Task | None = None
         self._engine: AsyncEngine | None = None
         self._appended: dict[str, asyncio.Event] = defaultdict(asyncio.Event)
+        self._listener = CommitListener(database_url, channel=APPENDED_CHANNEL, on_notify=self._notified)
+
+    def _notified(self, topic: str) -> None:
+        for name in [topic] if topic else list(self._appended):
+            self._appended[name].set()
 
     async def start(self) -> None:
         """Connect to the log (its tables are LOG_TABLES, created by the system beforehand)."""
         self._engine = create_engine(self._database_url, schema=LOG_SCHEMA, pool_size=3)
         self._purger = asyncio.create_task(self._purge_forever(), name="embedded-log-purge")
+        await self._listener.start()
 
     async def purge(self) -> int:
         """Delete messages past retention that every consumer group has committed past."""
@@ -76,6 +87,7 @@ class EmbeddedTransport:
 
     async def stop(self) -> None:
         """Close the log's connections."""
+        await self._listener.stop()
         if self._purger is not None:
             self._purger.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -91,7 +103,8 @@ class EmbeddedTransport:
         async with self._require_engine().begin() as connection:
             for topic in sorted({m.topic for m in messages}):
                 await connection.execute(
-                    text("SELECT pg_advisory_xact_lock(hashtext(:t))"), {"t": f"broker:{topic}"}
+                    text("SELECT pg_advisory_xact_lock(hashtext(:t)), pg_notify(:channel, :topic)"),
+                    {"t": f"broker:{topic}", "channel": APPENDED_CHANNEL, "topic": topic},
                 )
             for message in messages:
                 headers = {k: base64.b64encode(v).decode() for k, v in message.headers}
@@ -128,17 +141,16 @@ class EmbeddedTransport:
             appended = self._appended[topic]
             appended.clear()
             async with engine.connect() as connection:
-                committed = await connection.scalar(
-                    text("SELECT committed FROM broker.offsets WHERE consumer_group = :g AND topic = :t"),
-                    {"g": group, "t": topic},
-                )
+                # One statement outside a transaction: an idle look is a single round trip.
+                autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
                 rows = (
-                    await connection.execute(
+                    await autocommit.execute(
                         text(
-                            "SELECT seq, key, headers, value FROM broker.messages "
-                            "WHERE topic = :t AND seq > :c ORDER BY seq LIMIT :n"
+                            "SELECT seq, key, headers, value FROM broker.messages WHERE topic = :t "
+                            "AND seq > coalesce((SELECT committed FROM broker.offsets "
+                            "WHERE consumer_group = :g AND topic = :t), 0) ORDER BY seq LIMIT :n"
                         ),
-                        {"t": topic, "c": committed or 0, "n": BATCH},
+                        {"t": topic, "g": group, "n": BATCH},
                     )
                 ).all()
             messages = [
@@ -165,7 +177,9 @@ class EmbeddedTransport:
             if len(rows) < BATCH:
                 # asyncio.timeout, not wait_for (see OutboxRelay.run).
                 with contextlib.suppress(TimeoutError):
-                    async with asyncio.timeout(POLL_SECONDS):
+                    async with asyncio.timeout(
+                        POLL_SECONDS_WHILE_NOTIFIED if self._listener.listening else POLL_SECONDS
+                    ):
                         await appended.wait()
 
     async def consumer_lag(self, *, group: str, topics: Sequence[str]) -> dict[str, int]:

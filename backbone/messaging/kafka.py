@@ -21,6 +21,9 @@ BROKER_WATCH_SECONDS = 2.0
 # Failed metadata requests in a row that make an outage: one slow answer on a loaded machine is not
 # one (a refused connection is noticed sooner anyway, from the client's own errors).
 BROKER_WATCH_FAILURES = 2
+# A broker shutting down still answers metadata for a moment after its clients' errors began: the
+# outage ends only after answers on consecutive looks, or one outage is logged as two.
+BROKER_WATCH_SUCCESSES = 2
 
 
 class KafkaTransport:
@@ -56,17 +59,18 @@ class KafkaTransport:
 
     async def _watch_broker(self) -> None:
         """Tell the outage log when the broker stops or starts answering."""
-        failures = 0
+        failures = successes = 0
         while True:
             try:
                 await self.ping()
             except Exception as error:
-                failures += 1
+                failures, successes = failures + 1, 0
                 if failures >= BROKER_WATCH_FAILURES:
                     self._outage.went_away(reason=f"metadata request failed: {type(error).__name__}")
             else:
-                failures = 0
-                self._outage.came_back()
+                failures, successes = 0, successes + 1
+                if successes >= BROKER_WATCH_SUCCESSES:
+                    self._outage.came_back()
             await asyncio.sleep(BROKER_WATCH_SECONDS)
 
     async def stop(self) -> None:

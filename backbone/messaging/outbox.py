@@ -21,8 +21,12 @@ from backbone.telemetry import context_from_headers, current_trace_headers, id_a
 from contracts.envelope import CloudEvent
 
 log = logging.getLogger(__name__)
-IDLE_POLL_SECONDS = 1.0
-PURGE_EVERY_SECONDS = 60.0
+# A commit in this process wakes the relay; the poll is the safety net for rows another replica left
+# behind (it died between commit and relay), so idle costs a few statements a minute.
+IDLE_POLL_SECONDS = 60.0
+# While another replica holds the relay lock, look again soon: our rows may have missed its batch.
+LOCK_BUSY_RETRY_SECONDS = 0.1
+PURGE_EVERY_SECONDS = 600.0
 
 
 def outbox_row(envelope: CloudEvent, *, topic: str) -> dict:
@@ -66,17 +70,28 @@ class OutboxRelay:
 
     async def run(self) -> None:
         """Relay forever; poll as well, for rows written by other replicas of the service."""
+        look = True
         while True:
             self._wakeup.clear()
-            if await self.relay_once() == self._batch_size:
+            # An idle poll asks first whether anything waits at all: one statement, no transaction.
+            relayed = await self.relay_once() if look or await self._has_unsent() else 0
+            if relayed == self._batch_size:
                 continue
             if time.monotonic() - self._last_purge > PURGE_EVERY_SECONDS:
                 await self.purge_sent()
             # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancellation that arrives as
             # the event is set, and shutdown then hangs.
+            look = relayed is None
             with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(IDLE_POLL_SECONDS):
+                async with asyncio.timeout(LOCK_BUSY_RETRY_SECONDS if relayed is None else IDLE_POLL_SECONDS):
                     await self._wakeup.wait()
+                    look = True
+
+    async def _has_unsent(self) -> bool:
+        async with self._engine.connect() as connection:
+            autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
+            unsent = select(outbox.c.id).where(outbox.c.sent_at.is_(None)).limit(1)
+            return await autocommit.scalar(unsent) is not None
 
     async def purge_sent(self) -> int:
         """Delete rows sent longer ago than the retention; return how many."""
@@ -90,14 +105,15 @@ class OutboxRelay:
             )
         return result.rowcount
 
-    async def relay_once(self) -> int:
-        """Publish one batch and mark it sent in the same transaction; return how many went out."""
+    async def relay_once(self) -> int | None:
+        """Publish one batch and mark it sent in the same transaction; return how many went out (None
+        when another replica holds the relay lock)."""
         async with self._engine.begin() as connection:
             locked = await connection.scalar(
                 text("SELECT pg_try_advisory_xact_lock(hashtext(:key))"), {"key": f"relay:{self.service}"}
             )
             if not locked:
-                return 0
+                return None
             rows = (
                 await connection.execute(
                     select(outbox.c.id, outbox.c.topic, outbox.c.headers, outbox.c.payload)

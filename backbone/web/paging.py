@@ -47,7 +47,7 @@ def paging(*, default_limit: int, max_limit: int) -> Callable[..., PageRequest]:
 class Page(BaseModel, Generic[Item]):
     """One page of a list: its items, and where it lies in the whole."""
 
-    items: list[Item]
+    items: list[Item] = Field(description="The items of this page, in the list's order")
     total: int = Field(ge=0, description="Items matching the filters, over every page")
     limit: int = Field(ge=1, description="The page size asked for")
     offset: int = Field(ge=0, description="Items skipped before this page")

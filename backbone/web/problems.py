@@ -20,13 +20,13 @@ class Problem(BaseModel):
 class ErrorBody(BaseModel):
     """The body of every 4xx/5xx the runtime answers."""
 
-    detail: list[Problem]
+    detail: list[Problem] = Field(description="Every problem found, each named by its location")
 
 
 class ErrorMessage(BaseModel):
     """The body of a refusal that is about the request as a whole (401, 403, 404, 409): why, in words."""
 
-    detail: str
+    detail: str = Field(description="Why the request was refused, in words; never a submitted value or id")
 
 
 def problem(loc: Sequence[str | int], msg: str, type_: str) -> dict[str, Any]:
@@ -47,3 +47,14 @@ def refusal(
 ) -> JSONResponse:
     """The response refusing a request for these problems."""
     return JSONResponse({"detail": problems}, status_code=status_code, headers=dict(headers or {}))
+
+
+def declared_refusals(*, not_found: str | None = None, conflict: str | None = None) -> dict[int, dict]:
+    """A route's `responses=` for the 404 and 409 its view answers (the others are declared by the
+    runtime on every operation)."""
+    declared: dict[int, dict] = {}
+    if not_found:
+        declared[404] = {"model": ErrorMessage, "description": not_found}
+    if conflict:
+        declared[409] = {"model": ErrorMessage, "description": f"{conflict}; nothing changed"}
+    return declared

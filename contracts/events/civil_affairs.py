@@ -131,12 +131,49 @@ class CaseClosed(Event):
     closed_at: AwareDatetime
 
 
+class ApprovalKind(StrEnum):
+    CLOSE_CASE = "close_case"  # closing while other agencies' referrals of the case are still open
+    COURT_REVOCATION_APPLICATION = "court_revocation_application"  # 监护干预: ask the court to revoke
+
+
+class ApprovalRequested(Event):
+    """Civil affairs asks a supervisor of the case's district to approve a step it may not take alone."""
+
+    TYPE = "civil_affairs.approval_requested.v1"
+
+    approval_id: str
+    referral_id: str
+    case_id: str
+    kind: ApprovalKind
+    reason: str = Field(min_length=1, max_length=500, description="Why the step is needed (free text)")
+    requested_at: AwareDatetime
+
+
+class ApprovalDecided(Event):
+    """A supervisor approved (and so took) or rejected a requested step."""
+
+    TYPE = "civil_affairs.approval_decided.v1"
+
+    approval_id: str
+    referral_id: str
+    case_id: str
+    kind: ApprovalKind
+    approved: bool
+    decided_by: str = Field(
+        description="The deciding supervisor's agency and role, e.g. civil_affairs.supervisor"
+    )
+    note: str | None = Field(default=None, max_length=500, description="The supervisor's note (free text)")
+    decided_at: AwareDatetime
+
+
 for _model in (
     AssessmentCompleted,
     AssistancePlanned,
     PlacementRecorded,
     InterventionDecided,
     VisitLogged,
+    ApprovalRequested,
+    ApprovalDecided,
 ):
     CATALOGUE.register(_model, publishers=("civil_affairs",), consumers=("routing",))
 # Intake shows each report's case status as routing keeps it (open, under monitoring, closed).

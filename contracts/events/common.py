@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated
 
 from pydantic import Field
@@ -55,3 +57,11 @@ class Gender(StrEnum):
 
 
 DistrictCode = Annotated[str, Field(pattern=r"^\d{6}$", description="6-digit administrative division code")]
+
+
+DECLINE_REASONS_PATH = Path(__file__).resolve().parents[1] / "policies" / "decline_reasons.v1.json"
+DECLINE_REASONS: dict[str, str] = json.loads(DECLINE_REASONS_PATH.read_text(encoding="utf-8"))["reasons"]
+# The published list (contracts/policies/decline_reasons.v1.json) as an enum, so the OpenAPI document of
+# every decline route and the event schemas list the codes.
+DeclineReason = StrEnum("DeclineReason", {code.upper(): code for code in DECLINE_REASONS})
+DeclineReason.__doc__ = "Why an agency declines a referral (contracts/policies/decline_reasons.v1.json)."

@@ -74,6 +74,69 @@ class ReferralEscalated(Event):
     escalated_at: AwareDatetime
 
 
+class ReferralWithdrawn(Event):
+    """The referral was withdrawn (cancelled) by its task's lead agency or by routing's supervision: the
+    agency it was addressed to stops work on it, and its deadlines are cancelled."""
+
+    TYPE = "referral.withdrawn.v1"
+
+    referral_id: str
+    case_id: str
+    agency: Agency = Field(description="The agency the referral was addressed to (who is told)")
+    task: str
+    role: Role
+    reason: str = Field(min_length=1, max_length=500, description="Why it is withdrawn (free text)")
+    withdrawn_by: str = Field(description="The withdrawing agency, or the supervising body")
+    withdrawn_at: AwareDatetime
+
+
+class LeadTransferRequested(Event):
+    """The lead agency of a task asks another agency to take the lead (牵头) over; the agency named in
+    `agency` must accept or refuse before anything changes."""
+
+    TYPE = "lead.transfer_requested.v1"
+
+    transfer_id: str
+    case_id: str
+    referral_id: str = Field(description="The lead referral whose task is offered")
+    task: str
+    agency: Agency = Field(description="The agency asked to take the lead (who is told)")
+    from_agency: Agency
+    reason: str = Field(min_length=1, max_length=500, description="Why (free text)")
+    requested_at: AwareDatetime
+
+
+class LeadTransferAccepted(Event):
+    """The receiving agency took the lead over: it gets a new lead referral for the task and the former
+    lead's referral is withdrawn."""
+
+    TYPE = "lead.transfer_accepted.v1"
+
+    transfer_id: str
+    case_id: str
+    referral_id: str = Field(description="The former lead referral (now withdrawn)")
+    task: str
+    agency: Agency = Field(description="The former lead (who is told)")
+    to_agency: Agency
+    new_referral_id: str = Field(description="The new lead referral of the receiving agency")
+    accepted_at: AwareDatetime
+
+
+class LeadTransferRefused(Event):
+    """The receiving agency refused the lead; the former lead keeps it."""
+
+    TYPE = "lead.transfer_refused.v1"
+
+    transfer_id: str
+    case_id: str
+    referral_id: str
+    task: str
+    agency: Agency = Field(description="The lead that asked (who is told)")
+    to_agency: Agency
+    reason: str = Field(min_length=1, max_length=500, description="Why (free text)")
+    refused_at: AwareDatetime
+
+
 class _SlaAlert(Event):
     case_id: str
     agency: str
@@ -116,7 +179,12 @@ class SlaEscalated(_SlaAlert):
 AGENCIES = ("police", "health", "education", "civil_affairs")
 CATALOGUE.register(CaseOpened, publishers=("routing",), consumers=())
 CATALOGUE.register(ReferralCreated, publishers=("routing",), consumers=AGENCIES)
-CATALOGUE.register(CasePriorityRaised, publishers=("routing",), consumers=AGENCIES)
+# Addressed to every agency with a referral on the case (notifications keeps which those are).
+CATALOGUE.register(CasePriorityRaised, publishers=("routing",), consumers=(*AGENCIES, "notifications"))
+CATALOGUE.register(ReferralWithdrawn, publishers=("routing",), consumers=AGENCIES)
+# Addressed (`agency`) for push delivery; no service acts on them: the referrals they cause carry the effect.
+for _transfer in (LeadTransferRequested, LeadTransferAccepted, LeadTransferRefused):
+    CATALOGUE.register(_transfer, publishers=("routing",), consumers=())
 CATALOGUE.register(ReferralEscalated, publishers=("routing",), consumers=("civil_affairs",))
 CATALOGUE.register(SlaWarning, publishers=("routing",), consumers=AGENCIES)
 CATALOGUE.register(SlaBreached, publishers=("routing",), consumers=AGENCIES)

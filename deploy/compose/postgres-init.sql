@@ -9,3 +9,4 @@ CREATE DATABASE police;
 CREATE DATABASE education;
 CREATE DATABASE health;
 CREATE DATABASE civil_affairs;
+CREATE DATABASE notifications;

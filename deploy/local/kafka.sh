@@ -218,6 +218,10 @@ format_storage() {
     # Formatted by an older version of this script, without SASL users: its topics are test data.
     log "storage in ${DATA_DIR} has no SCRAM users; re-formatting it"
     rm -rf "${DATA_DIR}"
+  elif [[ -f "${DATA_DIR}/meta.properties" && "$(cat "${DATA_DIR}/.scram-users")" != "$(users)" ]]; then
+    # A service was added (or removed) since the storage was formatted: its SCRAM user is missing.
+    log "storage in ${DATA_DIR} was formatted for other services; re-formatting it (local test data)"
+    rm -rf "${DATA_DIR}"
   fi
   [[ -f "${DATA_DIR}/meta.properties" ]] && return 0
   for user in $(users); do

@@ -196,8 +196,9 @@ do_start() {
     log "starting PostgreSQL ($("${BIN_DIR}/postgres" -V)) on ${HOST}:${PORT}; log: ${LOG_FILE}"
     # setsid: own session, so the server outlives this script and its terminal.
     # pg_ctl returns as soon as the postmaster is launched; readiness is polled below.
+    # pg_stat_statements is preloaded so the benchmark (and an operator) can count what the system runs.
     if ! setsid -w "${AS_USER[@]}" "${BIN_DIR}/pg_ctl" -D "${PGDATA_DIR}" -l "${LOG_FILE}" -W \
-      -o "-c listen_addresses=${HOST} -p ${PORT} -k '${PGDATA_DIR}' -c unix_socket_permissions=0700" \
+      -o "-c listen_addresses=${HOST} -p ${PORT} -k '${PGDATA_DIR}' -c unix_socket_permissions=0700 -c shared_preload_libraries=pg_stat_statements" \
       start >/dev/null 2>&1 9>&-; then
       show_log_tail
       die "pg_ctl start failed"

@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
-# Distributed mode without Docker: the six services as six background uvicorn processes on loopback,
+# Distributed mode without Docker: the seven services as seven background uvicorn processes on loopback,
 # one per service, talking through the real Kafka broker and PostgreSQL of deploy/local/up.sh, and the
-# built-in OAuth 2.0 issuer as a seventh (`backbone.issuer.main`) whose tokens all six accept.
+# built-in OAuth 2.0 issuer as a seventh (`backbone.issuer.main`) whose tokens all seven accept.
 #
 #   eval "$(deploy/local/up.sh)"          # KAFKA_BOOTSTRAP_SERVERS, DATABASE_URL
 #   deploy/local/services.sh start        # idempotent; waits (bounded) until every /readyz answers 200
 #   deploy/local/services.sh status       # exit 0 if all are running and ready
 #   deploy/local/services.sh token ACCOUNT [--scope S]  # prints an access token of a registered account
+#   deploy/local/services.sh password PERSON   # prints a person's password (the operations page's sign-in)
 #   deploy/local/services.sh stop         # SIGTERM, then SIGKILL after a bounded wait
 #
-# Ports: 8001 + the service's index in contracts.catalogue.SERVICES (intake 8001 ... civil_affairs 8006);
+# Ports: 8001 + the service's index in contracts.catalogue.SERVICES (intake 8001 ... notifications 8007),
+# then the operations page (ops, 8008: http://127.0.0.1:8008/ops/, reading the services' APIs);
 # the issuer on ISSUER_PORT (default: the first service port - 1, i.e. 8000), at http://127.0.0.1:8000/issuer.
 # Each service's API is then at http://127.0.0.1:80xx/<service>/v1/..., its docs at /<service>/docs.
 # Pid and log files: $LOCAL_INFRA_DIR/services/<name>.pid|.log (default <repo>/.local-infra); the
@@ -31,7 +33,7 @@
 #                           IDENTITY_TOKEN_LIFETIME_SECONDS and AUTH_AUDIENCE (inherited, as are the others)
 #   AUTH_ISSUER             a city's own issuer: if set, no built-in issuer starts and the services trust it
 #                           (Keycloak of up.sh: AUTH_ISSUER=$KEYCLOAK_URL/realms/child-protection)
-#   SERVICES_START_TIMEOUT  seconds to wait for all six to be ready (default 120)
+#   SERVICES_START_TIMEOUT  seconds to wait for every service to be ready (default 120)
 #   SERVICES_STOP_TIMEOUT   seconds to wait for each to exit before SIGKILL (default 20)
 set -euo pipefail
 
@@ -56,9 +58,23 @@ die() {
   exit 1
 }
 
-# The services, from the code (contracts.catalogue.SERVICES), so a seventh needs no edit here.
+# The services, from the code (contracts.catalogue.SERVICES, then the pages of backbone.settings.PAGES:
+# the operations page, which reads the others' APIs), so a seventh needs no edit here.
 service_names() {
-  (cd "${REPO_ROOT}" && "${PYTHON}" -c 'from contracts.catalogue import SERVICES; print(*SERVICES)')
+  (cd "${REPO_ROOT}" && "${PYTHON}" -c 'from backbone.settings import RUNNABLE; print(*RUNNABLE)')
+}
+is_page() { # NAME
+  [[ "$1" == ops ]]
+}
+
+# OPS_API_URL for the operations page: each service's own process (service=URL,...).
+api_urls() {
+  local i urls=""
+  for i in "${!NAMES[@]}"; do
+    [[ "${NAMES[i]}" == issuer ]] || is_page "${NAMES[i]}" && continue
+    urls+="${urls:+,}${NAMES[i]}=http://${HOST}:${PORTS[i]}"
+  done
+  printf '%s\n' "${urls}"
 }
 
 port_of() { # INDEX
@@ -207,6 +223,15 @@ do_start() {
         BACKBONE_PUBLIC_URL="http://${HOST}:${port}"
       continue
     fi
+    if is_page "${name}"; then
+      # No database or broker: it reads the services' APIs with the signed-in person's token.
+      launch "${name}" "${port}" \
+        BACKBONE_SERVICES="${name}" \
+        OPS_API_URL="$(api_urls)" \
+        OPS_JAEGER_UI_URL="${OPS_JAEGER_UI_URL:-http://${HOST}:16686}" \
+        AUTH_ISSUER="${ISSUER_URL}"
+      continue
+    fi
     kafka_security=(KAFKA_SECURITY_PROTOCOL="${KAFKA_SECURITY_PROTOCOL:-PLAINTEXT}")
     if [[ -n "${KAFKA_CREDENTIALS_DIR:-}" ]]; then
       kafka_security+=(KAFKA_SASL_MECHANISM="${KAFKA_SASL_MECHANISM:-SCRAM-SHA-512}"
@@ -237,6 +262,7 @@ do_start() {
         is_ready[${name}]=1
         local where="http://${HOST}:${port}/${name}/docs"
         [[ "${name}" == issuer ]] && where="${ISSUER_URL}"
+        is_page "${name}" && where="http://${HOST}:${port}/${name}/"
         if [[ -n "${started_at[${name}]:-}" ]]; then
           log "${name} ready on ${where} in $(elapsed "${started_at[${name}]}" "$(now)")s"
         else
@@ -321,23 +347,25 @@ do_status() {
 }
 
 # An access token of a registered account from the built-in issuer (secrets from its state folder).
-do_token() {
+# `password PERSON`: the password a person signs in to the operations page with.
+do_token() { # token|password ACCOUNT...
+  local what="$1"
+  shift
   [[ -n "${BUILTIN_ISSUER}" ]] || die "AUTH_ISSUER is set: get tokens from that issuer"
-  [[ $# -ge 1 ]] || die "usage: $0 token ACCOUNT [--scope SCOPES]"
+  [[ $# -ge 1 ]] || die "usage: $0 ${what} ACCOUNT [--scope SCOPES]"
   cd "${REPO_ROOT}" && exec env BACKBONE_DATA_DIR="${ISSUER_DATA_DIR}" AUTH_ISSUER="${ISSUER_URL}" \
-    "${PYTHON}" -m backbone.issuer token "$@"
+    "${PYTHON}" -m backbone.issuer "${what}" "$@"
 }
 
 usage() {
-  echo "usage: $0 start|stop|status|token ACCOUNT" >&2
+  echo "usage: $0 start|stop|status|token ACCOUNT|password PERSON" >&2
   exit 2
 }
 
 main() {
   local cmd="${1:-}"
   [[ -n "${cmd}" ]] || usage
-  if [[ "${cmd}" == token ]]; then
-    shift
+  if [[ "${cmd}" == token || "${cmd}" == password ]]; then
     do_token "$@"
   fi
   mkdir -p "${RUN_DIR}"

@@ -9,7 +9,23 @@ from typing import TypeVar
 from fastapi import HTTPException
 
 from backbone.uow import UnitOfWork
-from backbone.web.problems import problem
+from backbone.web.problems import ErrorMessage, problem
+
+# The refusals `run_step` answers, for a route's `responses=` (422 is declared on every operation already).
+UNKNOWN_REFERRAL = {
+    404: {
+        "model": ErrorMessage,
+        "description": "No referral with this id in this agency's inbox, or nothing recorded on it yet",
+    }
+}
+STEP_REFUSALS = {
+    **UNKNOWN_REFERRAL,
+    409: {
+        "model": ErrorMessage,
+        "description": "The referral's state does not allow this step (not accepted yet, already declined "
+        "or completed, or the step is out of order); nothing changed",
+    },
+}
 
 Result = TypeVar("Result")
 View = TypeVar("View")

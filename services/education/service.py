@@ -16,6 +16,13 @@ from services.education.schooling.views import router as schooling_router
 definition = ServiceDefinition(
     name="education",
     title="Education — schooling support (教育帮扶)",
+    description=(
+        "Education support (教育帮扶) and keeping every child in school (控辍保学): the inbox of "
+        "referrals routing addressed to education in the caller's districts — accept (受理), decline, "
+        "complete — and the steps on an accepted one: contacting the school and family (stops "
+        "`education.follow_up`), a return-to-school plan (stops `education.return_plan`), school aid "
+        "programmes and school psychological support. Education sees ids, codes and masked names only."
+    ),
     routers=(deadlines_router(), referrals_router(Agency.EDUCATION), schooling_router),
     handlers={**referral_handlers(Agency.EDUCATION), **alert_handlers(Agency.EDUCATION)},
     background=(refresh_provisional_deadlines,),

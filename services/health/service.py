@@ -16,6 +16,14 @@ from services.health.treatment.views import router as treatment_router
 definition = ServiceDefinition(
     name="health",
     title="Health — medical protection (医疗保护)",
+    description=(
+        "Medical protection (医疗保护): the inbox of referrals routing addressed to health in the "
+        "caller's districts — accept (受理), decline, complete — and the treatment of the child: "
+        "admission under first-diagnosis responsibility, treat first and settle later "
+        "(首诊负责制，先救治后结算; accepts an emergency referral on the spot and stops "
+        "`health.admission`), findings of injury that may raise the case's priority, a mental-health "
+        "assessment and discharge. Health sees ids, codes and masked names only."
+    ),
     routers=(deadlines_router(), referrals_router(Agency.HEALTH), treatment_router),
     handlers={**referral_handlers(Agency.HEALTH), **alert_handlers(Agency.HEALTH)},
     background=(refresh_provisional_deadlines,),

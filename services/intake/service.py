@@ -17,6 +17,16 @@ from services.intake.reports.views import router as reports_router
 definition = ServiceDefinition(
     name="intake",
     title="Intake — mandatory reports and the 12355 hotline (强制报告)",
+    description=(
+        "Where a mandatory report (强制报告) enters the system: schools, kindergartens, hospitals, "
+        "village and residents' committees, welfare institutions, social workers, the public and the "
+        "12355 minor-protection hotline report a child in danger here, and the police give the children "
+        "of a detained person left without care. Intake checks the report, finds or opens the child's "
+        "file (一人一档) by blind index and opens or corroborates a case; it is the only service that "
+        "keeps children's and reporters' personal data, sealed at rest. Every other service sees ids, "
+        "codes and masked names only; reading a child's identity needs a purpose and is recorded. A "
+        "report starts the `reporter.feedback` deadline."
+    ),
     routers=(reports_router, children_router, detentions_router),
     handlers={
         "police.children_without_care_found": handle_children_without_care_found,

@@ -19,6 +19,15 @@ from services.police.response.views import router as response_router
 definition = ServiceDefinition(
     name="police",
     title="Police — emergency response (应急处置)",
+    description=(
+        "The police's part of a case, emergency response (应急处置): the inbox of referrals routing "
+        "addressed to the police in the caller's districts, accepting (受理), declining or completing "
+        "them, and the response itself — dispatch at the first moment (第一时间出警, which accepts an "
+        "emergency referral on the spot and stops the `police.first_dispatch` clock), arrival on the "
+        "scene (`police.arrival`) and the outcome (escort to relatives or temporary care, hospital, "
+        "criminal case). Detentions whose children intake received are read here by id; the children "
+        "themselves go to intake (`POST /intake/v1/detentions`)."
+    ),
     routers=(
         deadlines_router(),
         referrals_router(Agency.POLICE, completion_guard=check_response_resolved),

@@ -40,8 +40,11 @@ OPTIONAL_NONE_FIELDS = {
     "access_policy_path": "None means the access policy shipped in contracts/policies",
     "identity_registry_path": "only the built-in issuer reads it; compose uses Keycloak",
     "public_url": "only the built-in issuer's URL derives from it",
+    "ops_api_url": "only the operations page reads it; None means this process's own URL",
     "sealing_keys": "None means the key file (SEALING_KEY_FILE)",
     "sealing_key_file": "None means <data dir>/sealing-keys.json; only intake holds keys",
+    "webhook_secret_keys": "None means the key file (WEBHOOK_SECRET_KEY_FILE)",
+    "webhook_secret_key_file": "None means <data dir>/webhook-secret-keys.json; only notifications uses it",
 }
 # Fields every service container sets although their defaults would work: explicit is safer here.
 ALWAYS_SET_FIELDS = ("services", "kafka_topic_partitions", "kafka_replication_factor", "log_level")

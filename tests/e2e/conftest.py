@@ -1,4 +1,4 @@
-"""The whole system (all six services) on a fresh database, once per transport, driven over REST only."""
+"""The whole system (all seven services) on a fresh database, once per transport, driven over REST only."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ async def journey(
     kafka_bootstrap_servers: str,
     kafka_namespace: str,
 ) -> AsyncIterator[Journey]:
-    """All six services on real Kafka (fresh topic namespace), then on the embedded PostgreSQL log."""
+    """All seven services on real Kafka (fresh topic namespace), then on the embedded PostgreSQL log."""
     if "fake_clock" in request.fixturenames:
         request.getfixturevalue("fake_clock")  # time stands still before the first service starts
     async with running_system(
@@ -25,5 +25,6 @@ async def journey(
         transport=request.param,
         kafka_bootstrap_servers=kafka_bootstrap_servers,
         kafka_namespace=kafka_namespace,
+        WEBHOOK_ALLOW_LOOPBACK=True,  # agency systems' webhook receivers run in the test, on loopback
     ) as (system, client):
         yield Journey(client, request.param, system.callers)

@@ -15,7 +15,6 @@ import os
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -24,7 +23,8 @@ from contracts.catalogue import SERVICES
 
 pytestmark = pytest.mark.kafka
 REPO_ROOT = Path(__file__).resolve().parents[2]
-BUDGET_SECONDS = 90  # about 45 s on the unloaded machine; the authentication cost added ~10 s
+# A guard against a hang, not a speed target (those are the benchmark's): ~50 s on an unloaded machine.
+HANG_GUARD_SECONDS = 600
 
 
 def _free_port_block(size: int) -> int:
@@ -55,16 +55,13 @@ def test_benchmark_smoke_writes_every_section(
         "DATABASE_URL": server_database_url,
         "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap_servers,
     }
-    started = time.monotonic()
     done = subprocess.run(
         [sys.executable, "-m", "bench", "--smoke", "--results-dir", str(tmp_path),
          "--embedded-port", str(base), "--deadlines-port", str(base + 1),
          "--issuer-port", str(base + 2), "--distributed-port", str(base + 3)],
-        cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=BUDGET_SECONDS + 30,
+        cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=HANG_GUARD_SECONDS,
     )  # fmt: skip
-    elapsed = time.monotonic() - started
     assert done.returncode == 0, done.stderr[-3000:]
-    assert elapsed < BUDGET_SECONDS, f"smoke benchmark took {elapsed:.0f}s"
     (path,) = tmp_path.glob("*.json")
     result = json.loads(path.read_text())
     assert "targets:" in done.stdout
@@ -93,6 +90,10 @@ def test_benchmark_smoke_writes_every_section(
         assert set(system["rss"]) == names
         assert all(20 < figures["rss_peak_mib"] < 4096 for figures in system["rss"].values())
         assert step["poll"]["errors"] == 0  # the police poller's token was accepted throughout
+        idle = system["idle"]
+        assert idle["seconds"] == 3 and idle["transactions_per_minute"] >= 0
+        # deploy/local/postgres.sh preloads pg_stat_statements, so statements are counted too.
+        assert idle["statements_per_minute"] >= idle["statements_per_minute_besides_transaction_control"] >= 0
 
     cost = result["system"]["distributed"]["authentication_cost"]
     assert cost["responses"] == {"202": 20}, cost["responses"]

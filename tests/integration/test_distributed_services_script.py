@@ -1,8 +1,9 @@
-"""`deploy/local/services.sh`: the six services and the built-in issuer as processes; its tokens work.
+"""`deploy/local/services.sh`: every service, the operations page and the built-in issuer as processes;
+its tokens work.
 
 Runs the script as the README's Distributed mode section does, on free ports, a fresh database and its own
 Kafka namespace, with its pid, log and issuer files in a temporary folder: every service trusts the one
-issuer (a token of it files a report at intake and lists the police inbox), and `stop` stops all seven.
+issuer (a token of it files a report at intake and lists the police inbox), and `stop` stops all nine.
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ def _script(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
 async def test_services_trust_the_issuer_the_script_starts(
     tmp_path: Path, fresh_database_url: str, kafka_bootstrap_servers: str, kafka_namespace: str
 ) -> None:
-    issuer_port = _free_port_block(len(SERVICES) + 1)
+    issuer_port = _free_port_block(len(SERVICES) + 2)  # the issuer, the services, the operations page
     base = issuer_port + 1
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("AUTH_", "BACKBONE_", "ISSUER_"))},
@@ -96,6 +97,10 @@ async def test_services_trust_the_issuer_the_script_starts(
                 return {referral["case_id"] for referral in items(inbox)}
 
             await eventually(police_cases, until=lambda cases: case_id in cases, within=60)
+
+            # The operations page, its own process, reads the services' APIs; without a session: sign in.
+            page = await client.get(f"http://127.0.0.1:{base + len(SERVICES)}/ops/")
+            assert (page.status_code, page.headers["location"]) == (303, "/ops/login")
     finally:
         stopped = _script(env, "stop")
     assert stopped.returncode == 0, stopped.stderr

@@ -31,6 +31,7 @@ PATH_OWNERS = (
     ("/education/", "education-platform"),
     ("/civil_affairs/v1/escalations", "joint-office"),
     ("/civil_affairs/", "civil-affairs-cases"),
+    ("/notifications/", "police-dispatch"),  # an agency system managing its webhooks
     ("/sender/", "hotline-12355"),  # the runtime's own test services (tests/support/pingpong.py)
 )
 

@@ -40,9 +40,7 @@ def test_options_become_settings() -> None:
         (["--services", "intake,postal"], "unknown services: ['postal']"),
     ],
 )
-def test_bad_arguments_are_refused(
-    args: list[str], message: str, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_bad_arguments_are_refused(args: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as refused:
         settings_from(args, Settings())
     assert refused.value.code == 2

@@ -15,13 +15,15 @@ class AgencySlaClock(SQLModel, table=True):
     clock: str
     subject_id: str
     case_id: str
-    state: str  # running | breached | met | met_late
+    state: str  # running | paused | breached | met | met_late | cancelled
     warned: bool = False
     started_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
     due_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
     stopped_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
     breached_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
     escalated_to: str | None = None
+    # When the referral's hold paused it (state paused).
+    paused_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
     # The due time counts working days of a year with no holiday calendar file yet.
     due_provisional: bool = False
     # The target it runs to (calendar kind and business time), to recompute the due time.

@@ -12,12 +12,14 @@ from backbone.sla.calendar import calendar_for
 from backbone.sla.stamping import active_policy, clocks_cancelled, payload_occurred_at
 from backbone.uow import UnitOfWork
 from contracts.envelope import CloudEvent
+from contracts.events.agencies import ReferralHeld, ReferralResumed
 from contracts.events.civil_affairs import CaseClosed
 from contracts.events.routing import CasePriorityRaised, SlaBreached, SlaEscalated, SlaWarning
 from services.agency.deadlines.calendar import set_target, target_of
+from services.agency.deadlines.holds import pause_held_deadlines, resume_held_deadlines
 from services.agency.deadlines.models import AgencySlaClock
 
-OPEN = ("running", "breached")
+OPEN = ("running", "paused", "breached")
 
 
 def deadline_observer(agency: str):
@@ -33,6 +35,11 @@ def deadline_observer(agency: str):
         policy = active_policy(uow.sla_policy_path)
         if envelope.type.startswith("case.priority_raised."):
             await regrade_deadlines(uow=uow, event=CasePriorityRaised.model_validate(envelope.data))
+        if envelope.type.startswith("referral.held."):
+            await pause_held_deadlines(uow=uow, event=ReferralHeld.model_validate(envelope.data))
+        if envelope.type.startswith("referral.resumed."):
+            resumed = ReferralResumed.model_validate(envelope.data)
+            await resume_held_deadlines(uow=uow, event=resumed, policy=policy)
         for spec, subject in clocks_cancelled(envelope.type, envelope.data, policy=policy):
             await uow.session.execute(
                 update(AgencySlaClock)

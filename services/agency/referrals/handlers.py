@@ -6,7 +6,8 @@ from backbone.messaging.consumer import EventHandler
 from backbone.uow import UnitOfWork
 from contracts.envelope import CloudEvent, Event
 from contracts.events.common import Agency
-from contracts.events.routing import CasePriorityRaised, ReferralCreated
+from contracts.events.routing import CasePriorityRaised, ReferralCreated, ReferralWithdrawn
+from services.agency.referrals.lifecycle import apply_withdrawal
 from services.agency.referrals.service import raise_priority, store_referral
 
 
@@ -21,14 +22,26 @@ def referral_handlers(agency: Agency) -> dict[str, EventHandler]:
     ) -> None:
         await raise_priority(uow=uow, event=event)
 
+    async def handle_referral_withdrawn(
+        event: ReferralWithdrawn, envelope: CloudEvent, uow: UnitOfWork
+    ) -> None:
+        await apply_withdrawal(uow=uow, agency=agency, event=event)
+
     return {
         "referral.created": handle_referral_created,
         "case.priority_raised": handle_case_priority_raised,
+        "referral.withdrawn": handle_referral_withdrawn,
     }
 
 
 # Families whose `agency` field names the one agency they are for; every agency receives them all.
-ADDRESSED_FAMILIES = ("referral.created.", "sla.warning.", "sla.breached.", "sla.escalated.")
+ADDRESSED_FAMILIES = (
+    "referral.created.",
+    "referral.withdrawn.",
+    "sla.warning.",
+    "sla.breached.",
+    "sla.escalated.",
+)
 
 
 def addressed_to(agency: Agency):

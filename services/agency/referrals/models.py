@@ -38,6 +38,25 @@ class AgencyReferral(SQLModel, table=True):
     accepted_by: str | None = None
     declined_at: datetime | None = timestamp()
     decline_reason: str | None = None
+    decline_reason_code: str | None = None
     completed_at: datetime | None = timestamp()
     outcome: str | None = None
+    held_at: datetime | None = timestamp()
+    hold_reason: str | None = None
+    withdrawn_at: datetime | None = timestamp()
+    withdrawn_by: str | None = None
+    withdraw_reason: str | None = None
     updated_at: datetime = timestamp(nullable=False)
+
+
+class AgencyReferralNote(SQLModel, table=True):
+    """An interim progress note the agency posted on a referral (free text: never logged)."""
+
+    __tablename__ = "agency_referral_notes"
+
+    note_id: str = Field(primary_key=True)
+    referral_id: str = Field(index=True)
+    case_id: str
+    note: str
+    author: str | None = None
+    noted_at: datetime = timestamp(nullable=False)

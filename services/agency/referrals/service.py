@@ -16,7 +16,7 @@ from backbone.db import insert_ignoring_conflict
 from backbone.uow import UnitOfWork
 from backbone.web.paging import PageRequest, fetch_page
 from contracts.events.agencies import ReferralAccepted, ReferralCompleted, ReferralDeclined
-from contracts.events.common import Agency, Priority, Role
+from contracts.events.common import Agency, DeclineReason, Priority, Role
 from contracts.events.routing import CasePriorityRaised, ReferralCreated
 from services.agency.errors import ReferralNotFound
 from services.agency.referrals.models import AgencyReferral
@@ -115,7 +115,7 @@ async def get_referral(*, session: AsyncSession, referral_id: str, lock: bool = 
     return referral
 
 
-def _event_fields(referral: AgencyReferral, agency: Agency) -> dict[str, Any]:
+def event_fields(referral: AgencyReferral, agency: Agency) -> dict[str, Any]:
     """What every accepted/declined/completed event says of the referral."""
     return {
         "referral_id": referral.referral_id,
@@ -141,7 +141,7 @@ async def accept_referral(
     referral.accepted_at, referral.accepted_by, referral.updated_at = at or utcnow(), officer, utcnow()
     uow.emit(
         ReferralAccepted(
-            **_event_fields(referral, agency),
+            **event_fields(referral, agency),
             accepted_at=referral.accepted_at,
             officer=officer,
         ),
@@ -152,17 +152,18 @@ async def accept_referral(
 
 
 async def decline_referral(
-    *, uow: UnitOfWork, agency: Agency, referral_id: str, reason: str
+    *, uow: UnitOfWork, agency: Agency, referral_id: str, reason_code: DeclineReason, reason: str
 ) -> AgencyReferral:
-    """Decline a pending referral with a reason and emit referral.declined; routing re-routes it."""
+    """Decline a pending referral with a listed reason code and free text; routing re-routes it."""
     referral = await get_referral(session=uow.session, referral_id=referral_id, lock=True)
     referral.status = next_status(ReferralStatus(referral.status), ReferralAction.DECLINE).value
     referral.declined_at = referral.updated_at = utcnow()
-    referral.decline_reason = reason
+    referral.decline_reason, referral.decline_reason_code = reason, reason_code.value
     uow.emit(
         ReferralDeclined(
-            **_event_fields(referral, agency),
+            **event_fields(referral, agency),
             reason=reason,
+            reason_code=reason_code,
             declined_at=referral.declined_at,
         ),
         subject=referral.case_id,
@@ -184,7 +185,7 @@ async def complete_referral(
     referral.outcome = outcome
     uow.emit(
         ReferralCompleted(
-            **_event_fields(referral, agency),
+            **event_fields(referral, agency),
             outcome=outcome,
             completed_at=referral.completed_at,
         ),

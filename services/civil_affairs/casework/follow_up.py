@@ -16,7 +16,7 @@ from services.agency.steps import begin_step
 from services.civil_affairs.casework.models import CivilAffairsCaseFile, CivilAffairsVisit
 from services.civil_affairs.casework.rules import CaseworkStep
 from services.civil_affairs.casework.service import case_file_for
-from services.civil_affairs.emergencies.service import open_emergencies
+from services.civil_affairs.emergencies.service import open_case_referrals, open_emergencies
 
 log = logging.getLogger(__name__)
 
@@ -111,7 +111,8 @@ async def close_case(
 ) -> CivilAffairsCaseFile:
     """Close the case from its lead referral, which is completed with the same outcome.
 
-    Refused while another agency's emergency referral is open, unless a supervisor approves it.
+    Refused while another agency's emergency referral is open, or any other agency's referral, unless a
+    supervisor closes it or approves the closing (services/civil_affairs/approvals).
     """
     referral, case_file, now = await begin_step(
         uow=uow,
@@ -121,6 +122,13 @@ async def close_case(
     )
     if not despite_open_emergency and await open_emergencies(session=uow.session, case_id=referral.case_id):
         raise StepRefused("an emergency referral of the case is still open; closing needs a supervisor")
+    if not despite_open_emergency and await open_case_referrals(
+        session=uow.session, case_id=referral.case_id
+    ):
+        raise StepRefused(
+            "other agencies' referrals of the case are still open; closing needs a supervisor's approval "
+            "(POST /civil_affairs/v1/referrals/{referral_id}/approvals)"
+        )
     case_file.close_outcome, case_file.closed_at = outcome, now
     uow.emit(
         CaseClosed(referral_id=referral_id, case_id=referral.case_id, outcome=outcome, closed_at=now),

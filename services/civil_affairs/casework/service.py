@@ -18,7 +18,7 @@ from contracts.events.civil_affairs import (
     PlacementRecorded,
 )
 from contracts.events.common import Agency, Role
-from services.agency.errors import ReferralNotFound
+from services.agency.errors import ReferralNotFound, StepRefused
 from services.agency.referrals.models import AgencyReferral
 from services.agency.referrals.service import get_referral
 from services.agency.steps import begin_step
@@ -40,7 +40,7 @@ async def get_case_file(*, uow: UnitOfWork, referral_id: str) -> CivilAffairsCas
     await get_referral(session=uow.session, referral_id=referral_id)
     case_file = await uow.session.get(CivilAffairsCaseFile, referral_id)
     if case_file is None:
-        raise ReferralNotFound(f"nothing is recorded yet on referral {referral_id}")
+        raise ReferralNotFound("nothing is recorded yet on this referral")
     return case_file
 
 
@@ -58,6 +58,12 @@ def _state(case_file: CivilAffairsCaseFile | None) -> FileState:
 async def check_file_complete(uow: UnitOfWork, referral: AgencyReferral) -> None:
     """Completion guard of the civil-affairs inbox: a guardianship failure needs its intervention first."""
     check_completion(_state(await uow.session.get(CivilAffairsCaseFile, referral.referral_id)))
+
+
+async def check_step_allowed(*, uow: UnitOfWork, referral: AgencyReferral, step: CaseworkStep) -> None:
+    """StepRefused unless the casework step may be recorded on the referral's file now."""
+    case_file = await uow.session.get(CivilAffairsCaseFile, referral.referral_id)
+    check_casework_step(step, _state(case_file), role=Role(referral.role))
 
 
 def case_file_for(
@@ -146,8 +152,17 @@ async def decide_intervention(
     intervention: Intervention,
     decided_at: datetime | None = None,
     late_entry_reason: str | None = None,
+    approved: bool = False,
 ) -> CivilAffairsCaseFile:
-    """Decide the guardianship intervention (监护干预); stops guardianship.decision."""
+    """Decide the guardianship intervention (监护干预); stops guardianship.decision.
+
+    An application to the court to revoke guardianship is decided only by a supervisor's approval.
+    """
+    if intervention is Intervention.COURT_REVOCATION_APPLICATION and not approved:
+        raise StepRefused(
+            "an application to the court to revoke guardianship needs a supervisor's approval "
+            "(POST /civil_affairs/v1/referrals/{referral_id}/approvals)"
+        )
     referral, case_file, at = await begin_step(
         uow=uow,
         agency=Agency.CIVIL_AFFAIRS,

@@ -12,7 +12,7 @@ from backbone.auth.guard import Access, current_access
 from backbone.service import get_uow
 from backbone.uow import UnitOfWork
 from contracts.events.civil_affairs import AssistanceMeasure, Intervention, Placement
-from services.agency.errors import run_step
+from services.agency.errors import STEP_REFUSALS, UNKNOWN_REFERRAL, run_step
 from services.agency.referrals.schemas import Body, Label, StaffName, Text500, TimedBody
 from services.civil_affairs.casework import follow_up, service
 
@@ -20,80 +20,169 @@ router = APIRouter(prefix="/v1/referrals", tags=["casework"])
 
 
 class AssessmentBody(TimedBody):
-    safety: Literal["safe", "at_risk", "in_danger"]
-    guardianship: Literal["adequate", "inadequate", "absent", "harmful"]
-    needs: list[AssistanceMeasure] = Field(default_factory=list)
-    completed_at: AwareDatetime | None = None
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "safety": "at_risk",
+                    "guardianship": "inadequate",
+                    "needs": ["living_allowance", "schooling_aid"],
+                }
+            ]
+        }
+    )
+
+    safety: Literal["safe", "at_risk", "in_danger"] = Field(description="The child's safety now")
+    guardianship: Literal["adequate", "inadequate", "absent", "harmful"] = Field(
+        description="The guardians' care; inadequate, absent or harmful is a guardianship failure "
+        "(监护缺失/监护不当) "
+        "and starts the `guardianship.decision` deadline"
+    )
+    needs: list[AssistanceMeasure] = Field(
+        default_factory=list, description="Support the child and family need (allowances, aid, care)"
+    )
+    completed_at: AwareDatetime | None = Field(
+        default=None, description="When the assessment was completed; default now"
+    )
 
 
 class AssistancePlanBody(Body):
-    measures: list[AssistanceMeasure] = Field(min_length=1)
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"measures": ["living_allowance", "psychological_care"]}]}
+    )
+
+    measures: list[AssistanceMeasure] = Field(
+        min_length=1,
+        description="The support the child and family get (帮扶)",
+    )
 
 
 class InterventionBody(TimedBody):
-    decision: Intervention
-    decided_at: AwareDatetime | None = None
+    model_config = ConfigDict(json_schema_extra={"examples": [{"decision": "kinship_placement"}]})
+
+    decision: Intervention = Field(description="The guardianship intervention decided (监护干预)")
+    decided_at: AwareDatetime | None = Field(
+        default=None, description="When it was decided; default now, not before the assessment"
+    )
 
 
 class PlacementBody(TimedBody):
-    placement: Placement
-    institution: Label | None = None
-    placed_at: AwareDatetime | None = None
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"placement": "temporary_guardianship_welfare_institution", "institution": "市儿童福利院"},
+                {"placement": "kinship"},
+            ]
+        }
+    )
+
+    placement: Placement = Field(
+        description="Where the child lives now: temporary guardianship (临时监护), kinship or foster",
+    )
+    institution: Label | None = Field(
+        default=None,
+        description="The welfare institution or rescue centre; required for temporary guardianship",
+    )
+    placed_at: AwareDatetime | None = Field(
+        default=None,
+        description="When the child was placed; default now",
+    )
 
 
 class MonitoringBody(TimedBody):
-    started_at: AwareDatetime | None = None
+    model_config = ConfigDict(json_schema_extra={"examples": [{}]})
+
+    started_at: AwareDatetime | None = Field(
+        default=None, description="When monitoring began; default now, not before the assessment"
+    )
 
 
 class VisitBody(TimedBody):
-    child_safe: bool
-    child_director: StaffName | None = None
-    visited_at: AwareDatetime | None = None
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"child_safe": True, "child_director": "张主任"}]}
+    )
+
+    child_safe: bool = Field(description="Whether the child director found the child safe")
+    child_director: StaffName | None = Field(
+        default=None,
+        description="The child director (儿童主任) who visited",
+    )
+    visited_at: AwareDatetime | None = Field(
+        default=None, description="When the home visit was made; default now, not before monitoring began"
+    )
 
 
 class InformReporterBody(Body):
-    message: Text500
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"message": "感谢您的报告。孩子已得到妥善照顾，相关部门正在跟进。"}]}
+    )
+
+    message: Text500 = Field(
+        description="What the reporter is told of the outcome; no personal data of the child",
+    )
 
 
 class CloseCaseBody(Body):
-    outcome: Text500
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"outcome": "Child placed with relatives; assistance in place"}]}
+    )
+
+    outcome: Text500 = Field(description="How the case ended; the lead referral is completed with it")
 
 
 class CaseFileView(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
-    referral_id: str
-    case_id: str
-    safety: str | None
-    guardianship: str | None
-    guardianship_failure: bool | None
-    needs: list[str] | None
-    assessed_at: datetime | None
-    measures: list[str] | None
-    planned_at: datetime | None
-    intervention: str | None
-    intervention_decided_at: datetime | None
-    placement: str | None
-    institution: str | None
-    placed_at: datetime | None
-    monitoring_started_at: datetime | None
-    last_visit_at: datetime | None
-    reporter_informed_at: datetime | None
-    close_outcome: str | None
-    closed_at: datetime | None
+    referral_id: str = Field(description="The civil affairs referral the case file belongs to")
+    case_id: str = Field(description="The case (个案)")
+    safety: str | None = Field(description="The assessed safety of the child")
+    guardianship: str | None = Field(description="The assessed guardianship")
+    guardianship_failure: bool | None = Field(
+        description="Whether the assessment found a guardianship failure",
+    )
+    needs: list[str] | None = Field(description="The needs the assessment found")
+    assessed_at: datetime | None = Field(
+        description="When the assessment was completed: this stopped `assessment`",
+    )
+    measures: list[str] | None = Field(description="The assistance plan's measures")
+    planned_at: datetime | None = Field(description="When the assistance plan was made")
+    intervention: str | None = Field(description="The guardianship intervention decided")
+    intervention_decided_at: datetime | None = Field(
+        description="When it was decided: this stopped `guardianship.decision`"
+    )
+    placement: str | None = Field(description="Where the child is placed")
+    institution: str | None = Field(description="The institution of a temporary guardianship placement")
+    placed_at: datetime | None = Field(
+        description="When the child was placed: this stopped `civil_affairs.placement`",
+    )
+    monitoring_started_at: datetime | None = Field(description="When the case went under monitoring")
+    last_visit_at: datetime | None = Field(description="The latest child director's home visit")
+    reporter_informed_at: datetime | None = Field(
+        description="When the reporter was told the outcome: this stopped `reporter.feedback`"
+    )
+    close_outcome: str | None = Field(description="How the case ended")
+    closed_at: datetime | None = Field(description="When the case was closed")
 
 
 class VisitView(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
-    visit_id: str
-    referral_id: str
-    child_director: str | None
-    child_safe: bool
-    visited_at: datetime
+    visit_id: str = Field(description="The visit's id")
+    referral_id: str = Field(description="The civil affairs referral")
+    child_director: str | None = Field(description="The child director (儿童主任) who visited")
+    child_safe: bool = Field(description="Whether the child was found safe")
+    visited_at: datetime = Field(description="When the home visit was made")
 
 
-@router.get("/{referral_id}/case-file")
+@router.get(
+    "/{referral_id}/case-file",
+    summary="Read the case file of a referral",
+    description="Everything civil affairs recorded on the referral so far: assessment, assistance plan, "
+    "intervention, "
+    "placement, monitoring and visits, what the reporter was told, and the closing. 404 until a first step "
+    "is recorded.",
+    responses=UNKNOWN_REFERRAL,
+)
 async def show_case_file(referral_id: str, uow: UnitOfWork = Depends(get_uow)) -> CaseFileView:
     return await run_step(
         uow,
@@ -103,7 +192,16 @@ async def show_case_file(referral_id: str, uow: UnitOfWork = Depends(get_uow)) -
     )
 
 
-@router.post("/{referral_id}/assessment")
+@router.post(
+    "/{referral_id}/assessment",
+    summary="Complete the assessment (评估)",
+    description="The lead's assessment of the child's safety, guardianship and needs on an accepted "
+    "referral, once: "
+    "`civil_affairs.assessment_completed` stops the `assessment` deadline; a guardianship failure "
+    "(inadequate, absent, harmful) starts `guardianship.decision` and must get an intervention before the "
+    "referral completes.",
+    responses=STEP_REFUSALS,
+)
 async def assessment(
     referral_id: str, body: AssessmentBody, uow: UnitOfWork = Depends(get_uow)
 ) -> CaseFileView:
@@ -122,7 +220,15 @@ async def assessment(
     )
 
 
-@router.post("/{referral_id}/assistance-plan")
+@router.post(
+    "/{referral_id}/assistance-plan",
+    summary="Make the assistance plan (帮扶)",
+    description="After the assessment: enrol child and family in support — allowances, relief, medical, "
+    "school and "
+    "legal aid, rehabilitation, psychological care (`civil_affairs.assistance_planned`). A later plan "
+    "replaces the earlier one. Starts or stops no deadline.",
+    responses=STEP_REFUSALS,
+)
 async def assistance_plan(
     referral_id: str, body: AssistancePlanBody, uow: UnitOfWork = Depends(get_uow)
 ) -> CaseFileView:
@@ -133,7 +239,15 @@ async def assistance_plan(
     )
 
 
-@router.post("/{referral_id}/intervention")
+@router.post(
+    "/{referral_id}/intervention",
+    summary="Decide the guardianship intervention (监护干预)",
+    description="After the assessment, once: temporary guardianship, kinship or foster placement, an "
+    "application to the "
+    "court to revoke guardianship, long-term state guardianship, or none. "
+    "`civil_affairs.intervention_decided` stops the `guardianship.decision` deadline.",
+    responses=STEP_REFUSALS,
+)
 async def intervention(
     referral_id: str, body: InterventionBody, uow: UnitOfWork = Depends(get_uow)
 ) -> CaseFileView:
@@ -150,7 +264,16 @@ async def intervention(
     )
 
 
-@router.post("/{referral_id}/placement")
+@router.post(
+    "/{referral_id}/placement",
+    summary="Record the child's placement",
+    description="Where the child now lives: temporary guardianship (临时监护) in a welfare institution or "
+    "rescue centre "
+    "(name it), with relatives or a foster family; may come before the assessment, since the child cannot "
+    "wait. `civil_affairs.placement_recorded` stops `civil_affairs.placement`; a move replaces the earlier "
+    "placement.",
+    responses=STEP_REFUSALS,
+)
 async def placement(
     referral_id: str, body: PlacementBody, uow: UnitOfWork = Depends(get_uow)
 ) -> CaseFileView:
@@ -168,7 +291,15 @@ async def placement(
     )
 
 
-@router.post("/{referral_id}/monitoring")
+@router.post(
+    "/{referral_id}/monitoring",
+    summary="Put the case under monitoring",
+    description="After the assessment, once: the case is under monitoring and the child director "
+    "(儿童主任) visits "
+    "monthly. `civil_affairs.monitoring_started` starts the `child_director.visit` deadline and marks the "
+    "case under_monitoring. The body is optional (without a time, now).",
+    responses=STEP_REFUSALS,
+)
 async def monitoring(
     referral_id: str, body: MonitoringBody | None = None, uow: UnitOfWork = Depends(get_uow)
 ) -> CaseFileView:
@@ -182,7 +313,14 @@ async def monitoring(
     )
 
 
-@router.post("/{referral_id}/visits", status_code=201)
+@router.post(
+    "/{referral_id}/visits",
+    status_code=201,
+    summary="Log a child director's home visit",
+    description="A home visit (入户走访) to a child under monitoring, and whether the child was safe: "
+    "`civil_affairs.visit_logged` stops this month's `child_director.visit` deadline and starts the next.",
+    responses=STEP_REFUSALS,
+)
 async def visits(referral_id: str, body: VisitBody, uow: UnitOfWork = Depends(get_uow)) -> VisitView:
     return await run_step(
         uow,
@@ -198,7 +336,14 @@ async def visits(referral_id: str, body: VisitBody, uow: UnitOfWork = Depends(ge
     )
 
 
-@router.post("/{referral_id}/inform-reporter")
+@router.post(
+    "/{referral_id}/inform-reporter",
+    summary="Tell the reporter the outcome",
+    description="What the reporters are told of the outcome (Minors Protection Law art. 11): intake "
+    "records it against every report of the case. `civil_affairs.reporter_informed` stops the "
+    "`reporter.feedback` deadline.",
+    responses=STEP_REFUSALS,
+)
 async def inform_reporter(
     referral_id: str, body: InformReporterBody, uow: UnitOfWork = Depends(get_uow)
 ) -> CaseFileView:
@@ -209,7 +354,16 @@ async def inform_reporter(
     )
 
 
-@router.post("/{referral_id}/close-case")
+@router.post(
+    "/{referral_id}/close-case",
+    summary="Close the case",
+    description="From the lead referral only: `civil_affairs.case_closed` closes the case everywhere (its "
+    "open deadlines "
+    "are cancelled) and the lead referral is completed with the same outcome. Refused while a "
+    "guardianship failure has no intervention, and while another agency's emergency referral is open "
+    "unless a supervisor closes it.",
+    responses=STEP_REFUSALS,
+)
 async def close_case(
     referral_id: str,
     body: CloseCaseBody,

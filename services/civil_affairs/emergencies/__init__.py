@@ -1,1 +1,2 @@
-"""The case's emergency referrals other agencies hold: a case is not closed while one is open."""
+"""Other agencies' referrals of a case: a case is not closed while one is open (an emergency never,
+any other without a supervisor's approval)."""

@@ -17,3 +17,15 @@ class CivilAffairsEmergency(SQLModel, table=True):
     agency: str
     created_at: datetime = timestamp(nullable=False)
     resolved_at: datetime | None = timestamp()
+
+
+class CivilAffairsCaseReferral(SQLModel, table=True):
+    """Another agency's referral of a case, open until it is declined, completed or withdrawn."""
+
+    __tablename__ = "civil_affairs_case_referrals"
+
+    referral_id: str = Field(primary_key=True)
+    case_id: str = Field(index=True)
+    agency: str
+    created_at: datetime = timestamp(nullable=False)
+    ended_at: datetime | None = timestamp()

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backbone.db import insert_ignoring_conflict
 from backbone.uow import UnitOfWork
 from contracts.events.routing import ReferralCreated
-from services.civil_affairs.emergencies.models import CivilAffairsEmergency
+from services.civil_affairs.emergencies.models import CivilAffairsCaseReferral, CivilAffairsEmergency
 
 
 def is_others_emergency(event: ReferralCreated) -> bool:
@@ -48,5 +48,41 @@ async def open_emergencies(*, session: AsyncSession, case_id: str) -> int:
         select(func.count())
         .select_from(CivilAffairsEmergency)
         .where(CivilAffairsEmergency.case_id == case_id, CivilAffairsEmergency.resolved_at.is_(None))
+    )
+    return int(count or 0)
+
+
+async def record_case_referral(*, uow: UnitOfWork, event: ReferralCreated) -> None:
+    """Remember another agency's referral of a case as open (once, however often it is delivered)."""
+    await insert_ignoring_conflict(
+        uow.session,
+        CivilAffairsCaseReferral.__table__,  # type: ignore[attr-defined]
+        {
+            "referral_id": event.referral_id,
+            "case_id": event.case_id,
+            "agency": event.agency.value,
+            "created_at": event.created_at,
+            "ended_at": None,
+        },
+    )
+
+
+async def end_case_referral(*, uow: UnitOfWork, referral_id: str, at: datetime) -> None:
+    """Another agency's referral ended (declined, completed or withdrawn); its own are not tracked here."""
+    await uow.session.execute(
+        update(CivilAffairsCaseReferral)
+        .where(
+            CivilAffairsCaseReferral.referral_id == referral_id, CivilAffairsCaseReferral.ended_at.is_(None)
+        )
+        .values(ended_at=at)
+    )
+
+
+async def open_case_referrals(*, session: AsyncSession, case_id: str) -> int:
+    """How many other agencies' referrals of the case are still open."""
+    count = await session.scalar(
+        select(func.count())
+        .select_from(CivilAffairsCaseReferral)
+        .where(CivilAffairsCaseReferral.case_id == case_id, CivilAffairsCaseReferral.ended_at.is_(None))
     )
     return int(count or 0)

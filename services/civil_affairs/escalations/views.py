@@ -22,19 +22,25 @@ escalation_page = paging(default_limit=200, max_limit=1000)
 class EscalationView(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
-    escalation_id: str
+    escalation_id: str = Field(description="The escalation's id")
     cause: EscalationCause = Field(description="referral_declined, or deadline (open at twice its target)")
     referral_id: str | None = Field(description="None for a case's own deadline")
-    case_id: str
-    agency: Agency
+    case_id: str = Field(description="The case (个案) escalated")
+    agency: Agency = Field(description="The agency whose referral or deadline it is")
     clock: str | None = Field(description="The deadline, when the cause is one")
-    subject_id: str | None
-    reason: str
-    escalated_at: datetime
-    received_at: datetime
+    subject_id: str | None = Field(description="What the deadline runs on: a referral id or the case id")
+    reason: str = Field(description="Why routing escalated it, in words")
+    escalated_at: datetime = Field(description="When routing escalated it")
+    received_at: datetime = Field(description="When the joint meeting office's queue received it")
 
 
-@router.get("")
+@router.get(
+    "",
+    summary="Read the joint meeting office's escalation queue",
+    description="For the joint meeting office (联席会议办公室), which supervises every agency: referrals no "
+    "agency would take (a declined lead referral) and deadlines still open at twice their target, oldest "
+    "first, optionally for one agency. Reading changes nothing.",
+)
 async def escalations(
     page: Annotated[PageRequest, Depends(escalation_page)],
     agency: Agency | None = None,

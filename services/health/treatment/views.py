@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from fastapi import APIRouter, Depends
-from pydantic import AwareDatetime, BaseModel, ConfigDict
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from backbone.service import get_uow
 from backbone.uow import UnitOfWork
-from services.agency.errors import run_step
+from services.agency.errors import STEP_REFUSALS, run_step
 from services.agency.referrals.schemas import Label, TimedBody
 from services.health.treatment import service
 from services.health.treatment.service import DischargedTo, Risk, Severity
@@ -18,52 +18,85 @@ router = APIRouter(prefix="/v1/referrals", tags=["medical protection"])
 
 
 class AdmissionBody(TimedBody):
-    hospital: Label
-    admitted_at: AwareDatetime | None = None
+    model_config = ConfigDict(json_schema_extra={"examples": [{"hospital": "市人民医院 儿科急诊"}]})
+
+    hospital: Label = Field(description="The hospital (and ward) that admitted the child")
+    admitted_at: AwareDatetime | None = Field(
+        default=None,
+        description="When the child was admitted; default now",
+    )
 
 
 class FindingsBody(TimedBody):
-    injury_evidence: bool
-    severity: Severity
-    recorded_at: AwareDatetime | None = None
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"injury_evidence": True, "severity": "serious"}]}
+    )
+
+    injury_evidence: bool = Field(
+        description="Whether the injuries are evidence of harm (may raise the priority)",
+    )
+    severity: Severity = Field(description="none, minor, serious or critical")
+    recorded_at: AwareDatetime | None = Field(
+        default=None, description="When the findings were recorded; default now, not before admission"
+    )
 
 
 class MentalHealthBody(TimedBody):
-    risk: Risk
-    follow_up_needed: bool
-    assessed_at: AwareDatetime | None = None
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"risk": "moderate", "follow_up_needed": True}]}
+    )
+
+    risk: Risk = Field(description="The assessed mental-health risk: low, moderate or high")
+    follow_up_needed: bool = Field(description="Whether the child needs follow-up care (转诊)")
+    assessed_at: AwareDatetime | None = Field(
+        default=None,
+        description="When the assessment was made; default now",
+    )
 
 
 class DischargeBody(TimedBody):
-    discharged_to: DischargedTo
-    discharged_at: AwareDatetime | None = None
+    model_config = ConfigDict(json_schema_extra={"examples": [{"discharged_to": "relatives"}]})
+
+    discharged_to: DischargedTo = Field(
+        description="Into whose care: guardian, relatives, temporary_care, welfare_institution or other"
+    )
+    discharged_at: AwareDatetime | None = Field(
+        default=None, description="When the child left hospital; default now, not before admission"
+    )
 
 
 class TreatmentView(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
-    referral_id: str
-    case_id: str
-    hospital: str
-    admitted_at: datetime
-    injury_evidence: bool | None
-    severity: Severity | None
-    findings_at: datetime | None
-    discharged_to: DischargedTo | None
-    discharged_at: datetime | None
+    referral_id: str = Field(description="The health referral")
+    case_id: str = Field(description="The case (个案) of the referral")
+    hospital: str = Field(description="The hospital that admitted the child")
+    admitted_at: datetime = Field(description="When the child was admitted: this stopped `health.admission`")
+    injury_evidence: bool | None = Field(description="Whether the latest findings show evidence of harm")
+    severity: Severity | None = Field(description="The latest findings' severity")
+    findings_at: datetime | None = Field(description="When the latest findings were recorded")
+    discharged_to: DischargedTo | None = Field(description="Into whose care the child was discharged")
+    discharged_at: datetime | None = Field(description="When the child left hospital")
 
 
 class MentalHealthView(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
-    assessment_id: str
-    referral_id: str
-    risk: Risk
-    follow_up_needed: bool
-    assessed_at: datetime
+    assessment_id: str = Field(description="The assessment's id; a child may be assessed more than once")
+    referral_id: str = Field(description="The health referral")
+    risk: Risk = Field(description="The assessed mental-health risk")
+    follow_up_needed: bool = Field(description="Whether the child needs follow-up care")
+    assessed_at: datetime = Field(description="When the assessment was made")
 
 
-@router.post("/{referral_id}/admission")
+@router.post(
+    "/{referral_id}/admission",
+    summary="Admit the child (首诊负责制，先救治后结算)",
+    description="The hospital takes the child in first and settles costs later: `health.admitted` stops the "
+    "`health.admission` deadline. An emergency or P1 referral still pending is accepted (受理) on the spot "
+    "at the admission time; any other must be accepted first. Admission is recorded once.",
+    responses=STEP_REFUSALS,
+)
 async def admission(
     referral_id: str, body: AdmissionBody, uow: UnitOfWork = Depends(get_uow)
 ) -> TreatmentView:
@@ -80,7 +113,14 @@ async def admission(
     )
 
 
-@router.post("/{referral_id}/findings")
+@router.post(
+    "/{referral_id}/findings",
+    summary="Record medical findings",
+    description="After admission: whether the injuries are evidence of harm and how severe. "
+    "`health.findings_recorded` goes to routing, which may raise the case's priority on evidence "
+    "of harm (more on a serious injury). Later findings replace earlier ones.",
+    responses=STEP_REFUSALS,
+)
 async def findings(referral_id: str, body: FindingsBody, uow: UnitOfWork = Depends(get_uow)) -> TreatmentView:
     return await run_step(
         uow,
@@ -96,7 +136,14 @@ async def findings(referral_id: str, body: FindingsBody, uow: UnitOfWork = Depen
     )
 
 
-@router.post("/{referral_id}/mental-health-assessment")
+@router.post(
+    "/{referral_id}/mental-health-assessment",
+    summary="Record a mental-health assessment (心理评估)",
+    description="A mental-health assessment of the child on an accepted referral, admitted or not: risk and "
+    "whether follow-up care is needed (`health.mental_health_assessed`). Each assessment is kept. Starts or "
+    "stops no deadline.",
+    responses=STEP_REFUSALS,
+)
 async def mental_health_assessment(
     referral_id: str, body: MentalHealthBody, uow: UnitOfWork = Depends(get_uow)
 ) -> MentalHealthView:
@@ -114,7 +161,13 @@ async def mental_health_assessment(
     )
 
 
-@router.post("/{referral_id}/discharge")
+@router.post(
+    "/{referral_id}/discharge",
+    summary="Discharge the child",
+    description="The child leaves hospital, into whose care (`health.discharged`); recorded once, after "
+    "admission; it shows on the case's timeline. The referral may then be completed.",
+    responses=STEP_REFUSALS,
+)
 async def discharge(
     referral_id: str, body: DischargeBody, uow: UnitOfWork = Depends(get_uow)
 ) -> TreatmentView:

@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 from backbone.service import get_uow
 from backbone.uow import UnitOfWork
 from backbone.web.paging import PageRequest, paging
+from backbone.web.problems import ErrorMessage
 from services.intake.children.models import ChildFile
 from services.intake.personal_data import open_child
 from services.intake.reports.reading import ChildFileView, child_file_view
@@ -34,16 +35,24 @@ class AccessPurpose(StrEnum):
 class ChildPersonalData(BaseModel):
     """A child's identity as the file holds it (civil-affairs caseworkers; the police on an open case)."""
 
-    child_id: str
-    name: str | None
-    gender: str
-    birth_date: date | None
+    child_id: str = Field(description="The child's file (一人一档)")
+    name: str | None = Field(description="The child's name; null when unknown (e.g. an abandoned infant)")
+    gender: str = Field(description="female, male or unknown")
+    birth_date: date | None = Field(description="The child's birth date, when known")
     id_number: str | None = Field(description="Resident ID number (公民身份号码)")
-    district: str
-    school: str | None
+    district: str = Field(description="6-digit administrative code of the child's residence")
+    school: str | None = Field(description="The child's school, when known")
 
 
-@router.get("/children/{child_id}", response_model=ChildFileView, responses={404: {"description": "Unknown"}})
+@router.get(
+    "/children/{child_id}",
+    response_model=ChildFileView,
+    summary="Read a child's file (一人一档), masked",
+    description="One child, one file, kept up to date: the child with name and resident ID masked, every "
+    "report about the child and every case, open or closed For civil affairs and the police in their "
+    "districts, and supervisors.",
+    responses={404: {"model": ErrorMessage, "description": "No child file with this id"}},
+)
 async def get_child_file(
     child_id: str, page: PageRequest = Depends(file_page), uow: UnitOfWork = Depends(get_uow)
 ) -> ChildFileView:
@@ -58,7 +67,11 @@ async def get_child_file(
 @router.get(
     "/children/{child_id}/personal-data",
     response_model=ChildPersonalData,
-    responses={404: {"description": "Unknown"}},
+    summary="Read a child's identity, for a purpose",
+    description="The unmasked identity of a child whose case is addressed to the caller (civil affairs, "
+    "the police) in their districts, e.g. to find the child in an emergency response (应急处置) or place "
+    "them (临时监护). The read, with who and why, is written to the audit trail before it is answered.",
+    responses={404: {"model": ErrorMessage, "description": "No child file with this id"}},
 )
 async def get_child_personal_data(
     child_id: str,

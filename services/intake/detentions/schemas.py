@@ -9,7 +9,15 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, Field, StringConstraints, ValidationInfo, field_validator
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+)
 
 from contracts.events.common import Area, DistrictCode, Gender
 from services.intake.reports.schemas import (
@@ -30,11 +38,20 @@ DetentionReference = Annotated[str, StringConstraints(strip_whitespace=True, min
 
 
 class DetainedPersonsChild(_RequestBody):
-    name: PersonName
-    gender: Gender
-    birth_date: date | None = None
-    age: int | None = Field(default=None, ge=0, lt=ADULT_AGE_YEARS, validate_default=True)
-    id_number: ResidentIdShape | None = None
+    name: PersonName = Field(description="The child's name; sealed at intake, never given back to the police")
+    gender: Gender = Field(description="female, male or unknown")
+    birth_date: date | None = Field(default=None, description="The child's birth date; this or age")
+    age: int | None = Field(
+        default=None,
+        ge=0,
+        lt=ADULT_AGE_YEARS,
+        validate_default=True,
+        description="The child's age in years, when the birth date is not known",
+    )
+    id_number: ResidentIdShape | None = Field(
+        default=None,
+        description="Resident ID as the police recorded it; one that fails its check is set aside",
+    )
     district: DistrictCode = Field(description="6-digit administrative code of the child's residence")
 
     @field_validator("birth_date")
@@ -56,11 +73,34 @@ class DetainedPersonsChild(_RequestBody):
 class DetentionSubmission(_RequestBody):
     """The police's detention with the children left without care, v1."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "detention_reference": "潍公(城)拘字〔2026〕0001号",
+                    "district": "370702",
+                    "area": "urban",
+                    "children": [
+                        {"name": "王小红", "gender": "female", "age": 6, "district": "370702"},
+                        {
+                            "name": "王小刚",
+                            "gender": "male",
+                            "birth_date": "2019-05-01",
+                            "district": "370702",
+                        },
+                    ],
+                }
+            ]
+        }
+    )
+
     detention_reference: DetentionReference = Field(description="The police's own case reference")
-    district: DistrictCode
-    area: Area
+    district: DistrictCode = Field(description="6-digit administrative code where the children are")
+    area: Area = Field(description="urban, suburban or rural")
     found_at: AwareDatetime | None = Field(default=None, description="When the police learnt; default now")
-    children: list[DetainedPersonsChild] = Field(min_length=1, max_length=20)
+    children: list[DetainedPersonsChild] = Field(
+        min_length=1, max_length=20, description="The detained person's minor children left without care"
+    )
 
     @field_validator("found_at")
     @classmethod
@@ -71,18 +111,31 @@ class DetentionSubmission(_RequestBody):
 
 
 class DetentionChildView(BaseModel):
-    report_id: str
-    case_id: str
-    child_id: str
-    new_case: bool
+    report_id: str = Field(description="The report intake made for the child")
+    case_id: str = Field(description="The child's case, opened or joined")
+    child_id: str = Field(description="Intake's pseudonymous id of the child's file")
+    new_case: bool = Field(description="Whether the report opened a new case")
 
 
 class DetentionView(BaseModel):
     """What the police learn: the detention's id and, per child in the order given, the case opened."""
 
-    detention_id: str
-    detention_reference: str
-    children_count: int
-    found_at: datetime
-    received_at: datetime
-    children: list[DetentionChildView]
+    detention_id: str = Field(description="Intake's id of the detention")
+    detention_reference: str = Field(description="The police's own case reference")
+    children_count: int = Field(description="Children received")
+    found_at: datetime = Field(description="When the police learnt the children were without care")
+    received_at: datetime = Field(description="When intake received them")
+    children: list[DetentionChildView] = Field(
+        description="Per child, in the order given, its report and case",
+    )
+
+
+class AlreadyReported(BaseModel):
+    msg: str = Field(description="Why: this detention's children were already reported")
+    detention_id: str = Field(description="The detention that holds them, to read with GET")
+
+
+class DetentionConflict(BaseModel):
+    """The 409 of a detention reported twice: the first report's id."""
+
+    detail: AlreadyReported = Field(description="What was refused and where the first report is")

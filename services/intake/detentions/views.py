@@ -9,8 +9,8 @@ from backbone.auth.policy import Visibility
 from backbone.auth.principal import Principal
 from backbone.service import get_uow
 from backbone.uow import UnitOfWork
-from backbone.web.problems import ErrorBody
-from services.intake.detentions.schemas import DetentionSubmission, DetentionView
+from backbone.web.problems import ErrorBody, ErrorMessage
+from services.intake.detentions.schemas import DetentionConflict, DetentionSubmission, DetentionView
 from services.intake.detentions.service import (
     DetentionAlreadyReported,
     OutsideDistrict,
@@ -27,8 +27,17 @@ router = APIRouter(prefix="/v1", tags=["detentions"])
     "/detentions",
     status_code=201,
     response_model=DetentionView,
+    summary="Give intake a detained person's children left without care",
+    description="When the police detain a suspect they ask whether minor children are left without care "
+    "(003). The police give those children here, the only place their personal data is kept: intake makes "
+    "one report per child (de_facto_unattended, guardianship_failure), opens or joins each child's case "
+    "and answers with ids only; the police's own detention (`GET /police/v1/detentions/{id}`) learns the "
+    "case ids.",
     responses={
-        409: {"description": "This detention's children were already reported: its detention_id"},
+        409: {
+            "model": DetentionConflict,
+            "description": "This detention's children were already reported: its detention_id",
+        },
         422: {"model": ErrorBody, "description": "Bad fields, named without their values"},
     },
     openapi_extra={
@@ -64,7 +73,12 @@ async def post_detention(
 
 
 @router.get(
-    "/detentions/{detention_id}", response_model=DetentionView, responses={404: {"description": "Unknown"}}
+    "/detentions/{detention_id}",
+    response_model=DetentionView,
+    summary="Read a detention's children's cases",
+    description="The detention as intake received it and, per child in the order given, the report and the "
+    "case opened or joined; ids only.",
+    responses={404: {"model": ErrorMessage, "description": "No detention with this id"}},
 )
 async def get_detention(detention_id: str, uow: UnitOfWork = Depends(get_uow)) -> DetentionView:
     """The detention and the report and case of each of its children."""

@@ -23,74 +23,74 @@ from services.intake.reports.service import UNNAMED_CHILD
 
 
 class MaskedChild(BaseModel):
-    child_id: str
-    display_name: str
-    gender: str
-    age_years: int | None
-    id_number: str | None
-    district: str
+    child_id: str = Field(description="Intake's pseudonymous id of the child's file (一人一档)")
+    display_name: str = Field(description="The name masked, e.g. 王**; 姓名不详 when unknown")
+    gender: str = Field(description="female, male or unknown")
+    age_years: int | None = Field(description="Age in completed years today, or the reporter's estimate")
+    id_number: str | None = Field(description="The resident ID masked, e.g. 990101********0016")
+    district: str = Field(description="6-digit administrative code of the child's residence")
 
 
 class MaskedReporter(BaseModel):
-    display_name: str
-    organization: str | None
-    phone: str
-    wants_feedback: bool
+    display_name: str = Field(description="The reporter's name masked")
+    organization: str | None = Field(description="The reporting school, hospital, committee or institution")
+    phone: str = Field(description="The phone masked, e.g. 138****0000")
+    wants_feedback: bool = Field(description="Whether the reporter asked to be told the outcome")
 
 
 class IncidentView(BaseModel):
-    categories: list[str]
-    description: str
-    occurred_at: datetime
-    district: str
-    area: str
-    immediate_danger: bool
-    injured: bool
-    suspected_offender_relation: str | None
+    categories: list[str] = Field(description="What the child faces, as reported")
+    description: str = Field(description="What the reporter said happened")
+    occurred_at: datetime = Field(description="When it happened")
+    district: str = Field(description="6-digit administrative code where it happened")
+    area: str = Field(description="urban, suburban or rural")
+    immediate_danger: bool = Field(description="Whether the child was in danger at the time of the report")
+    injured: bool = Field(description="Whether the child was injured")
+    suspected_offender_relation: str | None = Field(description="Who is suspected, by relation to the child")
 
 
 class FeedbackView(BaseModel):
-    message: str
-    informed_at: datetime
-    delivery: str
+    message: str = Field(description="What civil affairs decided the reporter is told of the outcome")
+    informed_at: datetime = Field(description="When civil affairs decided it")
+    delivery: str = Field(description="pending (to tell), not_requested or no_contact")
 
 
 class ReportView(BaseModel):
-    report_id: str
-    case_id: str
-    case_status: str
-    corroborates_report_id: str | None
-    source: str
-    received_at: datetime
-    child: MaskedChild
-    reporter: MaskedReporter | None
-    incident: IncidentView
-    feedback: list[FeedbackView]
+    report_id: str = Field(description="The report's id")
+    case_id: str = Field(description="The case (个案) the report belongs to")
+    case_status: str = Field(description="open, under_monitoring or closed")
+    corroborates_report_id: str | None = Field(description="The earlier report of the same case, if any")
+    source: str = Field(description="Who reported: hotline_12355, school, hospital, police, public, ...")
+    received_at: datetime = Field(description="When intake received it")
+    child: MaskedChild = Field(description="The child, masked")
+    reporter: MaskedReporter | None = Field(description="The reporter, masked; null for a police detention")
+    incident: IncidentView = Field(description="What was reported")
+    feedback: list[FeedbackView] = Field(description="What the reporter is told of the outcome, oldest first")
 
 
 class ReportSummary(BaseModel):
-    report_id: str
-    case_id: str
-    source: str
-    categories: list[str]
-    received_at: datetime
-    corroborates_report_id: str | None
+    report_id: str = Field(description="The report's id")
+    case_id: str = Field(description="The case it belongs to")
+    source: str = Field(description="Who reported")
+    categories: list[str] = Field(description="What the child faces, as reported")
+    received_at: datetime = Field(description="When intake received it")
+    corroborates_report_id: str | None = Field(description="The earlier report of the same case, if any")
 
 
 class CaseSummary(BaseModel):
-    case_id: str
-    status: str
-    categories: list[str]
-    incident_occurred_at: datetime
-    opened_at: datetime
-    closed_at: datetime | None
-    report_ids: list[str]
+    case_id: str = Field(description="The case (个案)")
+    status: str = Field(description="open, under_monitoring or closed")
+    categories: list[str] = Field(description="Every category its reports name")
+    incident_occurred_at: datetime = Field(description="When the first report's incident happened")
+    opened_at: datetime = Field(description="When the case was opened")
+    closed_at: datetime | None = Field(description="When civil affairs closed it")
+    report_ids: list[str] = Field(description="The child's reports in this case")
 
 
 class ChildFileView(BaseModel):
-    child: MaskedChild
-    reports: Page[ReportSummary] = Field(description="The file's reports, oldest first, paged")
-    cases: Page[CaseSummary] = Field(description="The file's cases, oldest first, paged")
+    child: MaskedChild = Field(description="The child, masked")
+    reports: Page[ReportSummary] = Field(description="The reports about the child, oldest first, paged")
+    cases: Page[CaseSummary] = Field(description="The child's cases, oldest first, paged")
 
 
 async def report_view(*, session: AsyncSession, ring: KeyRing, report_id: str) -> ReportView | None:

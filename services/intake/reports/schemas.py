@@ -38,6 +38,31 @@ ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1
 Description = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=10_000)]
 
 
+# Fictitious: the resident ID's region 990101 is no administrative division (provinces run 11-82); its
+# birth date, sex digit and check character follow GB 11643, as intake checks them.
+EXAMPLE_REPORT: dict[str, Any] = {
+    "source": "school",
+    "reporter": {"name": "李老师", "organization": "实验小学", "phone": "13800000000"},
+    "child": {
+        "name": "王小明",
+        "gender": "male",
+        "birth_date": "2017-03-15",
+        "id_number": "990101201703150016",
+        "district": "370702",
+        "school": "实验小学",
+    },
+    "incident": {
+        "categories": ["abuse", "injury"],
+        "description": "Bruises on both arms; he says his father beat him last night",
+        "occurred_at": "2026-11-25T20:00:00+08:00",
+        "location": {"district": "370702", "area": "urban"},
+        "immediate_danger": True,
+        "injured": True,
+        "suspected_offender_relation": "parent",
+    },
+}
+
+
 class ReportSource(StrEnum):
     HOTLINE_12355 = "hotline_12355"
     SCHOOL = "school"
@@ -95,22 +120,31 @@ class _RequestBody(BaseModel):
 
 
 class Reporter(_RequestBody):
-    name: PersonName
-    organization: ShortText | None = None
-    phone: PhoneNumber
+    name: PersonName = Field(description="The reporter's name; sealed at intake, shown masked")
+    organization: ShortText | None = Field(
+        default=None, description="The school, hospital, committee or institution reporting, if any"
+    )
+    phone: PhoneNumber = Field(description="How to reach the reporter; sealed at intake, shown masked")
     # Minors Protection Law art. 11: the receiving department tells the reporter the outcome.
-    wants_feedback: bool = True
+    wants_feedback: bool = Field(
+        default=True,
+        description="Whether the reporter is to be told the outcome (starts `reporter.feedback`)",
+    )
 
 
 class Child(_RequestBody):
     # Field order matters: validators of later fields compare against earlier, already valid ones.
     name: PersonName | None = Field(default=None, description="null when unknown, e.g. an abandoned infant")
-    birth_date: date | None = None
+    birth_date: date | None = Field(default=None, description="The child's birth date, if known; under 18")
     age: int | None = Field(default=None, ge=0, lt=ADULT_AGE_YEARS, description="reporter's estimate")
-    id_number: str | None = Field(default=None, description="18-character resident ID")
-    gender: Gender
+    id_number: str | None = Field(
+        default=None,
+        description="18-character resident ID (公民身份号码); its check character, birth date and sex "
+        "must agree",
+    )
+    gender: Gender = Field(description="female, male or unknown")
     district: DistrictCode = Field(description="6-digit administrative code of the child's residence")
-    school: ShortText | None = None
+    school: ShortText | None = Field(default=None, description="The child's school, if any")
 
     @field_validator("birth_date")
     @classmethod
@@ -142,19 +176,27 @@ class Child(_RequestBody):
 
 
 class IncidentLocation(_RequestBody):
-    district: DistrictCode
-    address: ShortText | None = None
-    area: Area
+    district: DistrictCode = Field(
+        description="6-digit administrative code where it happens: routes the case",
+    )
+    address: ShortText | None = Field(default=None, description="Where exactly; sealed at intake")
+    area: Area = Field(description="urban, suburban or rural: sets the police arrival target")
 
 
 class Incident(_RequestBody):
-    categories: list[ChildCategory] = Field(min_length=1)
-    description: Description
-    occurred_at: AwareDatetime
-    location: IncidentLocation
-    immediate_danger: bool
-    injured: bool
-    suspected_offender_relation: OffenderRelation | None = None
+    categories: list[ChildCategory] = Field(
+        min_length=1, description="What the child faces (困境儿童 categories); routing's rules read them"
+    )
+    description: Description = Field(description="What was seen or heard, in the reporter's words; sealed")
+    occurred_at: AwareDatetime = Field(description="When it happened (or was noticed), with a time zone")
+    location: IncidentLocation = Field(description="Where it happened")
+    immediate_danger: bool = Field(
+        description="The child is in danger now: P1, police dispatch at the first moment",
+    )
+    injured: bool = Field(description="The child is injured: a referral to health")
+    suspected_offender_relation: OffenderRelation | None = Field(
+        default=None, description="Who is suspected of harming the child, by relation"
+    )
 
     @field_validator("categories")
     @classmethod
@@ -172,10 +214,14 @@ class Incident(_RequestBody):
 class ReportSubmission(_RequestBody):
     """A report submitted to intake, v1."""
 
-    source: ReportSource
-    reporter: Reporter
-    child: Child
-    incident: Incident
+    model_config = ConfigDict(json_schema_extra={"examples": [EXAMPLE_REPORT]})
+
+    source: ReportSource = Field(
+        description="Who reports: the 12355 hotline, a mandatory reporter, the public",
+    )
+    reporter: Reporter = Field(description="Who reports, to be told the outcome")
+    child: Child = Field(description="The child the report is about")
+    incident: Incident = Field(description="What is happening to the child")
 
     def child_age_years(self, at: date) -> int | None:
         """The child's age in completed years on `at`, or None when nothing about it is known.

@@ -7,13 +7,13 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from backbone.auth.guard import optional_caller
 from backbone.auth.principal import Principal
 from backbone.service import get_uow
 from backbone.uow import UnitOfWork
-from backbone.web.problems import ErrorBody, problem
+from backbone.web.problems import ErrorBody, ErrorMessage, problem
 from services.intake.reports.idempotency import IdempotencyKeyReused
 from services.intake.reports.reading import ReportView, report_view
 from services.intake.reports.schemas import ReportSubmission
@@ -24,11 +24,11 @@ REPLAYED_HEADER = "Idempotent-Replayed"
 
 
 class ReportAccepted(BaseModel):
-    report_id: str
-    case_id: str
-    child_id: str
-    corroborates_report_id: str | None
-    new_case: bool
+    report_id: str = Field(description="The report's id, to read it back")
+    case_id: str = Field(description="The case (个案) the report opened or joined")
+    child_id: str = Field(description="The child's file (一人一档), found by blind index or opened")
+    corroborates_report_id: str | None = Field(description="The earlier report of the same case, if any")
+    new_case: bool = Field(description="Whether the report opened a new case")
 
 
 def inline_schema(model: type[BaseModel]) -> dict[str, Any]:
@@ -40,7 +40,9 @@ def inline_schema(model: type[BaseModel]) -> dict[str, Any]:
         if isinstance(node, dict):
             ref = node.get("$ref", "")
             if ref.startswith("#/$defs/"):
-                return inline(defs[ref.removeprefix("#/$defs/")])
+                # The field's own keywords (its description) beside the reference are kept.
+                siblings = {k: inline(v) for k, v in node.items() if k != "$ref"}
+                return {**inline(defs[ref.removeprefix("#/$defs/")]), **siblings}
             return {k: inline(v) for k, v in node.items()}
         if isinstance(node, list):
             return [inline(v) for v in node]
@@ -53,7 +55,20 @@ def inline_schema(model: type[BaseModel]) -> dict[str, Any]:
     "/reports",
     status_code=202,
     response_model=ReportAccepted,
-    responses={422: {"model": ErrorBody, "description": "Bad fields, named without their values"}},
+    summary="Submit a mandatory report (强制报告)",
+    description="A school, hospital, committee, welfare institution, social worker or the 12355 hotline "
+    "reports a child in danger. Intake seals the personal data, finds the child's file (一人一档) or opens "
+    "one, joins a corroborated case or opens a new one, and publishes `report.received`, on which routing "
+    "triages and refers (P1 immediate danger means police dispatch at the first moment, 第一时间出警). "
+    "Starts the `reporter.feedback` deadline. Answered 202 at once; a retry with the same "
+    "`Idempotency-Key` gets the first answer (header `Idempotent-Replayed: true`).",
+    responses={
+        422: {
+            "model": ErrorBody,
+            "description": "Bad fields, named without their values; or an Idempotency-Key reused with "
+            "another body",
+        }
+    },
     openapi_extra={
         "requestBody": {
             "required": True,
@@ -94,7 +109,15 @@ async def post_report(
     return JSONResponse(answer.body, status_code=answer.status_code, headers=headers)
 
 
-@router.get("/reports/{report_id}", response_model=ReportView, responses={404: {"description": "Unknown"}})
+@router.get(
+    "/reports/{report_id}",
+    response_model=ReportView,
+    summary="Read a report back",
+    description="The report as intake holds it, for the system that submitted it and for supervisors: the "
+    "case it belongs to and its status, the child and reporter masked, the incident, and what the reporter "
+    "was told of the outcome.",
+    responses={404: {"model": ErrorMessage, "description": "No report with this id"}},
+)
 async def get_report(report_id: str, uow: UnitOfWork = Depends(get_uow)) -> ReportView:
     """The report as intake holds it, with the child's and the reporter's personal data masked."""
     async with uow:

@@ -55,7 +55,7 @@ async def get_response(*, uow: UnitOfWork, referral_id: str) -> PoliceResponse:
     await get_referral(session=uow.session, referral_id=referral_id)
     response = await uow.session.get(PoliceResponse, referral_id)
     if response is None:
-        raise ReferralNotFound(f"no unit has been dispatched to referral {referral_id}")
+        raise ReferralNotFound("no unit has been dispatched to this referral")
     return response
 
 

@@ -23,6 +23,7 @@ from services.routing.cases.models import CaseStatus, ReferralStatus
 from services.routing.cases.onward import refer_on_finding
 from services.routing.cases.priority import apply_health_findings, apply_police_outcome
 from services.routing.cases.referrals import change_referral_status, decline_referral
+from services.routing.lifecycle.handlers import LIFECYCLE_HANDLERS
 
 
 async def handle_report_received(event: ReportReceived, envelope: CloudEvent, uow: UnitOfWork) -> None:
@@ -94,6 +95,8 @@ TIMELINE_ONLY = (
     "civil_affairs.intervention_decided",
     "civil_affairs.visit_logged",
     "civil_affairs.reporter_informed",
+    "civil_affairs.approval_requested",
+    "civil_affairs.approval_decided",
 )
 
 HANDLERS: Mapping[str, EventHandler] = {
@@ -106,5 +109,6 @@ HANDLERS: Mapping[str, EventHandler] = {
     "health.mental_health_assessed": handle_mental_health_assessed,
     "civil_affairs.monitoring_started": handle_monitoring_started,
     "civil_affairs.case_closed": handle_case_closed,
+    **LIFECYCLE_HANDLERS,
     **{family: record_on_timeline for family in TIMELINE_ONLY},
 }

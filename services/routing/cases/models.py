@@ -24,10 +24,12 @@ class ReferralStatus(StrEnum):
     ACCEPTED = "accepted"
     DECLINED = "declined"
     COMPLETED = "completed"
+    ON_HOLD = "on_hold"
+    WITHDRAWN = "withdrawn"
 
 
 # Referrals an agency still holds: a new referral for the same task would duplicate work.
-OPEN_REFERRAL_STATUSES = (ReferralStatus.PENDING, ReferralStatus.ACCEPTED)
+OPEN_REFERRAL_STATUSES = (ReferralStatus.PENDING, ReferralStatus.ACCEPTED, ReferralStatus.ON_HOLD)
 
 
 def _utc(nullable: bool = False) -> Column:
@@ -99,6 +101,10 @@ class RoutingReferral(SQLModel, table=True):
     completed_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
     escalated_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
     escalation_reason: str | None = None
+    decline_reason_code: str | None = None
+    held_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
+    withdrawn_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
+    withdrawn_by: str | None = None
 
 
 class RoutingPriorityChange(SQLModel, table=True):

@@ -20,6 +20,9 @@ from services.routing.cases.schemas import (
     CaseSummary,
     CaseView,
     ChildView,
+    LeadTransferView,
+    LeadView,
+    NoteView,
     PriorityChangeView,
     ReferralView,
     ReportView,
@@ -28,6 +31,8 @@ from services.routing.cases.schemas import (
 from services.routing.cases.store import UnknownCase
 from services.routing.deadlines.models import SlaClockRow
 from services.routing.deadlines.queries import ClockView, list_clocks
+from services.routing.lifecycle.models import RoutingReferralNote
+from services.routing.transfers.models import RoutingLeadTransfer
 from services.routing.triage import Agency, Priority
 
 # A case's view shows all its clocks (a few per referral); the bound only guards against the absurd.
@@ -69,7 +74,26 @@ async def get_case_view(*, session: AsyncSession, case_id: str) -> CaseView:
         .order_by(RoutingTimelineEntry.seq)
     )
     clocks = (await list_clocks(session=session, case_id=case_id, page=CASE_CLOCKS)).items
+    notes = await session.scalars(
+        select(RoutingReferralNote)
+        .where(RoutingReferralNote.case_id == case_id)
+        .order_by(RoutingReferralNote.noted_at, RoutingReferralNote.note_id)
+    )
+    transfers = await session.scalars(
+        select(RoutingLeadTransfer)
+        .where(RoutingLeadTransfer.case_id == case_id)
+        .order_by(RoutingLeadTransfer.requested_at, RoutingLeadTransfer.transfer_id)
+    )
+    referrals = list(referrals)
+    open_statuses = {s.value for s in OPEN_REFERRAL_STATUSES}
     return CaseView(
+        notes=[NoteView.model_validate(n, from_attributes=True) for n in notes],
+        leads=[
+            LeadView(task=r.task, agency=r.agency, referral_id=r.referral_id)
+            for r in referrals
+            if r.role == "lead" and r.status in open_statuses
+        ],
+        lead_transfers=[LeadTransferView.model_validate(t, from_attributes=True) for t in transfers],
         sla_clocks=clocks,
         case_id=case.case_id,
         status=case.status,

@@ -128,6 +128,7 @@ async def change_referral_status(
             referral.accepted_at = event.accepted_at
         case ReferralDeclined():
             referral.declined_at = event.declined_at
+            referral.decline_reason_code = event.reason_code.value if event.reason_code else None
         case ReferralCompleted():
             referral.completed_at = event.completed_at
     uow.session.add(referral)

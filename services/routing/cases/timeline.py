@@ -1,7 +1,7 @@
 """Short timeline summaries of the events about a case: codes and ids only, never personal data.
 
-Free-text fields (decline reasons, outcomes, messages) and places (hospital, school, institution) are
-left out on purpose: they may name or locate the child.
+Free-text fields (decline reasons, outcomes, messages, hold and withdrawal reasons, progress notes) and
+places (hospital, school, institution) are left out on purpose: they may name or locate the child.
 """
 
 from __future__ import annotations
@@ -35,8 +35,13 @@ SUMMARIES: dict[str, Callable[[Any], str]] = {
     "intake.reporter_feedback_recorded": lambda e: f"reporter told the outcome ({len(e.report_ids)} reports)",
     # agencies on referrals
     "referral.accepted": _referral("accepted"),
-    "referral.declined": _referral("declined"),
+    "referral.declined": lambda e: (
+        _referral("declined")(e) + (f": {e.reason_code}" if getattr(e, "reason_code", None) else "")
+    ),
     "referral.completed": _referral("completed"),
+    "referral.held": _referral("put on hold"),
+    "referral.resumed": _referral("resumed"),
+    "referral.progress_noted": lambda e: f"{e.agency} posted a progress note on referral {e.referral_id}",
     # police
     "police.dispatched": lambda e: f"police unit {e.unit} dispatched ({e.area})",
     "police.arrived": lambda e: "police on scene",
@@ -66,6 +71,10 @@ SUMMARIES: dict[str, Callable[[Any], str]] = {
     "civil_affairs.visit_logged": lambda e: f"home visit logged: child safe {_yes(e.child_safe)}",
     "civil_affairs.reporter_informed": lambda e: "outcome for the reporter decided",
     "civil_affairs.case_closed": lambda e: "case closed",
+    "civil_affairs.approval_requested": lambda e: f"supervisor's approval requested: {e.kind}",
+    "civil_affairs.approval_decided": lambda e: (
+        f"{e.kind} {'approved' if e.approved else 'rejected'} by {e.decided_by}"
+    ),
     # routing's own
     "case.opened": lambda e: (
         f"case opened at {e.priority} ({_codes(e.priority_reasons)}) under {e.rule_version}"
@@ -75,6 +84,14 @@ SUMMARIES: dict[str, Callable[[Any], str]] = {
         f"{', emergency' if e.emergency else ''}); reason {e.reason}"
         + (f", replaces {e.replaces_referral_id}" if e.replaces_referral_id else "")
     ),
+    "referral.withdrawn": lambda e: (
+        f"referral {e.referral_id} ({e.agency}, {e.task}, {e.role}) withdrawn by {e.withdrawn_by}"
+    ),
+    "lead.transfer_requested": lambda e: f"{e.from_agency} asked {e.agency} to take the lead of {e.task}",
+    "lead.transfer_accepted": lambda e: (
+        f"{e.to_agency} took the lead of {e.task} over from {e.agency}: referral {e.new_referral_id}"
+    ),
+    "lead.transfer_refused": lambda e: f"{e.to_agency} refused the lead of {e.task}",
     "case.priority_raised": lambda e: f"priority raised {e.previous_priority} -> {e.priority}: {e.reason}",
     # deadlines (emitted by services/routing/deadlines; it records them with `store.append_timeline`)
     "sla.warning": lambda e: f"{e.clock} of {e.agency} at {round(e.threshold * 100)}% of its time",

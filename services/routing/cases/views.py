@@ -9,6 +9,7 @@ from backbone.auth.policy import Visibility
 from backbone.service import get_uow
 from backbone.uow import UnitOfWork
 from backbone.web.paging import Page, PageRequest, paging
+from backbone.web.problems import ErrorMessage
 from services.routing.cases import queries
 from services.routing.cases.models import CaseStatus
 from services.routing.cases.schemas import CaseSummary, CaseView
@@ -19,7 +20,15 @@ router = APIRouter(prefix="/v1", tags=["cases"])
 case_page = paging(default_limit=50, max_limit=200)
 
 
-@router.get("/cases/{case_id}", response_model=CaseView)
+@router.get(
+    "/cases/{case_id}",
+    response_model=CaseView,
+    summary="Read one case",
+    description="The case every agency shares: priority and why, status, the child (masked), its reports, "
+    "referrals to each agency and their state, the timeline of events and every deadline clock. Agencies "
+    "read cases addressed to them in their districts; supervisors any in theirs.",
+    responses={404: {"model": ErrorMessage, "description": "No case with this id"}},
+)
 async def get_case(case_id: str, uow: UnitOfWork = Depends(get_uow)) -> CaseView:
     """One case: priority and its history, status, child (masked), referrals and timeline."""
     async with uow:
@@ -29,7 +38,14 @@ async def get_case(case_id: str, uow: UnitOfWork = Depends(get_uow)) -> CaseView
             raise HTTPException(status_code=404, detail="no case with this id") from None
 
 
-@router.get("/cases", response_model=Page[CaseSummary])
+@router.get(
+    "/cases",
+    response_model=Page[CaseSummary],
+    summary="List cases for supervision",
+    description="For the joint meeting office (联席会议办公室), supervisors and operations: cases in the "
+    "caller's districts (an agency sees those addressed to it), most urgent first, filtered by status, "
+    "agency or priority. Reading changes nothing.",
+)
 async def list_cases(
     status: CaseStatus | None = Query(default=None, description="open, under_monitoring or closed"),
     agency: Agency | None = Query(default=None, description="Cases with a referral to this agency"),

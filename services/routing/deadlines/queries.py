@@ -31,38 +31,53 @@ class ClockFilterState(StrEnum):
     CANCELLED = "cancelled"  # the case closed first
 
 
+class PauseView(BaseModel):
+    started_at: datetime = Field(description="When the pause began")
+    ended_at: datetime | None = Field(description="When the clock resumed; null while paused")
+    reason: str = Field(description="Why the clock waited")
+
+
 class ClockView(BaseModel):
-    id: str
-    clock: str
-    agency: str
-    case_id: str
-    subject_id: str
-    state: str
-    warned: bool
-    priority: str | None
-    started_at: datetime
-    due_at: datetime | None
+    id: str = Field(description="The clock's id, for pause and resume")
+    clock: str = Field(
+        description="Which obligation, as the deadline policy names it, e.g. police.first_dispatch",
+    )
+    agency: str = Field(description="The agency answerable for it")
+    case_id: str = Field(description="The case the deadline belongs to")
+    subject_id: str = Field(description="What the clock runs on: a referral id, or the case id")
+    state: str = Field(
+        description="running, paused, breached (past due, not stopped), met, met_late or cancelled",
+    )
+    warned: bool = Field(description="Whether it has passed a warning point of its target")
+    priority: str | None = Field(
+        description="The case priority the target was taken for, when it depends on one",
+    )
+    started_at: datetime = Field(description="When the starting event happened")
+    due_at: datetime | None = Field(description="When it falls due (paused time not counted)")
     due_provisional: bool = Field(
         description="The due time counts Monday-Friday over a year the holiday calendar has no file for; "
         "it is recomputed when that year's file is loaded"
     )
-    stopped_at: datetime | None
-    late_by_seconds: float
+    stopped_at: datetime | None = Field(description="When the stopping event happened")
+    late_by_seconds: float = Field(description="How far past due it is or was stopped; 0 when on time")
     escalated_at: datetime | None = Field(description="When it reached the joint meeting office")
-    policy_version: str
-    alerts_fired: list[str]
-    pauses: list[dict]
+    policy_version: str = Field(description="The deadline policy version that set the target, e.g. sla.v1")
+    alerts_fired: list[str] = Field(description="Warnings and escalations already sent, by kind")
+    pauses: list[PauseView] = Field(description="Every pause, oldest first")
+    district: str | None = Field(default=None, description="The case's district (six-digit division code)")
 
 
 class AgencyCompliance(BaseModel):
-    agency: str
-    clocks: int
-    open: int
-    met_on_time: int
-    met_late: int
-    breached_open: int
+    agency: str = Field(description="The agency the figures are for")
+    clocks: int = Field(description="Deadlines started in the period")
+    open: int = Field(description="Still running, paused or breached")
+    met_on_time: int = Field(description="Stopped by the agency before the due time")
+    met_late: int = Field(description="Stopped by the agency after the due time")
+    breached_open: int = Field(description="Past due and still not stopped")
     cancelled: int = Field(description="Ended without a response: the case closed or the referral went on")
-    on_time_rate: float | None
+    on_time_rate: float | None = Field(
+        description="met_on_time / (met_on_time + met_late); null when none stopped",
+    )
     median_seconds_to_stop: float | None = Field(description="Over clocks met on time or late only")
     p90_seconds_to_stop: float | None = Field(description="Over clocks met on time or late only")
 
@@ -88,7 +103,7 @@ def clock_view(row: SlaClockRow, *, now: datetime) -> ClockView:
         policy_version=row.policy_version,
         alerts_fired=list(row.fired),
         pauses=[
-            {"started_at": p.started_at, "ended_at": p.ended_at, "reason": p.reason} for p in clock.pauses
+            PauseView(started_at=p.started_at, ended_at=p.ended_at, reason=p.reason) for p in clock.pauses
         ],
     )
 
@@ -122,34 +137,49 @@ async def list_clocks(
     visibility: Visibility = EVERYTHING,
 ) -> Page[ClockView]:
     """Clocks the caller may see matching the filters, soonest due first."""
-    statement = _filtered(select(SlaClockRow), agency=agency, state=state, due_before=due_before)
+    statement = _filtered(
+        select(SlaClockRow, RoutingCase.district).join(
+            RoutingCase, RoutingCase.case_id == SlaClockRow.case_id, isouter=True
+        ),
+        agency=agency,
+        state=state,
+        due_before=due_before,
+    )
     statement = statement.where(_visible(visibility))
     if case_id:
         statement = statement.where(SlaClockRow.case_id == case_id)
     statement = statement.order_by(col(SlaClockRow.due_at).asc().nulls_last(), SlaClockRow.id)
     rows, total = await fetch_page(session, statement, page)
     now = utcnow()
-    return Page[ClockView].of([clock_view(row, now=now) for row in rows], total=total, page=page)
+    clocks = [clock_view(row, now=now).model_copy(update={"district": district}) for row, district in rows]
+    return Page[ClockView].of(clocks, total=total, page=page)
 
 
 def _visible(visibility: Visibility) -> Any:
     """Clocks of cases in the caller's districts (and, for an agency, its own clocks)."""
-    in_districts = select(RoutingCase.case_id).where(district_filter(RoutingCase.district, visibility))
-    condition = col(SlaClockRow.case_id).in_(in_districts)
+    condition = _of_cases_in(visibility)
     if visibility.agency is not None:
         condition = and_(condition, SlaClockRow.agency == visibility.agency)
     return condition
+
+
+def _of_cases_in(visibility: Visibility) -> Any:
+    """Clocks of cases whose district the visibility covers."""
+    in_districts = select(RoutingCase.case_id).where(district_filter(RoutingCase.district, visibility))
+    return col(SlaClockRow.case_id).in_(in_districts)
 
 
 async def compliance(
     *,
     session: AsyncSession,
     agency: str | None = None,
+    district: str | None = None,
     since: datetime | None = None,
     page: PageRequest,
     visibility: Visibility = EVERYTHING,
 ) -> Page[AgencyCompliance]:
-    """Per agency: met on time, late, breached, cancelled and still open, and how long stopping took."""
+    """Per agency (of one district's cases, if given): on time, late, breached, cancelled, still open, and
+    how long stopping took."""
     stopped = col(SlaClockRow.state).in_(STOPPED_BY_AGENCY)
     seconds = func.extract("epoch", SlaClockRow.stopped_at - SlaClockRow.started_at)
     counted = {
@@ -169,6 +199,8 @@ async def compliance(
     statement = statement.where(_visible(visibility))
     if agency:
         statement = statement.where(SlaClockRow.agency == agency)
+    if district:
+        statement = statement.where(_of_cases_in(Visibility(districts=(district,))))
     if since:
         statement = statement.where(col(SlaClockRow.started_at) >= since)
     rows, total = await fetch_page(session, statement.order_by(SlaClockRow.agency), page)

@@ -14,6 +14,7 @@ from backbone.sla.clock import OPEN_STATES, Checkpoint, Clock
 from backbone.sla.stamping import active_policy, clocks_cancelled, payload_occurred_at
 from backbone.uow import UnitOfWork
 from contracts.envelope import CloudEvent, SlaClockRef
+from contracts.events.agencies import ReferralHeld, ReferralResumed
 from contracts.events.civil_affairs import CaseClosed
 from contracts.events.routing import (
     JOINT_MEETING_OFFICE,
@@ -23,6 +24,7 @@ from contracts.events.routing import (
     SlaWarning,
 )
 from services.routing.cases.store import emit_and_record
+from services.routing.deadlines.holds import pause_for_hold, resume_after_hold, withdrawn
 from services.routing.deadlines.models import SlaClockRow
 
 OPEN = [s.value for s in OPEN_STATES]
@@ -39,7 +41,7 @@ async def observe_envelope(envelope: CloudEvent, uow: UnitOfWork) -> None:
     for stamp in envelope.sla:
         if stamp.action == "stop":
             await stop_clock(uow=uow, stamp=stamp)
-        else:
+        elif not await withdrawn(uow=uow, subject_id=stamp.subject_id):
             await start_clock(uow=uow, stamp=stamp, case_id=envelope.subject, payload=envelope.data)
     policy = active_policy(uow.sla_policy_path)
     for spec, subject in clocks_cancelled(envelope.type, envelope.data, policy=policy):
@@ -49,6 +51,10 @@ async def observe_envelope(envelope: CloudEvent, uow: UnitOfWork) -> None:
     if envelope.type.startswith("civil_affairs.case_closed."):
         closed = CaseClosed.model_validate(envelope.data)
         await cancel_case_clocks(uow=uow, case_id=closed.case_id, at=closed.closed_at)
+    if envelope.type.startswith("referral.held."):
+        await pause_for_hold(uow=uow, event=ReferralHeld.model_validate(envelope.data))
+    if envelope.type.startswith("referral.resumed."):
+        await resume_after_hold(uow=uow, event=ReferralResumed.model_validate(envelope.data))
     if envelope.type.startswith("case.priority_raised."):
         raised = CasePriorityRaised.model_validate(envelope.data)
         await regrade_case(uow=uow, case_id=raised.case_id, priority=raised.priority, at=raised.raised_at)

@@ -1,6 +1,7 @@
 """A case is not closed while the police's emergency referral is open, unless a supervisor approves."""
 
 from backbone.clock import utcnow
+from contracts.events.agencies import ReferralCompleted
 from contracts.events.police import PoliceResolved
 from tests.integration.agencies.agency_support import RunningAgency, referral_created
 from tests.support.waiting import eventually
@@ -37,11 +38,20 @@ async def test_the_lead_cannot_close_while_the_emergency_is_open(civil_affairs: 
         injury_found=False,
         resolved_at=utcnow(),
     )
-    await civil_affairs.feed(resolved, publisher="police")
+    completed = ReferralCompleted(
+        referral_id=emergency_id,
+        case_id=case_id,
+        agency="police",
+        task="emergency_response",
+        role="lead",
+        outcome="found safe",
+        completed_at=utcnow(),
+    )
+    await civil_affairs.feed(resolved, completed, publisher="police")
     closed = await eventually(
         lambda: civil_affairs.post(f"referrals/{lead_id}/close-case", {"outcome": "family supported"}),
         until=lambda answer: answer.status_code == 200,
-        what="closing once the police resolved the emergency",
+        what="closing once the police resolved the emergency and completed their referral",
     )
     assert closed.json()["closed_at"] is not None
 

@@ -15,6 +15,7 @@ async def test_declining_ends_the_agencys_deadlines(police: RunningAgency) -> No
         return {r["clock"]: r["state"] for r in rows if r["subject_id"] == referral.referral_id}
 
     await eventually(deadlines, until=lambda d: len(d) == 2, what="both deadlines running")
-    await police.step(f"referrals/{referral.referral_id}/decline", {"reason": "not ours"})
+    refusal = {"reason_code": "outside_mandate", "reason": "not ours"}
+    await police.step(f"referrals/{referral.referral_id}/decline", refusal)
 
     assert await deadlines() == {"referral.acceptance": "met", "police.first_dispatch": "cancelled"}

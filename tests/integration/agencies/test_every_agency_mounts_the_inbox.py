@@ -16,7 +16,7 @@ FIRST_STEP = {
 
 # police_0002: detentions record their cases; the outbox loses the old events with children's data.
 # civil_affairs_0002: the joint meeting office's queue takes missed deadlines too.
-LATEST_REVISION = {"police": "police_0002", "civil_affairs": "civil_affairs_0003"}
+LATEST_REVISION = {"police": "police_0002", "civil_affairs": "civil_affairs_0004"}
 
 
 async def test_each_agency_sees_only_its_referrals_and_needs_acceptance(fresh_database_url: str) -> None:
@@ -41,6 +41,6 @@ async def test_each_agency_sees_only_its_referrals_and_needs_acceptance(fresh_da
                     for table in ("alembic_version_agency", f"alembic_version_{name}")
                 }
             assert versions == {
-                "alembic_version_agency": "agency_0004",
+                "alembic_version_agency": "agency_0005",
                 f"alembic_version_{name}": LATEST_REVISION.get(name, f"{name}_0001"),
             }

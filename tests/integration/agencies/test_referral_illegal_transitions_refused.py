@@ -16,7 +16,8 @@ async def test_out_of_order_inbox_steps_are_refused(police: RunningAgency) -> No
     accepted = await police.step(f"referrals/{rid}/accept", {"officer": "o-1"})
     again = await police.post(f"referrals/{rid}/accept", {"officer": "o-2"})
     assert (again.status_code, again.json()["detail"]) == (409, "the referral is already accepted")
-    declined = await police.post(f"referrals/{rid}/decline", {"reason": "changed my mind"})
+    refusal = {"reason_code": "other", "reason": "changed my mind"}
+    declined = await police.post(f"referrals/{rid}/decline", refusal)
     assert declined.status_code == 409
     assert "complete it instead" in declined.json()["detail"]
 

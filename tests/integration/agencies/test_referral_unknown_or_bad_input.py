@@ -7,7 +7,10 @@ async def test_unknown_referral_is_404_for_every_route(police: RunningAgency) ->
     assert (await police.client.get("/police/v1/referrals/nope")).status_code == 404
     for path, body in (
         ("referrals/nope/accept", None),
-        ("referrals/nope/decline", {"reason": "r"}),
+        ("referrals/nope/decline", {"reason_code": "other", "reason": "r"}),
+        ("referrals/nope/hold", {"reason": "r"}),
+        ("referrals/nope/resume", None),
+        ("referrals/nope/notes", {"note": "n"}),
         ("referrals/nope/complete", {"outcome": "o"}),
         ("referrals/nope/dispatch", {"unit": "u-1"}),
         ("referrals/nope/arrive", {}),
@@ -25,9 +28,14 @@ async def test_bad_bodies_and_queries_name_the_field(police: RunningAgency) -> N
 
     bad_status = await police.client.get("/police/v1/referrals", params={"status": "lost"})
     assert error_fields(bad_status) == ["status"]
-    assert error_fields(await police.post(f"referrals/{rid}/decline", {})) == ["reason"]
-    assert error_fields(await police.post(f"referrals/{rid}/decline", {"reason": "   "})) == ["reason"]
-    assert error_fields(await police.post(f"referrals/{rid}/decline", {"reason": "x" * 501})) == ["reason"]
+    assert error_fields(await police.post(f"referrals/{rid}/decline", {})) == ["reason_code", "reason"]
+    decline = f"referrals/{rid}/decline"
+    code = {"reason_code": "outside_mandate"}
+    assert error_fields(await police.post(decline, {**code, "reason": "   "})) == ["reason"]
+    assert error_fields(await police.post(decline, {**code, "reason": "x" * 501})) == ["reason"]
+    unlisted = await police.post(f"referrals/{rid}/decline", {"reason_code": "bored", "reason": "r"})
+    assert error_fields(unlisted) == ["reason_code"]
+    assert "bored" not in unlisted.text  # named, never echoed
     # An officer is a staff id or a name in any script, but never carries control characters.
     assert error_fields(await police.post(f"referrals/{rid}/accept", {"officer": "王\t警官"})) == ["officer"]
     assert error_fields(await police.post(f"referrals/{rid}/accept", {"oficer": "o-1"})) == ["oficer"]

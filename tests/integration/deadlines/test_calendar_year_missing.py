@@ -90,5 +90,5 @@ async def test_a_broken_file_is_refused_on_reload_and_changes_nothing(short_cale
     _, client, directory = short_calendar
     (directory / "cn-2027.json").write_text(json.dumps(TEST_2027 | {"year": 2028}), encoding="utf-8")
     refused = await client.post("/routing/v1/sla/calendar/reload")
-    assert refused.status_code == 422 and "cn-2027.json" in refused.json()["detail"]
+    assert refused.status_code == 422 and "cn-2027.json" in refused.json()["detail"][0]["msg"]
     assert (await client.get("/routing/v1/sla/calendar")).json()["years"] == [2025, 2026]

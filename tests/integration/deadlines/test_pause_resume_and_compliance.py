@@ -56,3 +56,17 @@ async def test_compliance_counts_on_time_and_late_per_agency(deadlines_system, f
     assert figures["on_time_rate"] == 0.5
     assert figures["median_seconds_to_stop"] == 210  # 120 s and 300 s
     assert 120 <= figures["p90_seconds_to_stop"] <= 300
+
+    # Per district (the operations page's table): the cases' district counts, another has none.
+    in_district = await client.get(
+        "/routing/v1/sla/compliance", params={"agency": "police", "district": "370702"}
+    )
+    assert in_district.json() == [figures]
+    city = await client.get("/routing/v1/sla/compliance", params={"agency": "police", "district": "370700"})
+    assert city.json() == [figures]  # a city code covers its counties
+    elsewhere = await client.get("/routing/v1/sla/compliance", params={"district": "370703"})
+    assert elsewhere.json() == []
+    malformed = await client.get("/routing/v1/sla/compliance", params={"district": "3707"})
+    assert malformed.status_code == 422 and malformed.json()["detail"][0]["loc"] == ["query", "district"]
+    clocks = items(await client.get("/routing/v1/sla", params={"agency": "police"}))
+    assert clocks and {c["district"] for c in clocks} == {"370702"}

@@ -56,6 +56,9 @@ async def test_root_lists_every_service_with_links_to_its_docs(
     links = re.findall(r"""href=["']([^"']+)["']""", answer.text)
     for service in SERVICES:
         assert f"/{service}/docs" in links and f"/{service}/redoc" in links, service
+    assert "/ops/" in links  # the operations page, for people: it sends them to its sign-in form
+    assert (await client.get("/ops/")).headers["location"] == "/ops/login"
+    links = [link for link in links if link != "/ops/"]
     assert not ANY_URL.findall(answer.text)
     assert not re.findall(r"<(?:script|link)\b", answer.text), "the root page loads no assets"
     async with system.callers.client(SCRAPER) as scraper:
@@ -63,3 +66,9 @@ async def test_root_lists_every_service_with_links_to_its_docs(
             # Metrics need a token with metrics.read (the owners' tokens have none); the rest is open.
             caller = scraper if link.endswith("/metrics") else client
             assert (await caller.get(link)).status_code == 200, link
+
+
+async def test_the_operations_page_loads_local_assets_only(client: httpx.AsyncClient) -> None:
+    assets = await _assert_local_and_served(client, "/ops/login")
+    assert any(a.endswith("/vendor/htmx-2.0.11.min.js") for a in assets), assets
+    assert any(a.endswith("/ops.js") for a in assets) and any(a.endswith("/ops.css") for a in assets)

@@ -114,8 +114,10 @@ async def test_report_is_one_trace_across_services_in_jaeger(
         async with system.callers.client(SCRAPER) as scraper:
             lag = await eventually(
                 lambda: scrape(scraper, "/routing/metrics"),
-                until=lambda s: "intake.events" in label_values(s, "backbone_consumer_lag", "topic")
-                and value(s, "backbone_consumer_lag") == 0,
+                until=lambda s: (
+                    "intake.events" in label_values(s, "backbone_consumer_lag", "topic")
+                    and value(s, "backbone_consumer_lag") == 0
+                ),
                 what="routing's consumer lag known and zero",
             )
         assert label_values(lag, "backbone_consumer_lag", "service") == {"routing"}

@@ -10,11 +10,20 @@ from typing import Any
 import httpx
 from sqlalchemy import text
 
+from backbone.clock import utcnow
 from backbone.messaging.transport import OutgoingMessage
+from backbone.sla.stamping import active_policy, sla_stamps
 from backbone.system import System
 from contracts.catalogue import topic_of
 from contracts.envelope import CloudEvent, Event
-from contracts.events.agencies import ReferralAccepted, ReferralDeclined
+from contracts.events.agencies import (
+    ReferralAccepted,
+    ReferralDeclined,
+    ReferralDeclinedV1,
+    ReferralHeld,
+    ReferralProgressNoted,
+    ReferralResumed,
+)
 from contracts.events.intake import ReportReceived
 from tests.support.topics import topic_reader
 from tests.support.waiting import eventually
@@ -48,11 +57,18 @@ def report(case_id: str, **changes: Any) -> ReportReceived:
     return ReportReceived(**(fields | changes))
 
 
-def envelope_of(event: Event, *, publisher: str, case_id: str | None = None) -> CloudEvent:
-    """The envelope a publisher's outbox would send."""
+def envelope_of(
+    event: Event, *, publisher: str, case_id: str | None = None, stamped: bool = False
+) -> CloudEvent:
+    """The envelope a publisher's outbox would send; `stamped` adds the deadlines it starts or stops."""
     subject = case_id or event.case_id
+    stamps = sla_stamps(event, policy=active_policy(), default_at=utcnow()) if stamped else []
     return CloudEvent(
-        source=f"/{publisher}", type=event.TYPE, subject=subject, data=event.model_dump(mode="json")
+        source=f"/{publisher}",
+        type=event.TYPE,
+        subject=subject,
+        sla=stamps,
+        data=event.model_dump(mode="json"),
     )
 
 
@@ -73,15 +89,30 @@ def accepted(referral: dict[str, Any]) -> ReferralAccepted:
     )
 
 
+def _about(referral: dict[str, Any]) -> dict[str, Any]:
+    return {k: referral[k] for k in ("referral_id", "case_id", "agency", "task", "role", "priority")}
+
+
 def declined(referral: dict[str, Any], reason: str = "not ours to handle") -> ReferralDeclined:
-    return ReferralDeclined(
-        referral_id=referral["referral_id"],
-        case_id=referral["case_id"],
-        agency=referral["agency"],
-        task=referral["task"],
-        role=referral["role"],
-        reason=reason,
-        declined_at=NOW,
+    return ReferralDeclined(**_about(referral), reason=reason, reason_code="outside_mandate", declined_at=NOW)
+
+
+def declined_v1(referral: dict[str, Any], reason: str = "not ours to handle") -> ReferralDeclinedV1:
+    """A decline as agencies sent it before reason codes (referral.declined.v1)."""
+    return ReferralDeclinedV1(**_about(referral), reason=reason, declined_at=NOW)
+
+
+def held(referral: dict[str, Any], at: datetime = NOW, reason: str = "waiting on the court") -> ReferralHeld:
+    return ReferralHeld(**_about(referral), reason=reason, held_at=at)
+
+
+def resumed(referral: dict[str, Any], held_at: datetime, at: datetime) -> ReferralResumed:
+    return ReferralResumed(**_about(referral), held_at=held_at, resumed_at=at)
+
+
+def noted(referral: dict[str, Any], note: str, at: datetime = NOW) -> ReferralProgressNoted:
+    return ReferralProgressNoted(
+        **_about(referral), note_id=new_id("note"), note=note, author="staff-007", noted_at=at
     )
 
 
@@ -100,9 +131,9 @@ class Routing:
         """Deliver envelopes as their publishers would, in order."""
         await self.system.transport.publish([message(e) for e in envelopes])
 
-    async def send(self, event: Event, *, publisher: str) -> CloudEvent:
+    async def send(self, event: Event, *, publisher: str, stamped: bool = False) -> CloudEvent:
         """Publish one event from an agency; return its envelope."""
-        envelope = envelope_of(event, publisher=publisher)
+        envelope = envelope_of(event, publisher=publisher, stamped=stamped)
         await self.publish(envelope)
         return envelope
 
@@ -126,9 +157,9 @@ class Routing:
             event.case_id, lambda c: bool(c["referrals"]) and has_event(c, envelope.id), "case opened"
         )
 
-    async def applied(self, event: Event, *, publisher: str) -> dict[str, Any]:
+    async def applied(self, event: Event, *, publisher: str, stamped: bool = False) -> dict[str, Any]:
         """Send an agency event and wait until it is on the case's timeline."""
-        envelope = await self.send(event, publisher=publisher)
+        envelope = await self.send(event, publisher=publisher, stamped=stamped)
         return await self.case_when(
             event.case_id, lambda c: has_event(c, envelope.id), f"{event.TYPE} applied"
         )

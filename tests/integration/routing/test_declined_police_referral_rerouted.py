@@ -11,6 +11,7 @@ async def test_declined_police_lead_referral_is_rerouted_to_civil_affairs(routin
     case = await routing.applied(declined(police, reason="张小明's family moved"), publisher="police")
 
     assert referral_of(case, "police", "judicial_protection")["status"] == "declined"
+    assert referral_of(case, "police", "judicial_protection")["decline_reason_code"] == "outside_mandate"
     rerouted = referral_of(case, "civil_affairs", "judicial_protection")
     assert rerouted["reason"] == "rerouted"
     assert rerouted["replaces_referral_id"] == police["referral_id"]
@@ -19,7 +20,7 @@ async def test_declined_police_lead_referral_is_rerouted_to_civil_affairs(routin
         "P2",
         "routing.v1",
     )
-    assert [e["type"] for e in case["timeline"][-2:]] == ["referral.declined.v1", "referral.created.v1"]
+    assert [e["type"] for e in case["timeline"][-2:]] == ["referral.declined.v2", "referral.created.v1"]
     assert all("张小明" not in e["summary"] for e in case["timeline"])
 
 

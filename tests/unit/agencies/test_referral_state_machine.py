@@ -1,4 +1,5 @@
-"""The referral state machine: pending -> accepted | declined, accepted -> completed, nothing else."""
+"""The referral state machine: pending -> accepted | declined, accepted -> completed | on_hold,
+on_hold -> accepted, any open one -> withdrawn; nothing else."""
 
 import pytest
 
@@ -8,21 +9,29 @@ from services.agency.referrals.rules import (
     ReferralAction,
     ReferralStatus,
     accepts_implicitly,
+    check_note_allowed,
     check_steps_allowed,
     more_urgent,
     next_status,
 )
 
-PENDING, ACCEPTED, DECLINED, COMPLETED = (
+PENDING, ACCEPTED, DECLINED, COMPLETED, ON_HOLD, WITHDRAWN = (
     ReferralStatus.PENDING,
     ReferralStatus.ACCEPTED,
     ReferralStatus.DECLINED,
     ReferralStatus.COMPLETED,
+    ReferralStatus.ON_HOLD,
+    ReferralStatus.WITHDRAWN,
 )
 LEGAL = {
     (PENDING, ReferralAction.ACCEPT): ACCEPTED,
     (PENDING, ReferralAction.DECLINE): DECLINED,
     (ACCEPTED, ReferralAction.COMPLETE): COMPLETED,
+    (ACCEPTED, ReferralAction.HOLD): ON_HOLD,
+    (ON_HOLD, ReferralAction.RESUME): ACCEPTED,
+    (PENDING, ReferralAction.WITHDRAW): WITHDRAWN,
+    (ACCEPTED, ReferralAction.WITHDRAW): WITHDRAWN,
+    (ON_HOLD, ReferralAction.WITHDRAW): WITHDRAWN,
 }
 
 
@@ -43,6 +52,21 @@ def test_legal_transitions(status: ReferralStatus, action: ReferralAction) -> No
         (COMPLETED, ReferralAction.ACCEPT, "the referral is already completed: it cannot be accepted"),
         (COMPLETED, ReferralAction.DECLINE, "the referral is already completed: it cannot be declined"),
         (COMPLETED, ReferralAction.COMPLETE, "the referral is already completed: it cannot be completed"),
+        (
+            PENDING,
+            ReferralAction.HOLD,
+            "accept the referral first: only an accepted referral can be put on hold",
+        ),
+        (ON_HOLD, ReferralAction.HOLD, "the referral is on hold: resume it before it can be put on hold"),
+        (ON_HOLD, ReferralAction.COMPLETE, "the referral is on hold: resume it before it can be completed"),
+        (
+            ACCEPTED,
+            ReferralAction.RESUME,
+            "the referral is accepted, not on hold: there is nothing to resume",
+        ),
+        (WITHDRAWN, ReferralAction.ACCEPT, "the referral is already withdrawn: it cannot be accepted"),
+        (WITHDRAWN, ReferralAction.WITHDRAW, "the referral is already withdrawn: it cannot be withdrawn"),
+        (COMPLETED, ReferralAction.WITHDRAW, "the referral is already completed: it cannot be withdrawn"),
     ],
 )
 def test_illegal_transitions_say_why(status: ReferralStatus, action: ReferralAction, message: str) -> None:
@@ -63,9 +87,21 @@ def test_agency_steps_need_an_accepted_referral() -> None:
     check_steps_allowed(ACCEPTED)
     with pytest.raises(StepRefused, match=r"^accept the referral first$"):
         check_steps_allowed(PENDING)
-    for finished in (DECLINED, COMPLETED):
+    with pytest.raises(StepRefused, match=r"^the referral is on hold: resume it first$"):
+        check_steps_allowed(ON_HOLD)
+    for finished in (DECLINED, COMPLETED, WITHDRAWN):
         with pytest.raises(StepRefused, match=f"the referral is {finished.value}"):
             check_steps_allowed(finished)
+
+
+def test_notes_go_on_work_under_way() -> None:
+    check_note_allowed(ACCEPTED)
+    check_note_allowed(ON_HOLD)
+    with pytest.raises(StepRefused, match="accept the referral first"):
+        check_note_allowed(PENDING)
+    for finished in (DECLINED, COMPLETED, WITHDRAWN):
+        with pytest.raises(StepRefused, match=f"the referral is {finished.value}: no more notes"):
+            check_note_allowed(finished)
 
 
 def test_only_emergencies_are_accepted_by_a_first_moment_step() -> None:

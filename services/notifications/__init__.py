@@ -1,0 +1,1 @@
+"""Push delivery: every event addressed to an agency, POSTed to the agency's own systems (webhooks)."""

@@ -1,0 +1,3 @@
+from backbone.migrations import run_env
+
+run_env()

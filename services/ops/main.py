@@ -1,0 +1,6 @@
+"""`uvicorn services.ops.main:app`: the operations page alone (distributed mode; OPS_API_URL names the
+services' APIs, e.g. the gateway)."""
+
+from backbone.app import create_service_app
+
+app = create_service_app("ops")

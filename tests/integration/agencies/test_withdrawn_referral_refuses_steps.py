@@ -1,0 +1,59 @@
+"""When routing withdraws a referral the agency records who withdrew it and why, its deadlines are
+cancelled, and every further step is refused with 409; a repeated withdrawal changes nothing."""
+
+from backbone.clock import utcnow
+from contracts.events.routing import ReferralWithdrawn
+from tests.integration.agencies.agency_support import RunningAgency, referral_created
+from tests.support.paging import items
+from tests.support.waiting import eventually
+
+
+async def test_withdrawn_referral(education: RunningAgency) -> None:
+    referral = referral_created("education", task="education_support", priority="P2")
+    await education.feed(referral, stamped=True)
+    await education.receive(referral)
+    rid = referral.referral_id
+    await education.step(f"referrals/{rid}/accept")
+
+    async def deadlines() -> dict[str, str]:
+        rows = items(await education.client.get("/education/v1/sla"))
+        return {r["clock"]: r["state"] for r in rows if r["subject_id"] == rid}
+
+    await eventually(deadlines, until=lambda d: len(d) == 3, what="follow-up and return plan running")
+    withdrawn = ReferralWithdrawn(
+        referral_id=rid,
+        case_id=referral.case_id,
+        agency="education",
+        task="education_support",
+        role="lead",
+        reason="the family moved to another city",
+        withdrawn_by="civil_affairs.supervisor",
+        withdrawn_at=utcnow(),
+    )
+    await education.feed(withdrawn, withdrawn, stamped=True)
+
+    shown = await eventually(
+        lambda: education.referral(rid), until=lambda r: r["status"] == "withdrawn", what="withdrawn"
+    )
+    assert (shown["withdrawn_by"], shown["withdraw_reason"]) == (
+        "civil_affairs.supervisor",
+        "the family moved to another city",
+    )
+    assert await deadlines() == {
+        "referral.acceptance": "met",
+        "education.follow_up": "cancelled",
+        "education.return_plan": "cancelled",
+    }
+    for action, body in (
+        ("school-contact", {"school": "实验小学"}),
+        ("complete", {"outcome": "done"}),
+        ("hold", {"reason": "r"}),
+        ("notes", {"note": "n"}),
+        ("decline", {"reason_code": "other", "reason": "r"}),
+    ):
+        refused = await education.post(f"referrals/{rid}/{action}", body)
+        assert refused.status_code == 409, action
+        assert "withdrawn" in refused.json()["detail"], action
+    assert [t for t in await education.emitted_types() if t.startswith("referral.")] == [
+        "referral.accepted.v1"
+    ]
