@@ -5,6 +5,7 @@ Every list endpoint takes `Depends(paging(default_limit=..., max_limit=...))` an
 """
 
 # No `from __future__ import annotations`: FastAPI must see the real annotations of `paging`'s closure.
+from collections import namedtuple
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any, Generic, TypeVar
@@ -65,7 +66,8 @@ async def fetch_page(session: AsyncSession, statement: Select, page: PageRequest
     """
     single = len(statement.column_descriptions) == 1
     counted = statement.add_columns(func.count().over().label("page_total"))
-    rows = (await session.execute(counted.limit(page.limit).offset(page.offset))).all()
+    result = await session.execute(counted.limit(page.limit).offset(page.offset))
+    rows = result.all()
     if rows:
         total = int(rows[0][-1])
     elif page.offset:  # past the end: no row carries the count
@@ -73,5 +75,8 @@ async def fetch_page(session: AsyncSession, statement: Select, page: PageRequest
         total = int(await session.scalar(everything) or 0)
     else:
         total = 0
-    # Several columns: the rows themselves (named columns, and `page_total` beside them).
-    return [row[0] if single else row for row in rows], total
+    if single:
+        return [row[0] for row in rows], total
+    # Several columns: rows of them, by name and in order, without the count.
+    record = namedtuple("PageRow", list(result.keys())[:-1], rename=True)  # type: ignore[misc]
+    return [record(*row[:-1]) for row in rows], total
