@@ -60,7 +60,9 @@ async def listed(police: RunningAgency, token: str, referral_id: str) -> httpx.R
 
     return await eventually(
         lambda: inbox_as(police, token),
-        until=lambda r: r.status_code != 200 or any(row["referral_id"] == referral_id for row in r.json()["items"]),
+        until=lambda r: (
+            r.status_code != 200 or any(row["referral_id"] == referral_id for row in r.json()["items"])
+        ),
         what=f"{referral_id} in the police inbox",
     )
 
