@@ -28,7 +28,7 @@ from backbone.telemetry import provider_for
 from backbone.web.bodies import BodyGuard
 from backbone.web.failures import install_error_handlers
 from backbone.web.openapi import access_statuses, declare_runtime_statuses, runtime_statuses
-from backbone.web.params import refuse_nul_parameters
+from backbone.web.params import refuse_nul_parameters, refuse_unknown_query_parameters
 from backbone.web.readiness import readiness
 
 DOCS_ASSETS = "/docs-assets"
@@ -126,8 +126,13 @@ def create_app(system: System | None = None, *, manage_lifespan: bool = True) ->
             openapi_url="/openapi.json",
             static_url=DOCS_ASSETS,
             telemetry=_telemetry(definition.name),
-            # NUL characters are refused before the guard looks anything up by the path's ids.
-            dependencies=[Depends(refuse_nul_parameters), Depends(authorize)],
+            # NUL characters and unknown query parameters are refused before the guard looks anything up
+            # by the path's ids.
+            dependencies=[
+                Depends(refuse_nul_parameters),
+                Depends(refuse_unknown_query_parameters),
+                Depends(authorize),
+            ],
         )
         service_app.state.system = system
         service_app.state.service_name = definition.name

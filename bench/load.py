@@ -100,7 +100,7 @@ class Poller:
                 params["received_after"] = self.cursor
             response = await self.client.get(self.url, params=params, headers=await self.authorization())
             response.raise_for_status()
-            rows = response.json()
+            rows = response.json()["items"]
         except (httpx.HTTPError, ValueError):
             self.errors += 1
             rows = []

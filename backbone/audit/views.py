@@ -6,13 +6,16 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import BaseModel, Field
 
 from backbone.audit.store import query_audit
 from backbone.service import get_uow
 from backbone.uow import UnitOfWork
+from backbone.web.paging import Page, PageRequest, paging
+from backbone.web.params import IsoDateTime
 
 router = APIRouter(prefix="/v1/audit", tags=["audit"])
+audit_page = paging(default_limit=100, max_limit=500)
 
 
 class AuditRecordView(BaseModel):
@@ -35,16 +38,9 @@ class AuditRecordView(BaseModel):
     )
 
 
-class AuditPage(BaseModel):
-    items: list[AuditRecordView] = Field(description="The records of this page, newest first")
-    total: int = Field(description="Records matching the filters, over all pages")
-    limit: int = Field(description="The page size asked for")
-    offset: int = Field(description="Records skipped before this page")
-
-
 @router.get(
     "",
-    response_model=AuditPage,
+    response_model=Page[AuditRecordView],
     summary="Read this service's audit trail",
     description="For supervisors and operations (督查考核): every state-changing call and every read of "
     "personal data this service answered, newest first, filtered by an id it touched, by who acted or by "
@@ -52,15 +48,14 @@ class AuditPage(BaseModel):
 )
 async def list_audit(
     uow: Annotated[UnitOfWork, Depends(get_uow)],
+    page: Annotated[PageRequest, Depends(audit_page)],
     resource: Annotated[str | None, Query(max_length=200, description="Any id the record names")] = None,
     actor: Annotated[str | None, Query(max_length=200, description="A subject or client id")] = None,
-    since: AwareDatetime | None = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
-) -> AuditPage:
+    since: IsoDateTime | None = None,
+) -> Page[AuditRecordView]:
     """Who did what and when, newest first; ids only."""
     async with uow:
         rows, total = await query_audit(
-            uow.session, resource=resource, actor=actor, since=since, limit=limit, offset=offset
+            uow.session, resource=resource, actor=actor, since=since, limit=page.limit, offset=page.offset
         )
-    return AuditPage(items=[AuditRecordView(**r) for r in rows], total=total, limit=limit, offset=offset)
+    return Page[AuditRecordView].of([AuditRecordView(**r) for r in rows], total=total, page=page)

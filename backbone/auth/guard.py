@@ -10,7 +10,7 @@ the service's resource loaders), and leaves the outcome on `request.state.access
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from fastapi import HTTPException, Request, Security
@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backbone.auth.policy import AccessPolicy, ResourceFacts, Rule, Visibility
 from backbone.auth.principal import Principal
+from backbone.auth.throttle import Throttle, caller_key
 from backbone.auth.tokens import TokenRejected, TokenVerifier
 
 ResourceLoader = Callable[[AsyncSession, Mapping[str, str]], Awaitable[ResourceFacts | None]]
@@ -60,6 +61,10 @@ class Authenticator:
     verifier: TokenVerifier
     policy: AccessPolicy
     realm: str = "child-protection"
+    throttle: Throttle = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.throttle = Throttle(self.policy.rate_limits)
 
 
 def _unauthorized(realm: str, description: str, error: str | None = "invalid_token") -> HTTPException:
@@ -85,7 +90,8 @@ BEARER = HTTPBearer(auto_error=False, description="An OAuth 2.0 access token (RF
 
 
 async def authorize(request: Request, _: HTTPAuthorizationCredentials | None = Security(BEARER)) -> Access:
-    """FastAPI dependency on every route: 401 without a valid token, 403 when the policy refuses."""
+    """FastAPI dependency on every route: 401 without a valid token, 403 when the policy refuses, 429
+    when the caller is over its rate limit (counted before anything is looked up for it)."""
     system = request.app.state.system
     service = request.app.state.service_name
     auth: Authenticator = system.auth
@@ -93,17 +99,27 @@ async def authorize(request: Request, _: HTTPAuthorizationCredentials | None = S
     rule = auth.policy.rule(service, request.method, route) or auth.policy.rule("*", request.method, route)
     if rule is None:
         raise _forbidden(auth.realm, "no access rule names this route; it is closed")
+
+    async def admit(client_id: str | None) -> None:
+        peer = request.client.host if request.client else None
+        key = caller_key(client_id=client_id, peer=peer)
+        await auth.throttle.admit(service=service, route_key=f"{request.method} {route}", caller=key)
+
     if rule.public:
+        await admit(None)
         access = Access(rule=rule, principal=None, method=request.method, route=route)
         request.state.access = access
         return access
     token = bearer_token(request)
     if token is None:
+        await admit(None)
         raise _unauthorized(auth.realm, "a bearer access token is required", error=None)
     try:
         principal = await auth.verifier.verify(token)
     except TokenRejected as rejected:
+        await admit(None)
         raise _unauthorized(auth.realm, rejected.description) from None
+    await admit(principal.client_id)
     if rule.scope not in principal.scopes:
         raise _forbidden(auth.realm, f"the token lacks the scope {rule.scope}", scope=rule.scope)
     params: dict[str, Any] = dict(request.path_params)

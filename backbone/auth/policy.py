@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from backbone.auth.principal import Principal, covers
+from backbone.auth.throttle import RateLimits, parse_rate_limits
 
 DEFAULT_POLICY = Path(__file__).resolve().parents[2] / "contracts" / "policies" / "access.v1.json"
 PREDICATES = frozenset({"in_district", "addressed_to_caller", "submitted_by_caller"})
@@ -100,6 +101,7 @@ EVERYTHING = Visibility()
 class AccessPolicy:
     version: str
     rules: Mapping[str, Mapping[str, Rule]] = field(default_factory=dict)
+    rate_limits: RateLimits = field(default_factory=lambda: parse_rate_limits(None))
 
     def rule(self, service: str, method: str, path: str) -> Rule | None:
         return self.rules.get(service, {}).get(f"{method} {path}")
@@ -168,7 +170,12 @@ def parse_policy(document: Mapping[str, Any]) -> AccessPolicy:
                 personal_data=bool(spec.get("personal_data", False)),
                 public=bool(spec.get("public", False)),
             )
-    return AccessPolicy(version=document["version"], rules=rules)
+    rate_limits = parse_rate_limits(document.get("rate_limits"))
+    for service, limited in rate_limits.routes.items():
+        for key in limited:
+            if key not in rules.get(service, {}):
+                raise ValueError(f"rate_limits {service} {key}: no such route in the policy")
+    return AccessPolicy(version=document["version"], rules=rules, rate_limits=rate_limits)
 
 
 @lru_cache

@@ -1,6 +1,6 @@
 """Every status the runtime can answer, declared on every operation of every service's OpenAPI.
 
-To declare another (429 for rate limits, ...), add a `RuntimeStatus` to `runtime_statuses` or pass it
+To declare another, add a `RuntimeStatus` to `runtime_statuses` or pass it
 to `declare_runtime_statuses` (as `access_statuses` does for 401/403); `applies` picks the operations.
 """
 
@@ -15,6 +15,7 @@ from pydantic import BaseModel
 
 from backbone.web.bodies import BODYLESS_METHODS, MAX_JSON_DEPTH
 from backbone.web.failures import RETRY_AFTER_SECONDS
+from backbone.web.links import add_links
 from backbone.web.problems import ErrorBody, ErrorMessage
 
 COMPONENTS = "#/components/schemas/"
@@ -59,24 +60,34 @@ def runtime_statuses(max_body_bytes: int) -> list[RuntimeStatus]:
             f"{MAX_JSON_DEPTH} levels); each problem is named by its location, never by its value",
         ),
         RuntimeStatus(
+            429,
+            "This caller (its OAuth client, or its address without a valid token) is over the route's rate "
+            "limit (the access policy's `rate_limits`); nothing was done, retry after `Retry-After` seconds",
+            headers=_retry_after("Seconds until the caller's window has room again"),
+        ),
+        RuntimeStatus(
             503,
             "The service's store is unavailable; nothing was changed, retry after `Retry-After` seconds",
-            headers={
-                "Retry-After": {
-                    "description": f"Seconds to wait before retrying (typically {RETRY_AFTER_SECONDS})",
-                    "schema": {"type": "integer"},
-                }
-            },
+            headers=_retry_after(f"Seconds to wait before retrying (typically {RETRY_AFTER_SECONDS})"),
         ),
     ]
 
 
+def _retry_after(description: str) -> dict[str, Any]:
+    return {"Retry-After": {"description": description, "schema": {"type": "integer", "minimum": 1}}}
+
+
 def access_statuses(rule_of: Callable[[str, str], Any]) -> list[RuntimeStatus]:
-    """401 and 403 on every operation whose access rule is not public (`rule_of(method, path)`)."""
+    """401 and 403 on every operation whose access rule is not public (`rule_of(method, path)`), 404 on
+    every one decided on a resource, and 409 on those of them that change it."""
 
     def guarded(method: str, path: str, operation: dict[str, Any]) -> bool:
         rule = rule_of(method.upper(), path)
         return rule is None or not rule.public
+
+    def on_a_resource(method: str, path: str, operation: dict[str, Any]) -> bool:
+        rule = rule_of(method.upper(), path)
+        return rule is not None and rule.resource is not None
 
     challenge = {
         "WWW-Authenticate": {"description": "The bearer challenge (RFC 6750)", "schema": {"type": "string"}}
@@ -86,11 +97,24 @@ def access_statuses(rule_of: Callable[[str, str], Any]) -> list[RuntimeStatus]:
         RuntimeStatus(
             403, "The token's scope or the access policy refuses this caller", guarded, {}, ErrorMessage
         ),
+        # The guard loads the resource the rule is decided on before any view runs.
+        RuntimeStatus(404, "No such resource (the id names nothing)", on_a_resource, {}, ErrorMessage),
+        RuntimeStatus(
+            409,
+            "The resource's current state does not allow this step (e.g. accept before complete); "
+            "nothing was changed",
+            lambda method, path, operation: (
+                on_a_resource(method, path, operation) and takes_a_body(method, path, operation)
+            ),
+            {},
+            ErrorMessage,
+        ),
     ]
 
 
 def declare_runtime_statuses(app: FastAPI, statuses: Iterable[RuntimeStatus]) -> None:
-    """Make `app.openapi()` declare each status, with the shared error schema, where it applies."""
+    """Make `app.openapi()` declare each status, with the shared error schema, where it applies (and
+    the links between operations, backbone/web/links.py)."""
     statuses = list(statuses)
     generate = app.openapi
     declared: list[dict[str, Any]] = []
@@ -109,6 +133,7 @@ def declare_runtime_statuses(app: FastAPI, statuses: Iterable[RuntimeStatus]) ->
                 if method in HTTP_METHODS:
                     _declare(method, path, operation, statuses)
         _drop_unreferenced(document, _FASTAPI_VALIDATION_SCHEMAS)
+        add_links(document)  # from what an answer names to the operations acting on it
         declared[:] = [document]
         return document
 

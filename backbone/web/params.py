@@ -1,43 +1,18 @@
-"""Query and path parameters every service shares: paging, date-times, and no NUL characters."""
+"""Query and path parameters every service shares: date-times, no NUL characters, no undeclared query
+parameters (paging: paging.py)."""
 
-# No `from __future__ import annotations`: FastAPI must see the real annotations of `paging`'s closure.
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import Query, Request
+from fastapi import Request
+from fastapi.dependencies.models import Dependant
 from fastapi.exceptions import RequestValidationError
+from fastapi.routing import APIRoute
 from pydantic import AwareDatetime, BeforeValidator
 from pydantic_core import PydanticCustomError
 
 from backbone.web.bodies import NUL, nul_in_text
-
-# Deeper pages are a scan of the whole table, and past PostgreSQL's bigint they are a 500: filter instead.
-MAX_OFFSET = 1_000_000
-
-
-@dataclass(frozen=True)
-class Page:
-    limit: int
-    offset: int
-
-
-def paging(*, default_limit: int, max_limit: int) -> Callable[..., Page]:
-    """The `limit`/`offset` query parameters of a list endpoint, as a FastAPI dependency."""
-
-    def page(
-        limit: Annotated[
-            int, Query(ge=1, le=max_limit, description=f"Items per page, 1 to {max_limit}")
-        ] = default_limit,
-        offset: Annotated[
-            int, Query(ge=0, le=MAX_OFFSET, description=f"Items to skip, 0 to {MAX_OFFSET}")
-        ] = 0,
-    ) -> Page:
-        return Page(limit=limit, offset=offset)
-
-    return page
-
+from backbone.web.problems import problem
 
 _ISO_8601 = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
 
@@ -73,3 +48,45 @@ async def refuse_nul_parameters(request: Request) -> None:
     problems += [nul_in_text(["header", name]) for name, value in request.headers.items() if NUL in value]
     if problems:
         raise RequestValidationError(problems)
+
+
+# A query parameter name worth naming in a refusal: what a client library would send, not arbitrary text.
+_PARAMETER_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_.\-]{0,63}")
+
+
+async def refuse_unknown_query_parameters(request: Request) -> None:
+    """A query parameter the operation does not declare is refused, not ignored.
+
+    A misspelt filter (`?stauts=pending`) would otherwise answer the unfiltered list as if it were the
+    filtered one; the OpenAPI of every operation lists exactly the parameters it reads.
+    """
+    route = request.scope.get("route")
+    if not isinstance(route, APIRoute):
+        return
+    declared = _declared_query_parameters(route)
+    unknown = sorted({name for name in request.query_params if name not in declared})
+    if unknown:
+        raise RequestValidationError(
+            [
+                problem(
+                    ["query", name] if _PARAMETER_NAME.fullmatch(name) else ["query"],
+                    "this operation has no such query parameter",
+                    "unknown_parameter",
+                )
+                for name in unknown
+            ]
+        )
+
+
+def _declared_query_parameters(route: APIRoute) -> frozenset[str]:
+    cached: frozenset[str] | None = getattr(route, "_declared_query_parameters", None)
+    if cached is not None:
+        return cached
+    names: set[str] = set()
+    pending: list[Dependant] = [route.dependant]
+    while pending:
+        dependant = pending.pop()
+        names.update(field.alias for field in dependant.query_params)
+        pending.extend(dependant.dependencies)
+    route._declared_query_parameters = frozenset(names)  # type: ignore[attr-defined]  # routes are fixed
+    return route._declared_query_parameters  # type: ignore[attr-defined]

@@ -51,6 +51,6 @@ async def test_forged_resident_id_refused(journey: Journey) -> None:
     assert {r["case_id"] for agency in AGENCIES for r in inboxes[agency]} == {accepted["case_id"]}
     assert sum(len(inboxes[agency]) for agency in AGENCIES) == len(case["referrals"]) == 10
     file = await journey.child_file(accepted["child_id"])
-    assert [r["report_id"] for r in file["reports"]] == [accepted["report_id"]]
-    assert [c["case_id"] for c in file["cases"]] == [accepted["case_id"]]
+    assert [r["report_id"] for r in file["reports"]["items"]] == [accepted["report_id"]]
+    assert [c["case_id"] for c in file["cases"]["items"]] == [accepted["case_id"]]
     assert accepted["new_case"] is True

@@ -122,7 +122,7 @@ async def test_hospital_reports_abandoned_infant(journey: Journey) -> None:
     assert report["child"]["display_name"] == UNNAMED
     assert (report["child"]["id_number"], report["child"]["age_years"]) == (None, 0)
     file = await journey.child_file(accepted["child_id"])
-    assert ([c["case_id"] for c in file["cases"]], len(file["reports"])) == ([case_id], 1)
+    assert ([c["case_id"] for c in file["cases"]["items"]], len(file["reports"]["items"])) == ([case_id], 1)
     assert (await journey.cases())["total"] == 1
     inboxes = await journey.inboxes_hold(case)
     assert sum(len(box) for box in inboxes.values()) == len(EXPECTED_REFERRALS)

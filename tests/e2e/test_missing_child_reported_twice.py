@@ -152,7 +152,7 @@ async def test_missing_child_reported_twice(journey: Journey) -> None:
         [(FEEDBACK, "not_requested")],  # the neighbour did not
     ]
     file = await journey.child_file(first["child_id"])
-    assert [(c["case_id"], c["status"], c["report_ids"]) for c in file["cases"]] == [
+    assert [(c["case_id"], c["status"], c["report_ids"]) for c in file["cases"]["items"]] == [
         (case_id, "closed", [first["report_id"], second["report_id"]])
     ]
 

@@ -31,6 +31,7 @@ from tests.support.leaks import (
     table_texts,
     unsent_outbox_rows,
 )
+from tests.support.paging import items
 from tests.support.waiting import eventually
 from tests.support.webhook_receiver import Receiver, receiving
 
@@ -230,7 +231,7 @@ async def subscribe_every_agency(journey: Journey, receiver: Receiver) -> None:
     """Every agency's system subscribes to every event type addressed to agencies."""
     for account in AGENCY_SYSTEMS:
         async with journey.callers.client(account) as system:
-            types = [t["type"] for t in (await system.get("/notifications/v1/event-types")).json()]
+            types = [t["type"] for t in items(await system.get("/notifications/v1/event-types"))]
             answer = await system.post(
                 "/notifications/v1/subscriptions", json={"url": receiver.url, "event_types": types}
             )

@@ -95,7 +95,9 @@ async def test_police_detain_single_father(journey: Journey) -> None:
         assert at_intake["incident"]["immediate_danger"] is True
         assert at_intake["child"]["display_name"] == "测***"
         file = await journey.child_file(case["child"]["child_id"])
-        assert [(c["case_id"], len(c["report_ids"])) for c in file["cases"]] == [(case["case_id"], 1)]
+        assert [(c["case_id"], len(c["report_ids"])) for c in file["cases"]["items"]] == [
+            (case["case_id"], 1)
+        ]
 
     inboxes = await journey.inboxes_hold(*cases)
     assert Counter(r["task"] for r in inboxes["civil_affairs"]) == {

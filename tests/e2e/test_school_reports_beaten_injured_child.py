@@ -194,6 +194,6 @@ async def test_school_reports_beaten_injured_child(journey: Journey) -> None:
     report = await journey.intake_report(accepted["report_id"])
     assert (report["case_id"], report["case_status"], report["source"]) == (case_id, "open", "school")
     file = await journey.child_file(accepted["child_id"])
-    assert [c["case_id"] for c in file["cases"]] == [case_id]
-    assert [r["report_id"] for r in file["reports"]] == [accepted["report_id"]]
+    assert [c["case_id"] for c in file["cases"]["items"]] == [case_id]
+    assert [r["report_id"] for r in file["reports"]["items"]] == [accepted["report_id"]]
     assert (await journey.cases())["total"] == 1

@@ -18,6 +18,7 @@ from backbone.clock import utcnow
 from services.intake.reports.resident_id import check_digit
 from services.intake.reports.schemas import CHINA_TIME
 from tests.support.auth import Callers
+from tests.support.paging import items
 from tests.support.waiting import eventually
 
 AGENCIES = ("police", "health", "education", "civil_affairs")
@@ -218,12 +219,12 @@ class Journey:
         return await self.get("/routing/v1/cases", limit=200, **filters)
 
     async def clocks(self, **filters: Any) -> list[Json]:
-        return await self.get("/routing/v1/sla", limit=1000, **filters)
+        return items(await self.client.get("/routing/v1/sla", params={"limit": 1000, **filters}))
 
     # -- agencies ------------------------------------------------------------------------------------
 
     async def inbox(self, agency: str) -> list[Json]:
-        return await self.get(f"/{agency}/v1/referrals")
+        return items(await self.client.get(f"/{agency}/v1/referrals", params={"limit": 1000}))
 
     async def in_inbox(self, agency: str, referral_id: str) -> Json:
         """The referral once it has reached the agency's inbox."""

@@ -14,7 +14,8 @@ from backbone.auth.guard import visibility
 from backbone.auth.policy import EVERYTHING, Visibility, district_filter
 from backbone.service import get_uow
 from backbone.uow import UnitOfWork
-from backbone.web.params import IsoDateTime, Page, paging
+from backbone.web.paging import Page, PageRequest, fetch_page, paging
+from backbone.web.params import IsoDateTime
 from services.agency.deadlines.models import AgencySlaClock
 from services.agency.referrals.models import AgencyReferral
 
@@ -47,7 +48,7 @@ def deadlines_router() -> APIRouter:
 
     @router.get(
         "",
-        response_model=list[AgencyClockView],
+        response_model=Page[AgencyClockView],
         summary="List the agency's deadlines",
         description="The deadline clocks of this agency's referrals in the caller's districts, soonest due "
         "first: acceptance (受理), the police's first-moment dispatch (第一时间出警) and arrival, admission, "
@@ -55,12 +56,12 @@ def deadlines_router() -> APIRouter:
     )
     async def list_deadlines(
         uow: Annotated[UnitOfWork, Depends(get_uow)],
-        page: Annotated[Page, Depends(paging(default_limit=100, max_limit=1000))],
+        page: Annotated[PageRequest, Depends(paging(default_limit=100, max_limit=1000))],
         state: Literal["running", "paused", "warning", "breached", "met", "met_late", "cancelled"]
         | None = None,
         due_before: IsoDateTime | None = None,
         seen: Annotated[Visibility, Depends(visibility)] = EVERYTHING,
-    ) -> list[AgencyClockView]:
+    ) -> Page[AgencyClockView]:
         """This agency's deadlines in the caller's districts: running, warned, breached or met."""
         in_districts = select(AgencyReferral.case_id).where(district_filter(AgencyReferral.district, seen))
         statement = select(AgencySlaClock).where(col(AgencySlaClock.case_id).in_(in_districts))
@@ -72,7 +73,8 @@ def deadlines_router() -> APIRouter:
             statement = statement.where(col(AgencySlaClock.due_at) < due_before)
         statement = statement.order_by(col(AgencySlaClock.due_at).asc().nulls_last(), AgencySlaClock.id)
         async with uow:
-            rows = (await uow.session.execute(statement.limit(page.limit).offset(page.offset))).scalars()
-            return [AgencyClockView.model_validate(row, from_attributes=True) for row in rows]
+            rows, total = await fetch_page(uow.session, statement, page)
+            clocks = [AgencyClockView.model_validate(row, from_attributes=True) for row in rows]
+        return Page[AgencyClockView].of(clocks, total=total, page=page)
 
     return router

@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from backbone.clock import utcnow
 from backbone.uow import UnitOfWork
+from backbone.web.paging import PageRequest, fetch_page
 from contracts.events.agencies import ReferralHeld, ReferralProgressNoted, ReferralResumed
 from contracts.events.common import Agency
 from contracts.events.routing import ReferralWithdrawn
@@ -89,15 +90,18 @@ async def post_note(
     return posted
 
 
-async def list_notes(*, uow: UnitOfWork, referral_id: str) -> list[AgencyReferralNote]:
-    """The referral's progress notes, oldest first (404 for a referral not in the inbox)."""
+async def list_notes(
+    *, uow: UnitOfWork, referral_id: str, page: PageRequest
+) -> tuple[list[AgencyReferralNote], int]:
+    """A page of the referral's progress notes, oldest first, and their number (404 for a referral not in
+    the inbox)."""
     await get_referral(session=uow.session, referral_id=referral_id)
     statement = (
         select(AgencyReferralNote)
         .where(AgencyReferralNote.referral_id == referral_id)
         .order_by(AgencyReferralNote.noted_at, AgencyReferralNote.note_id)
     )
-    return list((await uow.session.scalars(statement)).all())
+    return await fetch_page(uow.session, statement, page)
 
 
 async def apply_withdrawal(*, uow: UnitOfWork, agency: Agency, event: ReferralWithdrawn) -> bool:

@@ -14,6 +14,7 @@ from backbone.auth.policy import EVERYTHING, Visibility, district_filter
 from backbone.clock import utcnow
 from backbone.db import insert_ignoring_conflict
 from backbone.uow import UnitOfWork
+from backbone.web.paging import PageRequest, fetch_page
 from contracts.events.agencies import ReferralAccepted, ReferralCompleted, ReferralDeclined
 from contracts.events.common import Agency, DeclineReason, Priority, Role
 from contracts.events.routing import CasePriorityRaised, ReferralCreated
@@ -90,11 +91,10 @@ async def list_referrals(
     session: AsyncSession,
     status: ReferralStatus | None = None,
     received_after: datetime | None = None,
-    limit: int = 200,
-    offset: int = 0,
+    page: PageRequest,
     visibility: Visibility = EVERYTHING,
-) -> list[AgencyReferral]:
-    """The inbox in the caller's districts, most urgent then oldest first, optionally filtered."""
+) -> tuple[list[AgencyReferral], int]:
+    """One page of the inbox in the caller's districts, most urgent then oldest first, and its total."""
     query = (
         select(AgencyReferral)
         .where(district_filter(AgencyReferral.district, visibility))
@@ -104,7 +104,7 @@ async def list_referrals(
         query = query.where(AgencyReferral.status == status.value)
     if received_after is not None:
         query = query.where(AgencyReferral.received_at > received_after)
-    return list((await session.scalars(query.limit(limit).offset(offset))).all())
+    return await fetch_page(session, query, page)
 
 
 async def get_referral(*, session: AsyncSession, referral_id: str, lock: bool = False) -> AgencyReferral:

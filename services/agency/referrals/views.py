@@ -8,7 +8,8 @@ from backbone.auth.guard import visibility
 from backbone.auth.policy import Visibility
 from backbone.service import get_uow
 from backbone.uow import UnitOfWork
-from backbone.web.params import IsoDateTime, Page, paging
+from backbone.web.paging import Page, PageRequest, paging
+from backbone.web.params import IsoDateTime
 from contracts.events.common import Agency
 from services.agency.errors import STEP_REFUSALS, UNKNOWN_REFERRAL, run_step
 from services.agency.referrals.lifecycle import hold_referral, list_notes, post_note, resume_referral
@@ -36,6 +37,7 @@ def referrals_router(agency: Agency, *, completion_guard: CompletionGuard | None
     """The inbox routes of one agency; `completion_guard` adds the agency's own condition to complete."""
     router = APIRouter(prefix="/v1/referrals", tags=["referrals"])
     inbox_page = paging(default_limit=200, max_limit=1000)
+    notes_page = paging(default_limit=100, max_limit=500)
 
     @router.get(
         "",
@@ -47,22 +49,23 @@ def referrals_router(agency: Agency, *, completion_guard: CompletionGuard | None
     )
     async def list_inbox(
         status: ReferralStatus | None = None,
-        page: Page = Depends(inbox_page),
+        page: PageRequest = Depends(inbox_page),
         received_after: IsoDateTime | None = None,
         uow: UnitOfWork = Depends(get_uow),
         seen: Visibility = Depends(visibility),
-    ) -> list[ReferralView]:
+    ) -> Page[ReferralView]:
         """The agency's inbox, most urgent first; page with limit/offset or poll with received_after."""
         async with uow:
-            referrals = await list_referrals(
+            referrals, total = await list_referrals(
                 session=uow.session,
                 status=status,
                 received_after=received_after,
-                limit=page.limit,
-                offset=page.offset,
+                page=page,
                 visibility=seen,
             )
-            return [ReferralView.model_validate(r) for r in referrals]
+            return Page[ReferralView].of(
+                [ReferralView.model_validate(r) for r in referrals], total=total, page=page
+            )
 
     @router.get(
         "/{referral_id}",
@@ -176,11 +179,15 @@ def referrals_router(agency: Agency, *, completion_guard: CompletionGuard | None
         description="Every note the agency posted on the referral, oldest first.",
         responses=UNKNOWN_REFERRAL,
     )
-    async def notes(referral_id: str, uow: UnitOfWork = Depends(get_uow)) -> list[NoteView]:
+    async def notes(
+        referral_id: str, page: PageRequest = Depends(notes_page), uow: UnitOfWork = Depends(get_uow)
+    ) -> Page[NoteView]:
         return await run_step(
             uow,
-            lambda: list_notes(uow=uow, referral_id=referral_id),
-            lambda rows: [NoteView.model_validate(r) for r in rows],
+            lambda: list_notes(uow=uow, referral_id=referral_id, page=page),
+            lambda found: Page[NoteView].of(
+                [NoteView.model_validate(r) for r in found[0]], total=found[1], page=page
+            ),
             commit=False,
         )
 

@@ -13,7 +13,7 @@ from backbone.auth.policy import Visibility
 from backbone.auth.principal import Principal
 from backbone.service import get_uow
 from backbone.uow import UnitOfWork
-from backbone.web.params import Page, paging
+from backbone.web.paging import Page, PageRequest, paging
 from backbone.web.problems import declared_refusals
 from contracts.events.civil_affairs import ApprovalKind
 from services.agency.errors import run_step
@@ -83,15 +83,6 @@ class ApprovalView(BaseModel):
     decided_at: datetime | None = Field(description="When a supervisor decided")
 
 
-class ApprovalPage(BaseModel):
-    """One page of approval requests."""
-
-    items: list[ApprovalView] = Field(description="This page's requests")
-    total: int = Field(description="How many match in all")
-    limit: int = Field(description="The page size asked for")
-    offset: int = Field(description="How many were skipped")
-
-
 @router.post(
     "/referrals/{referral_id}/approvals",
     status_code=201,
@@ -129,15 +120,15 @@ async def request_approval(
 )
 async def list_approvals(
     uow: Annotated[UnitOfWork, Depends(get_uow)],
-    page: Annotated[Page, Depends(approval_page)],
+    page: Annotated[PageRequest, Depends(approval_page)],
     seen: Annotated[Visibility, Depends(visibility)],
     status: ApprovalStatus | None = None,
-) -> ApprovalPage:
+) -> Page[ApprovalView]:
     async with uow:
         rows, total = await service.list_approvals(
             session=uow.session, status=status, limit=page.limit, offset=page.offset, visibility=seen
         )
-        return ApprovalPage(
+        return Page[ApprovalView](
             items=[ApprovalView.model_validate(r) for r in rows],
             total=total,
             limit=page.limit,

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backbone.clock import utcnow
 from backbone.sla.policy import SlaPolicy
 from backbone.uow import UnitOfWork
+from backbone.web.paging import PageRequest, fetch_page
 from contracts.events.common import Agency
 from contracts.events.routing import JOINT_MEETING_OFFICE, ReferralEscalated, SlaEscalated
 from services.civil_affairs.escalations.models import CivilAffairsEscalation, EscalationCause
@@ -68,12 +69,12 @@ async def _queue(uow: UnitOfWork, *, escalation_id: str, **values: Any) -> None:
 
 
 async def list_escalations(
-    *, session: AsyncSession, agency: Agency | None = None, limit: int, offset: int = 0
-) -> list[CivilAffairsEscalation]:
-    """One page of the queue, oldest escalation first, optionally for one agency's referrals and deadlines."""
+    *, session: AsyncSession, agency: Agency | None = None, page: PageRequest
+) -> tuple[list[CivilAffairsEscalation], int]:
+    """One page of the queue, oldest escalation first (optionally one agency's), and the queue's length."""
     query = select(CivilAffairsEscalation).order_by(
         CivilAffairsEscalation.escalated_at, CivilAffairsEscalation.escalation_id
     )
     if agency is not None:
         query = query.where(CivilAffairsEscalation.agency == agency.value)
-    return list((await session.scalars(query.limit(limit).offset(offset))).all())
+    return await fetch_page(session, query, page)

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from backbone.service import get_uow
 from backbone.uow import UnitOfWork
-from backbone.web.params import Page, paging
+from backbone.web.paging import Page, PageRequest, paging
 from contracts.events.common import Agency
 from services.civil_affairs.escalations.models import EscalationCause
 from services.civil_affairs.escalations.service import list_escalations
@@ -42,13 +42,13 @@ class EscalationView(BaseModel):
     "first, optionally for one agency. Reading changes nothing.",
 )
 async def escalations(
-    page: Annotated[Page, Depends(escalation_page)],
+    page: Annotated[PageRequest, Depends(escalation_page)],
     agency: Agency | None = None,
     uow: UnitOfWork = Depends(get_uow),
-) -> list[EscalationView]:
+) -> Page[EscalationView]:
     """The queue, oldest escalation first; page with limit/offset."""
     async with uow:
-        queue = await list_escalations(
-            session=uow.session, agency=agency, limit=page.limit, offset=page.offset
+        queue, total = await list_escalations(session=uow.session, agency=agency, page=page)
+        return Page[EscalationView].of(
+            [EscalationView.model_validate(e) for e in queue], total=total, page=page
         )
-        return [EscalationView.model_validate(e) for e in queue]

@@ -10,12 +10,15 @@ from pydantic import BaseModel, Field
 
 from backbone.service import get_uow
 from backbone.uow import UnitOfWork
+from backbone.web.paging import PageRequest, paging
 from backbone.web.problems import ErrorMessage
 from services.intake.children.models import ChildFile
 from services.intake.personal_data import open_child
 from services.intake.reports.reading import ChildFileView, child_file_view
 
 router = APIRouter(prefix="/v1", tags=["children"])
+# `limit`/`offset` page the file's reports and its cases alike.
+file_page = paging(default_limit=100, max_limit=500)
 
 
 class AccessPurpose(StrEnum):
@@ -46,14 +49,16 @@ class ChildPersonalData(BaseModel):
     response_model=ChildFileView,
     summary="Read a child's file (一人一档), masked",
     description="One child, one file, kept up to date: the child with name and resident ID masked, every "
-    "report about the child and every case, open or closed. For civil affairs and the police in their "
+    "report about the child and every case, open or closed For civil affairs and the police in their "
     "districts, and supervisors.",
     responses={404: {"model": ErrorMessage, "description": "No child file with this id"}},
 )
-async def get_child_file(child_id: str, uow: UnitOfWork = Depends(get_uow)) -> ChildFileView:
+async def get_child_file(
+    child_id: str, page: PageRequest = Depends(file_page), uow: UnitOfWork = Depends(get_uow)
+) -> ChildFileView:
     """The child (masked), every report about the child and every case in the file."""
     async with uow:
-        view = await child_file_view(session=uow.session, ring=uow.key_ring, child_id=child_id)
+        view = await child_file_view(session=uow.session, ring=uow.key_ring, child_id=child_id, page=page)
     if view is None:
         raise HTTPException(404, detail="no child file with this id")
     return view

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backbone.clock import utcnow
 from backbone.privacy import mask_id_number, mask_name, mask_phone
 from backbone.sealing import KeyRing
+from backbone.web.paging import Page, PageRequest, fetch_page
 from services.intake.cases.models import IntakeCase, ReporterFeedback
 from services.intake.cases.service import case_status
 from services.intake.children.matching import age_on
@@ -88,8 +89,8 @@ class CaseSummary(BaseModel):
 
 class ChildFileView(BaseModel):
     child: MaskedChild = Field(description="The child, masked")
-    reports: list[ReportSummary] = Field(description="Every report about the child, oldest first")
-    cases: list[CaseSummary] = Field(description="Every case of the child, oldest first")
+    reports: Page[ReportSummary] = Field(description="The reports about the child, oldest first, paged")
+    cases: Page[CaseSummary] = Field(description="The child's cases, oldest first, paged")
 
 
 async def report_view(*, session: AsyncSession, ring: KeyRing, report_id: str) -> ReportView | None:
@@ -132,49 +133,61 @@ async def report_view(*, session: AsyncSession, ring: KeyRing, report_id: str) -
     )
 
 
-async def child_file_view(*, session: AsyncSession, ring: KeyRing, child_id: str) -> ChildFileView | None:
-    """A child's file: the child masked, every report and every case, or None when unknown."""
+async def child_file_view(
+    *, session: AsyncSession, ring: KeyRing, child_id: str, page: PageRequest
+) -> ChildFileView | None:
+    """A child's file: the child masked, a page of its reports and of its cases, or None when unknown."""
     child = await session.get(ChildFile, child_id)
     if child is None:
         return None
-    reports = (
-        await session.scalars(
-            select(Report).where(Report.child_id == child_id).order_by(Report.received_at, Report.report_id)
+    reports, reports_total = await fetch_page(
+        session,
+        select(Report).where(Report.child_id == child_id).order_by(Report.received_at, Report.report_id),
+        page,
+    )
+    cases, cases_total = await fetch_page(
+        session,
+        select(IntakeCase)
+        .where(IntakeCase.child_id == child_id)
+        .order_by(IntakeCase.opened_at, IntakeCase.case_id),
+        page,
+    )
+    reports_of_cases = (
+        await session.execute(
+            select(Report.case_id, Report.report_id)
+            .where(Report.case_id.in_([c.case_id for c in cases]))
+            .order_by(Report.received_at, Report.report_id)
         )
     ).all()
-    cases = (
-        await session.scalars(
-            select(IntakeCase)
-            .where(IntakeCase.child_id == child_id)
-            .order_by(IntakeCase.opened_at, IntakeCase.case_id)
-        )
-    ).all()
-    latest_estimate = reports[-1].child_age_years if reports else None
+    latest_estimate = await session.scalar(
+        select(Report.child_age_years)
+        .where(Report.child_id == child_id)
+        .order_by(Report.received_at.desc(), Report.report_id.desc())
+        .limit(1)
+    )
     return ChildFileView(
         child=masked_child(open_child(ring, child), estimate=latest_estimate),
-        reports=[
-            ReportSummary(
-                report_id=r.report_id,
-                case_id=r.case_id,
-                source=r.source,
-                categories=r.categories,
-                received_at=r.received_at,
-                corroborates_report_id=r.corroborates_report_id,
-            )
-            for r in reports
-        ],
-        cases=[
-            CaseSummary(
-                case_id=c.case_id,
-                status=case_status(c),
-                categories=c.categories,
-                incident_occurred_at=c.incident_occurred_at,
-                opened_at=c.opened_at,
-                closed_at=c.closed_at,
-                report_ids=[r.report_id for r in reports if r.case_id == c.case_id],
-            )
-            for c in cases
-        ],
+        reports=Page[ReportSummary].of(
+            [ReportSummary.model_validate(r, from_attributes=True) for r in reports],
+            total=reports_total,
+            page=page,
+        ),
+        cases=Page[CaseSummary].of(
+            [
+                CaseSummary(
+                    case_id=c.case_id,
+                    status=case_status(c),
+                    categories=c.categories,
+                    incident_occurred_at=c.incident_occurred_at,
+                    opened_at=c.opened_at,
+                    closed_at=c.closed_at,
+                    report_ids=[report_id for case_id, report_id in reports_of_cases if case_id == c.case_id],
+                )
+                for c in cases
+            ],
+            total=cases_total,
+            page=page,
+        ),
     )
 
 

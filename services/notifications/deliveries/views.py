@@ -11,11 +11,10 @@ from backbone.auth.guard import visibility
 from backbone.auth.policy import Visibility
 from backbone.service import get_uow
 from backbone.uow import UnitOfWork
-from backbone.web.params import Page, paging
+from backbone.web.paging import Page, PageRequest, paging
 from services.notifications.deliveries.service import list_deliveries, redeliver
 from services.notifications.errors import UNKNOWN_DELIVERY, http_errors, refused
 from services.notifications.models import DeliveryState
-from services.notifications.subscriptions.schemas import ListPage
 
 router = APIRouter(prefix="/v1", tags=["webhooks"])
 delivery_page = paging(default_limit=50, max_limit=200)
@@ -52,10 +51,10 @@ async def deliveries(
         default=None, description="pending, delivered or failed (dead-lettered: every retry failed)"
     ),
     subscription_id: str | None = Query(default=None, max_length=100, description="Only this subscription's"),
-    page: Page = Depends(delivery_page),
+    page: PageRequest = Depends(delivery_page),
     uow: UnitOfWork = Depends(get_uow),
     seen: Visibility = Depends(visibility),
-) -> ListPage[DeliveryView]:
+) -> Page[DeliveryView]:
     """Deliveries to the caller's agency's subscriptions, newest first; `state=failed` lists the
     dead-lettered ones with the reason."""
     async with uow:
@@ -73,7 +72,7 @@ async def deliveries(
             )
             for r in rows
         ]
-    return ListPage[DeliveryView](items=items, total=total, limit=page.limit, offset=page.offset)
+    return Page[DeliveryView](items=items, total=total, limit=page.limit, offset=page.offset)
 
 
 @router.post(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Generic, TypeVar
+from typing import Annotated, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -79,15 +79,6 @@ class SecretRotated(BaseModel):
     subscription_id: str = Field(description="The subscription", examples=[EXAMPLE_ID])
     secret: str = Field(description="The new signing secret (`whsec_...`)")
     previous_secret_expires_at: datetime = Field(description="Until when the old secret also signs")
-
-
-class ListPage(BaseModel, Generic[Item]):
-    """One page of a list, newest first: `{items, total, limit, offset}` (the shared paging envelope)."""
-
-    items: list[Item] = Field(description="This page's entries")
-    total: int = Field(description="How many there are in all", examples=[1])
-    limit: int = Field(description="The page size asked for", examples=[50])
-    offset: int = Field(description="How many were skipped", examples=[0])
 
 
 class EventTypeView(BaseModel):

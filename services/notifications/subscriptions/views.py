@@ -11,13 +11,12 @@ from backbone.auth.policy import Visibility
 from backbone.auth.principal import Principal
 from backbone.service import get_runtime, get_uow
 from backbone.uow import UnitOfWork
-from backbone.web.params import Page, paging
+from backbone.web.paging import Page, PageRequest, paging
 from services.notifications.errors import UNKNOWN_SUBSCRIPTION, http_errors, refused
 from services.notifications.models import SubscriptionState
 from services.notifications.secrets import secret_ring
 from services.notifications.subscriptions.schemas import (
     EventTypeView,
-    ListPage,
     SecretRotated,
     SubscriptionBody,
     SubscriptionCreated,
@@ -35,17 +34,21 @@ from services.notifications.subscriptions.targets import TargetRules, check_targ
 
 router = APIRouter(prefix="/v1", tags=["webhooks"])
 subscription_page = paging(default_limit=50, max_limit=200)
+event_type_page = paging(default_limit=100, max_limit=200)
 
 
 @router.get("/event-types", summary="List the event types a webhook can receive")
-async def event_types(request: Request) -> list[EventTypeView]:
+async def event_types(request: Request, page: PageRequest = Depends(event_type_page)) -> Page[EventTypeView]:
     """Every event type addressed to an agency: its referrals and their changes, deadline warnings,
     breaches and escalations. Subscribe by name without version."""
     catalogue = get_runtime(request).catalogue
-    return [
+    every = [
         EventTypeView(type=family, version=version, summary=catalogue.latest(family).summary.strip())
         for family, version in sorted(deliverable_families(catalogue).items())
     ]
+    # The catalogue is code, not a table: paged like every list, counted here.
+    chosen = every[page.offset : page.offset + page.limit]
+    return Page[EventTypeView].of(chosen, total=len(every), page=page)
 
 
 @router.post(
@@ -88,17 +91,17 @@ async def subscribe(
 
 @router.get("/subscriptions", summary="List the agency's webhook subscriptions")
 async def subscriptions(
-    page: Page = Depends(subscription_page),
+    page: PageRequest = Depends(subscription_page),
     uow: UnitOfWork = Depends(get_uow),
     seen: Visibility = Depends(visibility),
-) -> ListPage[SubscriptionView]:
+) -> Page[SubscriptionView]:
     """The caller's agency's subscriptions, newest first, paged with limit/offset."""
     async with uow:
         rows, total = await list_subscriptions(
             session=uow.session, visibility=seen, limit=page.limit, offset=page.offset
         )
         items = [SubscriptionView.model_validate(r) for r in rows]
-    return ListPage[SubscriptionView](items=items, total=total, limit=page.limit, offset=page.offset)
+    return Page[SubscriptionView](items=items, total=total, limit=page.limit, offset=page.offset)
 
 
 @router.get(

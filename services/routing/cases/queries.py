@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backbone.auth.policy import EVERYTHING, Visibility, district_filter
+from backbone.web.paging import Page, PageRequest, fetch_page
 from services.routing.cases.models import (
     OPEN_REFERRAL_STATUSES,
     CaseStatus,
@@ -16,7 +17,6 @@ from services.routing.cases.models import (
     RoutingTimelineEntry,
 )
 from services.routing.cases.schemas import (
-    CasePage,
     CaseSummary,
     CaseView,
     ChildView,
@@ -34,6 +34,9 @@ from services.routing.deadlines.queries import ClockView, list_clocks
 from services.routing.lifecycle.models import RoutingReferralNote
 from services.routing.transfers.models import RoutingLeadTransfer
 from services.routing.triage import Agency, Priority
+
+# A case's view shows all its clocks (a few per referral); the bound only guards against the absurd.
+CASE_CLOCKS = PageRequest(limit=1000, offset=0)
 
 
 async def snapshot(*, session: AsyncSession) -> None:
@@ -70,7 +73,7 @@ async def get_case_view(*, session: AsyncSession, case_id: str) -> CaseView:
         .where(RoutingTimelineEntry.case_id == case_id)
         .order_by(RoutingTimelineEntry.seq)
     )
-    clocks = await list_clocks(session=session, case_id=case_id, limit=1000)
+    clocks = (await list_clocks(session=session, case_id=case_id, page=CASE_CLOCKS)).items
     notes = await session.scalars(
         select(RoutingReferralNote)
         .where(RoutingReferralNote.case_id == case_id)
@@ -144,10 +147,9 @@ async def list_cases(
     status: CaseStatus | None,
     agency: Agency | None,
     priority: Priority | None,
-    limit: int,
-    offset: int,
+    page: PageRequest,
     visibility: Visibility = EVERYTHING,
-) -> CasePage:
+) -> Page[CaseSummary]:
     """Cases the caller may see matching every filter given, most urgent and oldest first."""
     await snapshot(session=session)
     where = [district_filter(RoutingCase.district, visibility)]
@@ -167,15 +169,12 @@ async def list_cases(
                 select(RoutingReferral.case_id).where(RoutingReferral.agency == agency.value)
             )
         )
-    total = await session.scalar(select(func.count()).select_from(RoutingCase).where(*where))
-    cases = list(
-        await session.scalars(
-            select(RoutingCase)
-            .where(*where)
-            .order_by(RoutingCase.priority, RoutingCase.opened_at, RoutingCase.case_id)
-            .limit(limit)
-            .offset(offset)
-        )
+    cases, total = await fetch_page(
+        session,
+        select(RoutingCase)
+        .where(*where)
+        .order_by(RoutingCase.priority, RoutingCase.opened_at, RoutingCase.case_id),
+        page,
     )
     escalated_clock = (
         select(SlaClockRow.id)
@@ -196,8 +195,8 @@ async def list_cases(
         by_case[row.case_id].append(row)
     open_statuses = {s.value for s in OPEN_REFERRAL_STATUSES}
     agencies = list(Agency)
-    return CasePage(
-        items=[
+    return Page[CaseSummary].of(
+        [
             CaseSummary(
                 case_id=c.case_id,
                 status=c.status,
@@ -216,7 +215,6 @@ async def list_cases(
             )
             for c in cases
         ],
-        total=total or 0,
-        limit=limit,
-        offset=offset,
+        total=total,
+        page=page,
     )

@@ -160,10 +160,3 @@ class CaseSummary(BaseModel):
     escalated_referrals: int = Field(description="Referrals escalated to the joint meeting office")
     opened_at: datetime = Field(description="When the first report opened the case")
     updated_at: datetime = Field(description="When anything about the case last changed")
-
-
-class CasePage(BaseModel):
-    items: list[CaseSummary] = Field(description="The cases of this page, most urgent first")
-    total: int = Field(description="Cases matching the filters, over all pages")
-    limit: int = Field(description="The page size asked for")
-    offset: int = Field(description="Cases skipped before this page")

@@ -8,11 +8,11 @@ from backbone.auth.guard import visibility
 from backbone.auth.policy import Visibility
 from backbone.service import get_uow
 from backbone.uow import UnitOfWork
-from backbone.web.params import Page, paging
+from backbone.web.paging import Page, PageRequest, paging
 from backbone.web.problems import ErrorMessage
 from services.routing.cases import queries
 from services.routing.cases.models import CaseStatus
-from services.routing.cases.schemas import CasePage, CaseView
+from services.routing.cases.schemas import CaseSummary, CaseView
 from services.routing.cases.store import UnknownCase
 from services.routing.triage import Agency, Priority
 
@@ -40,7 +40,7 @@ async def get_case(case_id: str, uow: UnitOfWork = Depends(get_uow)) -> CaseView
 
 @router.get(
     "/cases",
-    response_model=CasePage,
+    response_model=Page[CaseSummary],
     summary="List cases for supervision",
     description="For the joint meeting office (联席会议办公室), supervisors and operations: cases in the "
     "caller's districts (an agency sees those addressed to it), most urgent first, filtered by status, "
@@ -50,10 +50,10 @@ async def list_cases(
     status: CaseStatus | None = Query(default=None, description="open, under_monitoring or closed"),
     agency: Agency | None = Query(default=None, description="Cases with a referral to this agency"),
     priority: Priority | None = Query(default=None, description="P1, P2 or P3"),
-    page: Page = Depends(case_page),
+    page: PageRequest = Depends(case_page),
     uow: UnitOfWork = Depends(get_uow),
     seen: Visibility = Depends(visibility),
-) -> CasePage:
+) -> Page[CaseSummary]:
     """Cases for the joint meeting office, filtered, most urgent first."""
     async with uow:
         return await queries.list_cases(
@@ -61,7 +61,6 @@ async def list_cases(
             status=status,
             agency=agency,
             priority=priority,
-            limit=page.limit,
-            offset=page.offset,
+            page=page,
             visibility=seen,
         )

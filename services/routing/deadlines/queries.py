@@ -13,6 +13,7 @@ from sqlmodel import col
 
 from backbone.auth.policy import EVERYTHING, Visibility, district_filter
 from backbone.clock import utcnow
+from backbone.web.paging import Page, PageRequest, fetch_page
 from services.routing.cases.models import RoutingCase
 from services.routing.deadlines.models import SlaClockRow
 
@@ -132,10 +133,9 @@ async def list_clocks(
     state: ClockFilterState | None = None,
     due_before: datetime | None = None,
     case_id: str | None = None,
-    limit: int = 100,
-    offset: int = 0,
+    page: PageRequest,
     visibility: Visibility = EVERYTHING,
-) -> list[ClockView]:
+) -> Page[ClockView]:
     """Clocks the caller may see matching the filters, soonest due first."""
     statement = _filtered(
         select(SlaClockRow, RoutingCase.district).join(
@@ -149,9 +149,10 @@ async def list_clocks(
     if case_id:
         statement = statement.where(SlaClockRow.case_id == case_id)
     statement = statement.order_by(col(SlaClockRow.due_at).asc().nulls_last(), SlaClockRow.id)
-    rows = (await session.execute(statement.limit(limit).offset(offset))).all()
+    rows, total = await fetch_page(session, statement, page)
     now = utcnow()
-    return [clock_view(row, now=now).model_copy(update={"district": district}) for row, district in rows]
+    clocks = [clock_view(row, now=now).model_copy(update={"district": district}) for row, district in rows]
+    return Page[ClockView].of(clocks, total=total, page=page)
 
 
 def _visible(visibility: Visibility) -> Any:
@@ -174,8 +175,9 @@ async def compliance(
     agency: str | None = None,
     district: str | None = None,
     since: datetime | None = None,
+    page: PageRequest,
     visibility: Visibility = EVERYTHING,
-) -> list[AgencyCompliance]:
+) -> Page[AgencyCompliance]:
     """Per agency (of one district's cases, if given): on time, late, breached, cancelled, still open, and
     how long stopping took."""
     stopped = col(SlaClockRow.state).in_(STOPPED_BY_AGENCY)
@@ -201,8 +203,8 @@ async def compliance(
         statement = statement.where(_of_cases_in(Visibility(districts=(district,))))
     if since:
         statement = statement.where(col(SlaClockRow.started_at) >= since)
-    rows = (await session.execute(statement.order_by(SlaClockRow.agency))).all()
-    return [
+    rows, total = await fetch_page(session, statement.order_by(SlaClockRow.agency), page)
+    figures = [
         AgencyCompliance(
             agency=row.agency,
             clocks=row.clocks,
@@ -217,6 +219,7 @@ async def compliance(
         )
         for row in rows
     ]
+    return Page[AgencyCompliance].of(figures, total=total, page=page)
 
 
 def _seconds(value: Any) -> float | None:

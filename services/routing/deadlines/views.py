@@ -15,7 +15,8 @@ from backbone.service import get_runtime, get_uow
 from backbone.sla.clock import ClockError
 from backbone.sla.holidays import CalendarDataError, calendar_status
 from backbone.uow import UnitOfWork
-from backbone.web.params import IsoDateTime, Page, paging
+from backbone.web.paging import Page, PageRequest, paging
+from backbone.web.params import IsoDateTime
 from backbone.web.problems import ErrorMessage, problem
 from contracts.events.common import Agency
 from services.routing.deadlines import service
@@ -31,6 +32,8 @@ from services.routing.deadlines.timer import refresh_calendar
 
 router = APIRouter(prefix="/v1/sla", tags=["deadlines"])
 clock_page = paging(default_limit=100, max_limit=1000)
+# One row per agency: a page holds them all.
+compliance_page = paging(default_limit=50, max_limit=200)
 CLOCK_REFUSALS = {
     404: {"model": ErrorMessage, "description": "No clock with this id"},
     409: {"model": ErrorMessage, "description": "The clock's state does not allow it; nothing changed"},
@@ -51,7 +54,7 @@ class PauseClock(BaseModel):
 
 @router.get(
     "",
-    response_model=list[ClockView],
+    response_model=Page[ClockView],
     summary="List deadlines",
     description="Every deadline clock in the caller's districts (an agency sees its own), soonest due "
     "first: the police's first-moment dispatch (第一时间出警) and arrival, acceptance (受理), admission, "
@@ -61,13 +64,13 @@ class PauseClock(BaseModel):
 )
 async def get_clocks(
     uow: Annotated[UnitOfWork, Depends(get_uow)],
-    page: Annotated[Page, Depends(clock_page)],
+    page: Annotated[PageRequest, Depends(clock_page)],
     agency: Agency | None = None,
     state: ClockFilterState | None = None,
     due_before: IsoDateTime | None = None,
     case_id: str | None = None,
     seen: Annotated[Visibility, Depends(visibility)] = EVERYTHING,
-) -> list[ClockView]:
+) -> Page[ClockView]:
     """Deadlines, soonest due first."""
     async with uow:
         return await list_clocks(
@@ -76,15 +79,14 @@ async def get_clocks(
             state=state,
             due_before=due_before,
             case_id=case_id,
-            limit=page.limit,
-            offset=page.offset,
+            page=page,
             visibility=seen,
         )
 
 
 @router.get(
     "/compliance",
-    response_model=list[AgencyCompliance],
+    response_model=Page[AgencyCompliance],
     summary="Read compliance per agency (督查考核)",
     description="For supervisors and operations: per agency, deadlines met on time, met late, breached and "
     "still open, cancelled, the on-time rate and the median and 90th-percentile time to stop, over clocks "
@@ -92,6 +94,7 @@ async def get_clocks(
 )
 async def get_compliance(
     uow: Annotated[UnitOfWork, Depends(get_uow)],
+    page: Annotated[PageRequest, Depends(compliance_page)],
     agency: Agency | None = None,
     district: Annotated[
         str | None,
@@ -99,11 +102,11 @@ async def get_compliance(
     ] = None,
     since: IsoDateTime | None = None,
     seen: Annotated[Visibility, Depends(visibility)] = EVERYTHING,
-) -> list[AgencyCompliance]:
+) -> Page[AgencyCompliance]:
     """Per-agency figures for supervision: on time, late, breached, median and p90 time to stop."""
     async with uow:
         return await compliance(
-            session=uow.session, agency=agency, district=district, since=since, visibility=seen
+            session=uow.session, agency=agency, district=district, since=since, page=page, visibility=seen
         )
 
 

@@ -16,6 +16,7 @@ from backbone.sla.stamping import active_policy, sla_stamps
 from backbone.system import System
 from contracts.envelope import CloudEvent, Event
 from contracts.events.routing import ReferralCreated
+from tests.support.paging import items
 from tests.support.waiting import eventually
 
 
@@ -78,9 +79,7 @@ class RunningAgency:
 
     async def inbox(self, status: str | None = None) -> list[dict[str, Any]]:
         params = {"status": status} if status else {}
-        response = await self.client.get(f"/{self.name}/v1/referrals", params=params)
-        assert response.status_code == 200, response.text
-        return response.json()
+        return items(await self.client.get(f"/{self.name}/v1/referrals", params=params))
 
     async def receive(self, referral: ReferralCreated) -> dict[str, Any]:
         """Feed a referral and wait until the inbox shows it pending."""

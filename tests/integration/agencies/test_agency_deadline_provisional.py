@@ -11,6 +11,7 @@ from backbone.sla.stamping import active_policy
 from services.agency.deadlines.calendar import recompute_provisional
 from tests.integration.agencies.agency_support import RunningAgency, referral_created
 from tests.integration.deadlines.test_calendar_year_missing import TEST_2027
+from tests.support.paging import items
 from tests.support.waiting import eventually
 
 
@@ -25,7 +26,7 @@ async def test_provisional_due_time_is_recomputed_when_the_year_is_loaded(
         await police.feed(referral, stamped=True)  # acceptance: 1 working day
 
         async def acceptance() -> list[dict]:
-            rows = (await police.client.get("/police/v1/sla")).json()
+            rows = items(await police.client.get("/police/v1/sla"))
             return [r for r in rows if r["clock"] == "referral.acceptance"]
 
         [row] = await eventually(acceptance, until=lambda r: len(r) == 1, what="acceptance deadline")

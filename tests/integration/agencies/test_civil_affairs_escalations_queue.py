@@ -5,6 +5,7 @@ from datetime import timedelta
 from backbone.clock import utcnow
 from contracts.events.routing import ReferralEscalated
 from tests.integration.agencies.agency_support import RunningAgency, error_fields
+from tests.support.paging import items
 from tests.support.waiting import eventually
 
 
@@ -27,7 +28,7 @@ async def test_escalated_referrals_are_queued_oldest_first(civil_affairs: Runnin
     await civil_affairs.feed(newer, older)
 
     async def queue(params: dict[str, str] | None = None) -> list[dict]:
-        return (await civil_affairs.client.get("/civil_affairs/v1/escalations", params=params)).json()
+        return items(await civil_affairs.client.get("/civil_affairs/v1/escalations", params=params))
 
     escalations = await eventually(queue, until=lambda q: len(q) == 2, what="both escalations queued")
     assert [e["referral_id"] for e in escalations] == ["ref-e1", "ref-e2"]

@@ -2,6 +2,7 @@
 the decline and the first-moment clock (dispatch) is cancelled."""
 
 from tests.integration.agencies.agency_support import RunningAgency, referral_created
+from tests.support.paging import items
 from tests.support.waiting import eventually
 
 
@@ -10,7 +11,7 @@ async def test_declining_ends_the_agencys_deadlines(police: RunningAgency) -> No
     await police.feed(referral, stamped=True)
 
     async def deadlines() -> dict[str, str]:
-        rows = (await police.client.get("/police/v1/sla")).json()
+        rows = items(await police.client.get("/police/v1/sla"))
         return {r["clock"]: r["state"] for r in rows if r["subject_id"] == referral.referral_id}
 
     await eventually(deadlines, until=lambda d: len(d) == 2, what="both deadlines running")

@@ -1,6 +1,7 @@
 """An agency system pages through its inbox and polls for what arrived since its last look."""
 
 from tests.integration.agencies.agency_support import RunningAgency, referral_created
+from tests.support.paging import items, page_of
 
 
 async def test_inbox_is_paged_and_polled_by_arrival(health: RunningAgency) -> None:
@@ -8,15 +9,17 @@ async def test_inbox_is_paged_and_polled_by_arrival(health: RunningAgency) -> No
     for referral in referrals:
         await health.receive(referral)
 
-    everything = (await health.client.get("/health/v1/referrals", params={"status": "pending"})).json()
+    everything = items(await health.client.get("/health/v1/referrals", params={"status": "pending"}))
     assert len(everything) == 5
-    first = (await health.client.get("/health/v1/referrals", params={"limit": 2})).json()
-    rest = (await health.client.get("/health/v1/referrals", params={"limit": 2, "offset": 2})).json()
-    last = (await health.client.get("/health/v1/referrals", params={"limit": 2, "offset": 4})).json()
+    first_page = page_of(await health.client.get("/health/v1/referrals", params={"limit": 2}))
+    assert (first_page["total"], first_page["limit"], first_page["offset"]) == (5, 2, 0)
+    first = first_page["items"]
+    rest = items(await health.client.get("/health/v1/referrals", params={"limit": 2, "offset": 2}))
+    last = items(await health.client.get("/health/v1/referrals", params={"limit": 2, "offset": 4}))
     assert [r["referral_id"] for r in first + rest + last] == [r["referral_id"] for r in everything]
 
     since = everything[2]["received_at"]
-    newer = (await health.client.get("/health/v1/referrals", params={"received_after": since})).json()
+    newer = items(await health.client.get("/health/v1/referrals", params={"received_after": since}))
     assert [r["referral_id"] for r in newer] == [r["referral_id"] for r in everything[3:]]
 
     bad = await health.client.get("/health/v1/referrals", params={"limit": 0, "received_after": "yesterday"})

@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 
 from tests.integration.agencies.agency_support import RunningAgency, referral_created
 from tests.integration.agencies.test_priority_raised_updates_referrals import raised
+from tests.support.paging import items
 from tests.support.waiting import eventually
 
 
@@ -13,7 +14,7 @@ async def test_raise_recomputes_the_agencys_due_times(police: RunningAgency, fak
     await police.feed(referral, stamped=True)
 
     async def due_times() -> dict[str, datetime]:
-        rows = (await police.client.get("/police/v1/sla")).json()
+        rows = items(await police.client.get("/police/v1/sla"))
         return {r["clock"]: datetime.fromisoformat(r["due_at"]) for r in rows}
 
     before = await eventually(due_times, until=lambda d: len(d) == 2, what="deadlines running")

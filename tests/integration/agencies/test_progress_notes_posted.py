@@ -2,6 +2,7 @@
 (referral.progress_noted) for the case's lead; refused on a referral not yet accepted."""
 
 from tests.integration.agencies.agency_support import RunningAgency, error_fields, referral_created
+from tests.support.paging import items
 
 
 async def test_notes_on_a_referral_under_way(health: RunningAgency) -> None:
@@ -18,7 +19,7 @@ async def test_notes_on_a_referral_under_way(health: RunningAgency) -> None:
     assert (first["referral_id"], first["case_id"], first["author"]) == (rid, referral.case_id, None)
     assert second["author"] == "王医生"
 
-    listed = (await health.client.get(f"/health/v1/referrals/{rid}/notes")).json()
+    listed = items(await health.client.get(f"/health/v1/referrals/{rid}/notes"))
     assert [n["note"] for n in listed] == ["X-ray done; waiting on results", "results clear"]
     assert error_fields(await health.post(f"referrals/{rid}/notes", {"note": "  "})) == ["note"]
     assert error_fields(await health.post(f"referrals/{rid}/notes", {"note": "x" * 2001})) == ["note"]

@@ -4,6 +4,7 @@ pauses in the agency's view, and resuming it pushes the due time back by exactly
 from datetime import datetime, timedelta
 
 from tests.integration.agencies.agency_support import RunningAgency, referral_created
+from tests.support.paging import items
 from tests.support.waiting import eventually
 
 
@@ -16,7 +17,7 @@ async def test_hold_then_resume(police: RunningAgency, fake_clock) -> None:
     await police.step(f"referrals/{rid}/dispatch", {"unit": "patrol-3"})
 
     async def arrival() -> dict:
-        rows = (await police.client.get("/police/v1/sla")).json()
+        rows = items(await police.client.get("/police/v1/sla"))
         return next((r for r in rows if r["clock"] == "police.arrival"), {})
 
     running = await eventually(arrival, until=lambda r: r.get("state") == "running", what="arrival running")

@@ -4,6 +4,7 @@ cancelled, and every further step is refused with 409; a repeated withdrawal cha
 from backbone.clock import utcnow
 from contracts.events.routing import ReferralWithdrawn
 from tests.integration.agencies.agency_support import RunningAgency, referral_created
+from tests.support.paging import items
 from tests.support.waiting import eventually
 
 
@@ -15,7 +16,7 @@ async def test_withdrawn_referral(education: RunningAgency) -> None:
     await education.step(f"referrals/{rid}/accept")
 
     async def deadlines() -> dict[str, str]:
-        rows = (await education.client.get("/education/v1/sla")).json()
+        rows = items(await education.client.get("/education/v1/sla"))
         return {r["clock"]: r["state"] for r in rows if r["subject_id"] == rid}
 
     await eventually(deadlines, until=lambda d: len(d) == 3, what="follow-up and return plan running")

@@ -4,6 +4,7 @@ routing's alert, and met late once the unit is dispatched through the police API
 from backbone.system import System, load_definition
 from tests.integration.deadlines.conftest import deadline_settings, intake, routing
 from tests.support.deadline_events import report_p1_case
+from tests.support.paging import items
 from tests.support.system import serving
 from tests.support.waiting import eventually
 
@@ -20,7 +21,7 @@ async def test_police_deadline_view_follows_start_breach_and_late_dispatch(
 
             async def police_clock(state: str | None = None) -> list[dict]:
                 params = {"state": state} if state else {}
-                clocks = (await client.get("/police/v1/sla", params=params)).json()
+                clocks = items(await client.get("/police/v1/sla", params=params))
                 return [c for c in clocks if c["clock"] == "police.first_dispatch"]
 
             [running] = await eventually(
@@ -46,7 +47,7 @@ async def test_police_deadline_view_follows_start_breach_and_late_dispatch(
             assert late["stopped_at"] is not None
 
             async def routing_clock() -> dict:
-                found = (await client.get("/routing/v1/sla", params={"case_id": "case-av"})).json()
+                found = items(await client.get("/routing/v1/sla", params={"case_id": "case-av"}))
                 return next(c for c in found if c["clock"] == "police.first_dispatch")
 
             final = await eventually(

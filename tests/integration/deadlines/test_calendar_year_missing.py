@@ -17,6 +17,7 @@ from backbone.system import System
 from services.routing.service import definition as routing
 from tests.integration.deadlines.conftest import deadline_settings, intake, police
 from tests.support.deadline_events import emit, violence_in_progress
+from tests.support.paging import items
 from tests.support.system import serving
 from tests.support.waiting import eventually
 
@@ -58,7 +59,7 @@ async def test_missing_year_is_provisional_until_its_file_is_loaded(short_calend
     )
 
     async def feedback_clock() -> list[dict]:
-        found = (await client.get("/routing/v1/sla", params={"case_id": "case-cal"})).json()
+        found = items(await client.get("/routing/v1/sla", params={"case_id": "case-cal"}))
         return [c for c in found if c["clock"] == "reporter.feedback"]
 
     [clock] = await eventually(feedback_clock, until=lambda c: len(c) == 1, what="reporter feedback clock")

@@ -12,6 +12,7 @@ from services.civil_affairs.service import definition as civil_affairs
 from services.routing.service import definition as routing
 from tests.integration.deadlines.conftest import deadline_settings, intake, police
 from tests.support.deadline_events import report_p1_case
+from tests.support.paging import items
 from tests.support.system import serving
 from tests.support.waiting import eventually
 
@@ -36,13 +37,13 @@ async def test_missed_dispatch_escalation_reaches_the_office_referral_and_case(
     fake_clock.advance(minutes=3, seconds=1)
     await eventually(
         lambda: client.get("/routing/v1/sla", params={"case_id": "case-eo", "state": "breached"}),
-        until=lambda r: any(c["clock"] == "police.first_dispatch" for c in r.json()),
+        until=lambda r: any(c["clock"] == "police.first_dispatch" for c in items(r)),
         what="breach",
     )
     fake_clock.advance(minutes=3)  # open as long again
 
     async def office_queue() -> list[dict]:
-        return (await client.get("/civil_affairs/v1/escalations")).json()
+        return items(await client.get("/civil_affairs/v1/escalations"))
 
     [queued] = await eventually(office_queue, until=lambda q: len(q) == 1, what="office queue")
     assert queued["cause"] == "deadline"

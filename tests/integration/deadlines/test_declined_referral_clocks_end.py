@@ -3,6 +3,7 @@ its first-moment clock is cancelled, so neither breaches against the agency that
 
 from contracts.events.agencies import ReferralDeclined
 from tests.support.deadline_events import emit, report_p1_case
+from tests.support.paging import items
 from tests.support.waiting import eventually
 
 
@@ -23,7 +24,7 @@ async def test_declined_referral_clocks_end_and_never_breach(deadlines_system, f
 
     async def police_clocks() -> dict[str, dict]:
         params = {"case_id": "case-dc", "agency": "police"}
-        found = (await client.get("/routing/v1/sla", params=params)).json()
+        found = items(await client.get("/routing/v1/sla", params=params))
         return {c["clock"]: c for c in found if c["subject_id"] == referral["referral_id"]}
 
     clocks = await eventually(
@@ -39,10 +40,10 @@ async def test_declined_referral_clocks_end_and_never_breach(deadlines_system, f
     fake_clock.advance(hours=3)  # far past both targets and their escalations
     rerouted = await eventually(
         lambda: client.get("/routing/v1/sla", params={"case_id": "case-dc", "state": "breached"}),
-        until=lambda r: any(c["agency"] == "civil_affairs" for c in r.json()),
+        until=lambda r: any(c["agency"] == "civil_affairs" for c in items(r)),
         what="the re-routed referral's own clock breaching (the timer ran)",
     )
-    assert all(c["subject_id"] != referral["referral_id"] for c in rerouted.json())
+    assert all(c["subject_id"] != referral["referral_id"] for c in items(rerouted))
     after = await police_clocks()
     assert {c["alerts_fired"] == [] for c in after.values()} == {True}
     assert (after["referral.acceptance"]["state"], after["police.first_dispatch"]["state"]) == (

@@ -1,6 +1,7 @@
 """A dispatch before the due time stops the first-dispatch clock: met, and never breached."""
 
 from tests.support.deadline_events import alerts, dispatch, report_p1_case
+from tests.support.paging import items
 from tests.support.topics import topic_reader
 from tests.support.waiting import eventually
 
@@ -10,7 +11,7 @@ async def test_dispatch_before_due_stops_clock_without_breach(deadlines_system, 
     referral = await report_p1_case(system, client, case_id="case-it", at=fake_clock.now)
 
     async def clocks(name: str) -> list[dict]:
-        found = (await client.get("/routing/v1/sla", params={"case_id": "case-it"})).json()
+        found = items(await client.get("/routing/v1/sla", params={"case_id": "case-it"}))
         return [c for c in found if c["clock"] == name]
 
     await eventually(

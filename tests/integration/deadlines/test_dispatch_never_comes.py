@@ -3,6 +3,7 @@
 from datetime import datetime, timedelta
 
 from tests.support.deadline_events import alerts, report_p1_case
+from tests.support.paging import items
 from tests.support.topics import topic_reader
 from tests.support.waiting import eventually
 
@@ -16,7 +17,7 @@ async def test_missing_dispatch_warns_breaches_and_escalates(deadlines_system, f
         params = {"agency": "police", **({"state": state} if state else {})}
         return [
             c
-            for c in (await client.get("/routing/v1/sla", params=params)).json()
+            for c in items(await client.get("/routing/v1/sla", params=params))
             if c["clock"] == "police.first_dispatch"
         ]
 

@@ -4,6 +4,7 @@ Compliance figures count met-on-time and late clocks per agency."""
 from datetime import datetime, timedelta
 
 from tests.support.deadline_events import dispatch, report_p1_case
+from tests.support.paging import items
 from tests.support.waiting import eventually
 
 
@@ -12,7 +13,7 @@ async def test_pause_holds_the_deadline_and_resume_moves_it(deadlines_system, fa
     await report_p1_case(system, client, case_id="case-pr", at=fake_clock.now)
 
     async def acceptance_clock_of(agency: str) -> list[dict]:
-        found = (await client.get("/routing/v1/sla", params={"case_id": "case-pr", "agency": agency})).json()
+        found = items(await client.get("/routing/v1/sla", params={"case_id": "case-pr", "agency": agency}))
         return [c for c in found if c["clock"] == "referral.acceptance"]
 
     clock = (await eventually(lambda: acceptance_clock_of("civil_affairs"), until=lambda c: len(c) >= 1))[0]
@@ -46,7 +47,7 @@ async def test_compliance_counts_on_time_and_late_per_agency(deadlines_system, f
     await dispatch(system, late, at=fake_clock.now)
 
     async def police_figures() -> dict:
-        figures = (await client.get("/routing/v1/sla/compliance", params={"agency": "police"})).json()
+        figures = items(await client.get("/routing/v1/sla/compliance", params={"agency": "police"}))
         return figures[0] if figures else {}
 
     figures = await eventually(
@@ -60,12 +61,12 @@ async def test_compliance_counts_on_time_and_late_per_agency(deadlines_system, f
     in_district = await client.get(
         "/routing/v1/sla/compliance", params={"agency": "police", "district": "370702"}
     )
-    assert in_district.json() == [figures]
+    assert items(in_district) == [figures]
     city = await client.get("/routing/v1/sla/compliance", params={"agency": "police", "district": "370700"})
-    assert city.json() == [figures]  # a city code covers its counties
+    assert items(city) == [figures]  # a city code covers its counties
     elsewhere = await client.get("/routing/v1/sla/compliance", params={"district": "370703"})
-    assert elsewhere.json() == []
+    assert items(elsewhere) == []
     malformed = await client.get("/routing/v1/sla/compliance", params={"district": "3707"})
     assert malformed.status_code == 422 and malformed.json()["detail"][0]["loc"] == ["query", "district"]
-    clocks = (await client.get("/routing/v1/sla", params={"agency": "police"})).json()
+    clocks = items(await client.get("/routing/v1/sla", params={"agency": "police"}))
     assert clocks and {c["district"] for c in clocks} == {"370702"}

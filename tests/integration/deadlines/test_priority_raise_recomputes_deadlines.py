@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 
 from contracts.events.intake import ReportReceived
 from tests.support.deadline_events import emit, violence_in_progress
+from tests.support.paging import items
 from tests.support.waiting import eventually
 
 
@@ -19,7 +20,7 @@ async def test_second_report_raising_priority_shortens_running_deadlines(
     await emit(system, "intake", first, case_id="case-pp")
 
     async def acceptance_clocks() -> list[dict]:
-        found = (await client.get("/routing/v1/sla", params={"case_id": "case-pp"})).json()
+        found = items(await client.get("/routing/v1/sla", params={"case_id": "case-pp"}))
         return [c for c in found if c["clock"] == "referral.acceptance"]
 
     p3 = (await eventually(acceptance_clocks, until=lambda c: len(c) >= 1, what="P3 acceptance clocks"))[0]

@@ -19,12 +19,13 @@ async def test_every_operation_declares_the_runtime_statuses(services: Services)
         for path, item in document["paths"].items():
             for method, operation in item.items():
                 operations += 1
-                expected = {"422", "503"} | ({"413", "415"} if method != "get" else set())
+                expected = {"422", "429", "503"} | ({"413", "415"} if method != "get" else set())
                 declared = operation["responses"]
                 assert expected <= set(declared), (service, method, path, sorted(declared))
                 for status in expected:
                     assert declared[status]["content"]["application/json"]["schema"] == ERROR_BODY
                 assert "Retry-After" in declared["503"]["headers"]
+                assert "Retry-After" in declared["429"]["headers"]
     assert operations > 40
 
 
@@ -44,3 +45,15 @@ async def test_guarded_operations_declare_401_and_403(services: Services) -> Non
             "$ref": "#/components/schemas/ErrorMessage"
         }
     assert "WWW-Authenticate" in inbox["401"]["headers"]
+
+
+async def test_answers_link_to_the_operations_on_what_they_name(services: Services) -> None:
+    document = (await services.client.get("/police/openapi.json")).json()
+    inbox = document["paths"]["/v1/referrals"]["get"]["responses"]["200"]["links"]
+    accept = document["paths"]["/v1/referrals/{referral_id}/accept"]["post"]["operationId"]
+    assert inbox[accept]["parameters"] == {"referral_id": "$response.body#/items/0/referral_id"}
+    filed = (await services.client.get("/intake/openapi.json")).json()["paths"]["/v1/reports"]["post"]
+    assert any(
+        link["parameters"] == {"report_id": "$response.body#/report_id"}
+        for link in filed["responses"]["202"]["links"].values()
+    )

@@ -1,18 +1,19 @@
 """An agency of another district neither sees nor acts on a referral; reporters read back only their own."""
 
 from tests.integration.identity.conftest import Seeded
+from tests.support.paging import items
 
 
 async def test_police_of_another_district_see_nothing_and_cannot_act(seeded: Seeded) -> None:
     referral_id = seeded.ids["police.referral_id"]
     async with seeded.as_("police-dispatch-370703") as stranger:
-        assert (await stranger.get("/police/v1/referrals")).json() == []
+        assert items(await stranger.get("/police/v1/referrals")) == []
         assert (await stranger.get(f"/police/v1/referrals/{referral_id}")).status_code == 403
         refused = await stranger.post(f"/police/v1/referrals/{referral_id}/accept", json={"officer": "x"})
         assert refused.status_code == 403
         assert (await stranger.get(f"/routing/v1/cases/{seeded.ids['case_id']}")).status_code == 403
     async with seeded.as_("police-dispatch") as police:
-        inbox = (await police.get("/police/v1/referrals")).json()
+        inbox = items(await police.get("/police/v1/referrals"))
         assert referral_id in {r["referral_id"] for r in inbox}
         assert inbox[0]["status"] == "pending"  # the refused accept changed nothing
         assert (await police.get(f"/routing/v1/cases/{seeded.ids['case_id']}")).status_code == 200

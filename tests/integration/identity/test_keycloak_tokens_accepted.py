@@ -17,6 +17,7 @@ import pytest
 
 from tests.integration.agencies.agency_support import RunningAgency, referral_created
 from tests.support.keycloak import AUDIENCE, Keycloak
+from tests.support.paging import items
 from tests.support.system import running_system
 from tests.support.waiting import eventually
 
@@ -59,7 +60,9 @@ async def listed(police: RunningAgency, token: str, referral_id: str) -> httpx.R
 
     return await eventually(
         lambda: inbox_as(police, token),
-        until=lambda r: r.status_code != 200 or any(row["referral_id"] == referral_id for row in r.json()),
+        until=lambda r: (
+            r.status_code != 200 or any(row["referral_id"] == referral_id for row in r.json()["items"])
+        ),
         what=f"{referral_id} in the police inbox",
     )
 
@@ -71,7 +74,7 @@ async def test_police_dispatch_token_lists_the_police_inbox(
     await police.feed(referral)
     response = await listed(police, await keycloak.token(POLICE), referral.referral_id)
     assert response.status_code == 200, response.text
-    assert [row["referral_id"] for row in response.json()] == [referral.referral_id]
+    assert [row["referral_id"] for row in items(response)] == [referral.referral_id]
 
 
 async def test_police_of_another_district_do_not_see_the_referral(
@@ -82,7 +85,7 @@ async def test_police_of_another_district_do_not_see_the_referral(
     assert (await listed(police, await keycloak.token(POLICE), referral.referral_id)).status_code == 200
     response = await inbox_as(police, await keycloak.token("police-dispatch-370703"))
     assert response.status_code == 200, response.text
-    assert response.json() == []
+    assert items(response) == []
 
 
 async def test_request_without_a_token_is_challenged(police: RunningAgency) -> None:

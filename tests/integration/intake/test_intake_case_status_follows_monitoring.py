@@ -14,7 +14,7 @@ async def test_report_view_shows_monitoring_then_closing(intake: Intake) -> None
     async def shown() -> tuple[str, list[str]]:
         view = (await intake.client.get(f"/intake/v1/reports/{report['report_id']}")).json()
         child = (await intake.client.get(f"/intake/v1/children/{report['child_id']}")).json()
-        return view["case_status"], [c["status"] for c in child["cases"]]
+        return view["case_status"], [c["status"] for c in child["cases"]["items"]]
 
     assert await shown() == ("open", ["open"])
     started = MonitoringStarted(referral_id="ref-1", case_id=case_id, started_at=utcnow())

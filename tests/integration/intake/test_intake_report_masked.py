@@ -49,15 +49,26 @@ async def test_a_childs_file_lists_reports_and_cases_masked(intake: Intake) -> N
     assert response.status_code == 200, response.text
     shown = response.json()
     assert shown["child"]["display_name"] == "张**"
-    assert [r["report_id"] for r in shown["reports"]] == [
+    assert [r["report_id"] for r in shown["reports"]["items"]] == [
         first["report_id"],
         second["report_id"],
         other["report_id"],
     ]
-    assert [(c["case_id"], c["report_ids"]) for c in shown["cases"]] == [
+    assert [(c["case_id"], c["report_ids"]) for c in shown["cases"]["items"]] == [
         (first["case_id"], [first["report_id"], second["report_id"]]),
         (other["case_id"], [other["report_id"]]),
     ]
     assert CHILD_NAME not in response.text
     assert CHILD_ID_NUMBER not in response.text
+
+    paged = await intake.client.get(
+        f"/intake/v1/children/{first['child_id']}", params={"limit": 1, "offset": 1}
+    )
+    assert paged.status_code == 200, paged.text
+    reports, cases = paged.json()["reports"], paged.json()["cases"]
+    assert ([r["report_id"] for r in reports["items"]], reports["total"]) == ([second["report_id"]], 3)
+    assert [(c["case_id"], c["report_ids"]) for c in cases["items"]] == [
+        (other["case_id"], [other["report_id"]])
+    ]
+    assert (cases["total"], cases["limit"], cases["offset"]) == (2, 1, 1)
     assert (await intake.client.get("/intake/v1/children/no-such-child")).status_code == 404
