@@ -73,6 +73,12 @@ def tag(span: dict, key: str) -> Any:
     return next((t["value"] for t in span["tags"] if t["key"] == key), None)
 
 
+def parents_present(trace: Trace) -> bool:
+    """Whether every parent a span names is in the trace yet."""
+    ids = {span["spanID"] for span in trace["spans"]}
+    return all(r["spanID"] in ids for s in trace["spans"] for r in s["references"] if r["refType"] == "CHILD_OF")
+
+
 def check_links(trace: Trace) -> dict:
     """Every span but one has its parent in the trace; every consumer's parent is a producer."""
     spans = {span["spanID"]: span for span in trace["spans"]}
@@ -135,7 +141,8 @@ async def test_report_is_one_trace_across_services_in_jaeger(
         trace_id = found[0]["traceID"]
         trace = await eventually(
             lambda: jaeger.trace(trace_id),
-            until=lambda t: t is not None and services_of(t) >= reached,
+            # Jaeger stores spans as they come: a child may be found before its parent.
+            until=lambda t: t is not None and services_of(t) >= reached and parents_present(t),
             what=f"spans of {sorted(reached)} in trace {trace_id}",
         )
         root = check_links(trace)
