@@ -76,7 +76,8 @@ def tag(span: dict, key: str) -> Any:
 def parents_present(trace: Trace) -> bool:
     """Whether every parent a span names is in the trace yet."""
     ids = {span["spanID"] for span in trace["spans"]}
-    return all(r["spanID"] in ids for s in trace["spans"] for r in s["references"] if r["refType"] == "CHILD_OF")
+    parents = [r["spanID"] for s in trace["spans"] for r in s["references"] if r["refType"] == "CHILD_OF"]
+    return all(parent in ids for parent in parents)
 
 
 def check_links(trace: Trace) -> dict:
