@@ -22,6 +22,7 @@ from tests.support.environment import required_env
 from tests.support.journeys import Journey, born_years_ago, report_body, synthetic_resident_id
 from tests.support.keycloak import Keycloak, client_definition, realm_definition
 from tests.support.system import running_system
+from tests.support.waiting import eventually
 
 AGENCY_SERVICES = ("police", "health", "education", "civil_affairs")
 
@@ -45,6 +46,11 @@ class Seeded:
         ids = dict(self.ids)
         if service in AGENCY_SERVICES:
             ids["referral_id"] = self.ids[f"{service}.referral_id"]
+        elif service == "routing":
+            # withdrawing takes a responsible referral under another agency's lead; a transfer, a lead one
+            ids["referral_id"] = self.ids[
+                "routing.lead.referral_id" if "lead-transfers" in path else "routing.responsible.referral_id"
+            ]
         return f"/{service}" + re.sub(r"\{(\w+)\}", lambda m: ids.get(m.group(1), "unknown"), path)
 
 
@@ -68,7 +74,8 @@ def p1_report() -> dict[str, Any]:
 @pytest.fixture
 async def seeded(fresh_database_url: str, fake_clock) -> AsyncIterator[Seeded]:
     """Time stands still (no deadline fires while the matrix runs)."""
-    async with running_system(fresh_database_url) as (system, client):
+    # Webhook targets on loopback: the seeded subscription's deliveries fail (nobody listens) and wait.
+    async with running_system(fresh_database_url, WEBHOOK_ALLOW_LOOPBACK=True) as (system, client):
         journey = Journey(client, "embedded", system.callers)
         accepted = await journey.report(p1_report())
         case = await journey.routed(accepted["case_id"], referrals=10)
@@ -83,7 +90,50 @@ async def seeded(fresh_database_url: str, fake_clock) -> AsyncIterator[Seeded]:
             lead = [r for r in referrals if r["role"] == "lead"] or referrals
             await journey.in_inbox(agency, lead[0]["referral_id"])
             ids[f"{agency}.referral_id"] = lead[0]["referral_id"]
+        await _seed_lifecycle(journey, case["referrals"], ids)
         yield Seeded(system, journey, ids)
+
+
+async def _seed_lifecycle(journey: Journey, referrals: list[dict[str, Any]], ids: dict[str, str]) -> None:
+    """Ids for the routes on lifecycle records: a subscription and one of its deliveries, a lead
+    transfer, a supervisor's approval request (each route's refused callers must meet a 403, not a 404)."""
+    leads = {r["task"]: r["agency"] for r in referrals if r["role"] == "lead"}
+    responsible = next(
+        r
+        for r in referrals
+        if r["role"] == "responsible" and r["agency"] == "police" and leads.get(r["task"]) == "civil_affairs"
+    )
+    ids["routing.responsible.referral_id"] = responsible["referral_id"]
+    ids["routing.lead.referral_id"] = ids["police.referral_id"]
+    async with journey.callers.client("civil-affairs-cases") as civil:
+        subscribed = await civil.post(
+            "/notifications/v1/subscriptions",
+            json={"url": "http://127.0.0.1:9/matrix", "event_types": ["lead.transfer_requested"]},
+        )
+        assert subscribed.status_code == 201, subscribed.text
+        ids["subscription_id"] = subscribed.json()["id"]
+    async with journey.callers.client("police-dispatch") as police:
+        offered = await police.post(
+            f"/routing/v1/referrals/{ids['police.referral_id']}/lead-transfers",
+            json={"to_agency": "civil_affairs", "reason": "matrix"},
+        )
+        assert offered.status_code == 201, offered.text
+        ids["transfer_id"] = offered.json()["transfer_id"]
+    async with journey.callers.client("civil-affairs-cases") as civil:
+        deliveries = await eventually(
+            lambda: civil.get("/notifications/v1/deliveries"),
+            until=lambda answer: answer.status_code == 200 and answer.json()["items"],
+            what="the transfer's delivery to civil affairs' system",
+        )
+        ids["webhook_id"] = deliveries.json()["items"][0]["webhook_id"]
+    lead = ids["civil_affairs.referral_id"]
+    await journey.accept("civil_affairs", lead)
+    requested = await journey.post(
+        f"/civil_affairs/v1/referrals/{lead}/approvals",
+        {"kind": "close_case", "reason": "matrix", "outcome": "child safe"},
+        expect=201,
+    )
+    ids["approval_id"] = requested["approval_id"]
 
 
 # --- Keycloak ------------------------------------------------------------------------------------------
