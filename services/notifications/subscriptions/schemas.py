@@ -21,9 +21,11 @@ class SubscriptionBody(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={
+            # A public address, not a name: a made-up name resolves nowhere, so the example was refused
+            # (url_unresolvable) wherever it was tried.
             "examples": [
                 {
-                    "url": "https://police-dispatch.example.gov.cn/hooks/referrals",
+                    "url": "https://8.8.8.8/hooks/referrals",
                     "event_types": ["referral.created", "sla.breached"],
                     "description": "dispatch console",
                 }
