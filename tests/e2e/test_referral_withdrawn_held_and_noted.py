@@ -115,5 +115,5 @@ async def test_withdrawn_held_and_noted(journey: Journey) -> None:
         c["subject_id"]: c["state"] for c in case["sla_clocks"] if c["clock"] == "referral.acceptance"
     }
     assert acceptance[withdrawn] == "cancelled"
-    own = await journey.get("/education/v1/sla")
+    own = (await journey.get("/education/v1/sla"))["items"]
     assert {c["state"] for c in own if c["subject_id"] == withdrawn} == {"cancelled"}
