@@ -110,3 +110,7 @@ def clear_leftovers(pgdata: Path, *, timeout: float = 30.0) -> None:
         # recycled by an unrelated process) and would make the new server refuse to start.
         log.info("removing a stale postmaster.pid")
         pid_file.unlink(missing_ok=True)
+    # Likewise the socket's lock file: it names the dead postmaster, which may still be an unreaped
+    # zombie (alive to kill -0), and the new server would refuse to start beside it.
+    for socket_lock in pgdata.glob(".s.PGSQL.*.lock"):
+        socket_lock.unlink(missing_ok=True)
