@@ -115,6 +115,8 @@ def get_uow(request: Request) -> UnitOfWork:
     runtime = get_runtime(request)
     uow = runtime.unit_of_work()
     access: Access | None = getattr(request.state, "access", None)
+    if access is not None:
+        uow.permissions = access.permissions
     if access is not None and access.changes_state:
         uow.audit = lambda extra: audit_record(access, service=runtime.name, extra_ids=extra)
     return uow

@@ -37,6 +37,9 @@ class UnitOfWork:
     ) -> None:
         # Set for a state-changing request: builds the audit record committed with its effects.
         self.audit = audit
+        # What the caller's grant allows beyond the call itself (`may` in the access policy): set by
+        # `get_uow` for a request, empty for an event, so a service asks `uow.may(...)` at the decision.
+        self.permissions: frozenset[str] = frozenset()
         self._key_ring = key_ring
         self.observers = tuple(observers)
         self.sla_policy_path = sla_policy_path
@@ -53,6 +56,10 @@ class UnitOfWork:
         if self._session is None:
             raise RuntimeError("unit of work used outside `async with`")
         return self._session
+
+    def may(self, permission: str) -> bool:
+        """Whether the caller's grant names this permission (never, when applying an event)."""
+        return permission in self.permissions
 
     @property
     def key_ring(self) -> KeyRing:

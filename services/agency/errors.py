@@ -39,6 +39,14 @@ class StepRefused(Exception):
     """The step is illegal in the referral's current state: 409, and nothing changes."""
 
 
+class NotPermitted(PermissionError):
+    """The caller's grant does not allow what the body asks for (naming its field): 403, nothing changes."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+
+
 class InvalidInput(ValueError):
     """A well-formed body that contradicts what is recorded (e.g. arrival before dispatch): 422."""
 
@@ -50,13 +58,15 @@ class InvalidInput(ValueError):
 
 @contextmanager
 def http_errors() -> Iterator[None]:
-    """Turn domain refusals raised inside the block into 404, 409 or 422 answers."""
+    """Turn domain refusals raised inside the block into 403, 404, 409 or 422 answers."""
     try:
         yield
     except ReferralNotFound as error:
         raise HTTPException(status_code=404, detail=str(error)) from error
     except StepRefused as error:
         raise HTTPException(status_code=409, detail=str(error)) from error
+    except NotPermitted as error:
+        raise HTTPException(status_code=403, detail=str(error)) from error
     except InvalidInput as error:
         detail = [problem(["body", error.field], error.message, "value_error")]
         raise HTTPException(status_code=422, detail=detail) from error

@@ -11,7 +11,7 @@ from contracts.events.common import Agency
 from services.agency.late_entries import record_late_entry
 from services.agency.referrals.models import AgencyReferral
 from services.agency.referrals.service import get_referral, require_accepted
-from services.agency.timing import check_late_entry, happened_at
+from services.agency.timing import RECORD_LATE_ENTRY, check_late_entry, happened_at
 
 Record = TypeVar("Record")
 
@@ -47,8 +47,10 @@ async def begin_step(
 
     A `first_moment` step (dispatch, admission) is timed first and accepts a pending emergency on the spot;
     any other step is timed after its record is opened, never before `not_before(record)`. No step is
-    dated before its referral existed unless it comes with a late entry's reason, which is recorded.
+    dated before its referral existed unless a supervisor records it as a late entry with a reason, which
+    is kept; anyone else giving a reason is refused before anything is read.
     """
+    check_late_entry(late_entry_reason, may_record=uow.may(RECORD_LATE_ENTRY))
     if first_moment:
         made_at = (await get_referral(session=uow.session, referral_id=referral_id, lock=True)).created_at
         at = happened_at(reported, field=field, referral_made_at=made_at, late_entry_reason=late_entry_reason)

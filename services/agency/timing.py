@@ -12,11 +12,13 @@ from datetime import datetime, timedelta
 
 from backbone.clock import utcnow
 from backbone.settings import get_settings
-from services.agency.errors import InvalidInput
+from services.agency.errors import InvalidInput, NotPermitted
 
 # The default of AGENCY_CLOCK_SKEW_SECONDS: agencies' systems keep their own clocks.
 CLOCK_SKEW = timedelta(minutes=2)
 LATE_ENTRY_FIELD = "late_entry_reason"
+# The access policy's `may` for a step route: whose grant names it may record the step as a late entry.
+RECORD_LATE_ENTRY = "record_late_entry"
 
 
 def clock_skew() -> timedelta:
@@ -24,10 +26,16 @@ def clock_skew() -> timedelta:
     return timedelta(seconds=get_settings().agency_clock_skew_seconds)
 
 
-def check_late_entry(reason: str | None) -> str | None:
-    """The late entry's reason, stripped; InvalidInput when one is given but blank."""
+def check_late_entry(reason: str | None, *, may_record: bool = True) -> str | None:
+    """The late entry's reason, stripped; InvalidInput when blank, NotPermitted unless `may_record`.
+
+    A late entry moves a deadline's start or stop into the past, so it is a supervisor's act: an agency
+    system or officer reporting a time out of bounds is refused, not trusted with a reason.
+    """
     if reason is None:
         return None
+    if not may_record:
+        raise NotPermitted(LATE_ENTRY_FIELD, "only a supervisor of the agency may record a late entry")
     if not reason.strip():
         raise InvalidInput(LATE_ENTRY_FIELD, "must say why the entry is late")
     return reason.strip()
