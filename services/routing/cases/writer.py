@@ -89,11 +89,12 @@ REFERRAL_COLUMNS = (
     "created_at",
 )
 # The case's event log: each envelope once (a redelivered one is already there), in the given order.
+# The data travels as text[]: a jsonb[] parameter would make asyncpg introspect its type on every prepare.
 INSERT_EVENTS = text(
     "INSERT INTO routing_timeline (event_id, case_id, event_type, source, time, data) "
-    "SELECT event_id, case_id, event_type, source, time, data FROM unnest(CAST(:event_id AS text[]), "
-    "CAST(:case_id AS text[]), CAST(:event_type AS text[]), CAST(:source AS text[]), "
-    "CAST(:time AS timestamptz[]), CAST(:data AS jsonb[])) "
+    "SELECT event_id, case_id, event_type, source, time, CAST(data AS jsonb) FROM unnest("
+    "CAST(:event_id AS text[]), CAST(:case_id AS text[]), CAST(:event_type AS text[]), "
+    "CAST(:source AS text[]), CAST(:time AS timestamptz[]), CAST(:data AS text[])) "
     "WITH ORDINALITY AS e(event_id, case_id, event_type, source, time, data, n) ORDER BY n "
     "ON CONFLICT (event_id) DO NOTHING"
 )
