@@ -9,7 +9,6 @@ unit-tested on its own (tests/unit/routing/).
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -19,7 +18,13 @@ from backbone.privacy import mask_name
 from contracts.envelope import Event
 from contracts.events.intake import ReportReceived
 from contracts.events.routing import CaseOpened, CasePriorityRaised, ReferralCreated
-from services.routing.cases.decisions import ReferralKey, new_referrals, union_facts
+from services.routing.cases.decisions import (
+    ReferralKey,
+    new_referral_id,
+    new_referrals,
+    plan_origin,
+    union_facts,
+)
 from services.routing.cases.models import CaseStatus, ReferralStatus
 from services.routing.triage import (
     PlannedReferral,
@@ -31,17 +36,6 @@ from services.routing.triage import (
 )
 
 Row = dict[str, Any]
-
-
-def new_referral_id() -> str:
-    """A random id a caller cannot compute from the case id; `origin_key` (unique) stops a replay
-    from minting a second referral, whatever id it draws."""
-    return str(uuid.uuid4())
-
-
-def plan_origin(case_id: str, agency: str, task: str, role: str) -> str:
-    """Key of a referral triage planned: one per (agency, task, role) per case."""
-    return f"{case_id}/plan/{agency}/{task}/{role}"
 
 
 @dataclass(frozen=True)
@@ -151,16 +145,10 @@ def _open(
         "opened_at": now,
         "updated_at": now,
     }
-    change = {
-        "case_id": event.case_id,
-        "previous_priority": None,
-        "priority": decision.priority.value,
-        "cause": "triage",
-        "reasons": list(decision.priority_reasons),
-        "rule_version": decision.rule_version,
-        "event_id": event_id,
-        "changed_at": now,
-    }
+    change = _change(
+        event.case_id, None, decision.priority, decision.priority_reasons, "triage", event_id, now
+    )
+    change["rule_version"] = decision.rule_version
     opened = CaseOpened(
         case_id=event.case_id,
         child_id=event.child_id,
@@ -172,7 +160,15 @@ def _open(
     referrals, created = _referrals(
         case, decision.referrals, reason="triage", rules=rules, now=now, new_id=new_id
     )
-    return ReportPlan(True, report, case, change, None, referrals, [opened, *created])
+    return ReportPlan(
+        new_case=True,
+        report=report,
+        case=case,
+        priority_change=change,
+        raise_open_referrals_to=None,
+        referrals=referrals,
+        events=[opened, *created],
+    )
 
 
 def _join(
@@ -210,16 +206,10 @@ def _join(
     raised = raise_priority(case.priority, facts, rules)
     if raised is not None and raised.priority.is_more_urgent_than(case.priority):
         row |= {"priority": raised.priority.value, "priority_reasons": list(raised.reasons)}
-        change = {
-            "case_id": case.case_id,
-            "previous_priority": case.priority.value,
-            "priority": raised.priority.value,
-            "cause": "new_report",
-            "reasons": list(raised.reasons),
-            "rule_version": rules.version,
-            "event_id": event_id,
-            "changed_at": now,
-        }
+        change = _change(
+            case.case_id, case.priority, raised.priority, raised.reasons, "new_report", event_id, now
+        )
+        change["rule_version"] = rules.version
         events.append(
             CasePriorityRaised(
                 case_id=case.case_id,
@@ -231,8 +221,36 @@ def _join(
         )
     fresh = new_referrals(triage(facts, rules).referrals, case.referral_keys)
     referrals, created = _referrals(row, fresh, reason="new_report", rules=rules, now=now, new_id=new_id)
-    raise_to = Priority(change["priority"]) if change else None
-    return ReportPlan(False, report, row, change, raise_to, referrals, [*events, *created])
+    return ReportPlan(
+        new_case=False,
+        report=report,
+        case=row,
+        priority_change=change,
+        raise_open_referrals_to=Priority(change["priority"]) if change else None,
+        referrals=referrals,
+        events=[*events, *created],
+    )
+
+
+def _change(
+    case_id: str,
+    previous: Priority | None,
+    priority: Priority,
+    reasons: list[str],
+    cause: str,
+    event_id: str,
+    now: datetime,
+) -> Row:
+    """A row of the case's priority history."""
+    return {
+        "case_id": case_id,
+        "previous_priority": previous.value if previous else None,
+        "priority": priority.value,
+        "cause": cause,
+        "reasons": list(reasons),
+        "event_id": event_id,
+        "changed_at": now,
+    }
 
 
 def _referrals(

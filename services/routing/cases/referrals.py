@@ -9,8 +9,14 @@ from backbone.uow import UnitOfWork
 from contracts.events.agencies import ReferralAccepted, ReferralCompleted, ReferralDeclined
 from contracts.events.routing import ReferralCreated, ReferralEscalated
 from services.routing.cases import store
-from services.routing.cases.decide import new_referral_id, plan_origin
-from services.routing.cases.decisions import DeclinedReferral, Escalate, Reroute, after_decline
+from services.routing.cases.decisions import (
+    DeclinedReferral,
+    Escalate,
+    Reroute,
+    after_decline,
+    new_referral_id,
+    plan_origin,
+)
 from services.routing.cases.facts import current_rules
 from services.routing.cases.models import ReferralStatus, RoutingCase, RoutingReferral
 from services.routing.triage import PlannedReferral
