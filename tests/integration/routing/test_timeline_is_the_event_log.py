@@ -1,6 +1,7 @@
 """The timeline is the case's event log: each envelope routing consumed or emitted is stored once, with
-its data and no rendered line, and the case view renders it when read."""
+its data and no rendered line, append-only, and the case view renders it when read."""
 
+import pytest
 from sqlalchemy import text
 
 from tests.integration.routing.routing_support import Routing, envelope_of, new_id, referral_of, report
@@ -26,6 +27,11 @@ async def test_each_envelope_is_stored_once_with_its_data_and_rendered_when_read
                 {"case_id": case_id},
             )
         ).all()
+    async with routing.system.runtime("routing").engine.connect() as connection:
+        for change in ("UPDATE routing_timeline SET data = NULL", "DELETE FROM routing_timeline"):
+            with pytest.raises(Exception, match="append-only"):
+                await connection.exec_driver_sql(change)
+            await connection.rollback()
     assert [r.event_id for r in rows] == [e["event_id"] for e in case["timeline"]]
     assert len({r.event_id for r in rows}) == len(rows)
     assert all(r.data is not None and r.summary is None for r in rows)

@@ -1,7 +1,8 @@
 """The case timeline becomes the case's event log: each envelope once, keyed by its id, with its data.
 
 New rows hold the envelope's data and no rendered line (the timeline is rendered when read); rows
-written before keep their rendered `summary`, `occurred_at` and `referral_id`, and no data.
+written before keep their rendered `summary`, `occurred_at` and `referral_id`, and no data. The log is
+append-only: a trigger refuses to change or delete a row.
 
 Revision ID: routing_0004
 Revises: routing_0003
@@ -24,9 +25,23 @@ def upgrade() -> None:
     # An envelope is about one case: its id alone keys it.
     op.create_unique_constraint("routing_timeline_event", "routing_timeline", ["event_id"])
     op.drop_constraint("routing_timeline_case_event", "routing_timeline", type_="unique")
+    op.execute(
+        """
+        CREATE FUNCTION routing_timeline_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            RAISE EXCEPTION 'the case event log is append-only' USING ERRCODE = 'insufficient_privilege';
+        END $$
+        """
+    )
+    op.execute(
+        "CREATE TRIGGER routing_timeline_no_change BEFORE UPDATE OR DELETE ON routing_timeline "
+        "FOR EACH ROW EXECUTE FUNCTION routing_timeline_append_only()"
+    )
 
 
 def downgrade() -> None:
+    op.execute("DROP TRIGGER routing_timeline_no_change ON routing_timeline")
+    op.execute("DROP FUNCTION routing_timeline_append_only()")
     op.create_unique_constraint("routing_timeline_case_event", "routing_timeline", ["case_id", "event_id"])
     op.drop_constraint("routing_timeline_event", "routing_timeline", type_="unique")
     # The rendered line the old code shows; the type stands in for it (rendering needs the code).
