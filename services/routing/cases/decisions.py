@@ -5,6 +5,7 @@ No database here, so each rule is unit-tested on its own; `service.py` applies t
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
@@ -27,6 +28,17 @@ SERIOUS_SEVERITIES = frozenset({"serious", "critical"})
 SERIOUS_INJURY_REASON = "health-serious-injury"
 
 ReferralKey = tuple[str, str, str]  # (agency, task, role)
+
+
+def new_referral_id() -> str:
+    """A random id a caller cannot compute from the case id; `origin_key` (unique) stops a replay
+    from minting a second referral, whatever id it draws."""
+    return str(uuid.uuid4())
+
+
+def plan_origin(case_id: str, agency: str, task: str, role: str) -> str:
+    """Key of a referral triage planned: one per (agency, task, role) per case."""
+    return f"{case_id}/plan/{agency}/{task}/{role}"
 
 
 def union_facts(

@@ -124,10 +124,12 @@ class RoutingPriorityChange(SQLModel, table=True):
 
 
 class RoutingTimelineEntry(SQLModel, table=True):
-    """One event about a case, consumed or emitted by routing, in the order routing applied it."""
+    """The case's event log: each envelope about a case routing consumed or emitted, once, in the order
+    routing applied it; append-only. The timeline is rendered from `data` when read (`timeline.render`).
+    """
 
     __tablename__ = "routing_timeline"
-    __table_args__ = (UniqueConstraint("case_id", "event_id", name="routing_timeline_case_event"),)
+    __table_args__ = (UniqueConstraint("event_id", name="routing_timeline_event"),)
 
     seq: int | None = Field(default=None, sa_column=Column(BigInteger, Identity(), primary_key=True))
     case_id: str = Field(index=True)
@@ -135,6 +137,8 @@ class RoutingTimelineEntry(SQLModel, table=True):
     event_type: str
     source: str
     time: datetime = Field(sa_column=_utc())
+    # The envelope's data; null only on rows written before routing_0004, which hold their rendered line.
+    data: dict | None = Field(default=None, sa_column=Column(JSONB, nullable=True))
     occurred_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
     referral_id: str | None = None
-    summary: str
+    summary: str | None = None

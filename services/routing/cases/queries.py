@@ -29,6 +29,7 @@ from services.routing.cases.schemas import (
     TimelineEntryView,
 )
 from services.routing.cases.store import UnknownCase
+from services.routing.cases.timeline import render
 from services.routing.deadlines.models import SlaClockRow
 from services.routing.deadlines.queries import ClockView, list_clocks
 from services.routing.lifecycle.models import RoutingReferralNote
@@ -114,18 +115,24 @@ async def get_case_view(*, session: AsyncSession, case_id: str) -> CaseView:
         updated_at=case.updated_at,
         reports=[ReportView.model_validate(r, from_attributes=True) for r in reports],
         referrals=[_referral_view(r, clocks) for r in referrals],
-        timeline=[
-            TimelineEntryView(
-                event_id=t.event_id,
-                type=t.event_type,
-                time=t.time,
-                occurred_at=t.occurred_at,
-                source=t.source,
-                referral_id=t.referral_id,
-                summary=t.summary,
-            )
-            for t in timeline
-        ],
+        timeline=[_timeline_entry(t) for t in timeline],
+    )
+
+
+def _timeline_entry(entry: RoutingTimelineEntry) -> TimelineEntryView:
+    """An event log entry rendered for the timeline (rows from before routing_0004 hold their line)."""
+    if entry.data is None:
+        occurred_at, referral_id, summary = entry.occurred_at, entry.referral_id, entry.summary or ""
+    else:
+        occurred_at, referral_id, summary = render(entry.event_type, entry.data)
+    return TimelineEntryView(
+        event_id=entry.event_id,
+        type=entry.event_type,
+        time=entry.time,
+        occurred_at=occurred_at,
+        source=entry.source,
+        referral_id=referral_id,
+        summary=summary,
     )
 
 

@@ -9,7 +9,14 @@ from backbone.uow import UnitOfWork
 from contracts.events.agencies import ReferralAccepted, ReferralCompleted, ReferralDeclined
 from contracts.events.routing import ReferralCreated, ReferralEscalated
 from services.routing.cases import store
-from services.routing.cases.decisions import DeclinedReferral, Escalate, Reroute, after_decline
+from services.routing.cases.decisions import (
+    DeclinedReferral,
+    Escalate,
+    Reroute,
+    after_decline,
+    new_referral_id,
+    plan_origin,
+)
 from services.routing.cases.facts import current_rules
 from services.routing.cases.models import ReferralStatus, RoutingCase, RoutingReferral
 from services.routing.triage import PlannedReferral
@@ -22,11 +29,6 @@ TRANSITIONS: dict[ReferralStatus, tuple[ReferralStatus, ...]] = {
     ReferralStatus.DECLINED: (ReferralStatus.PENDING, ReferralStatus.ACCEPTED),
     ReferralStatus.COMPLETED: (ReferralStatus.PENDING, ReferralStatus.ACCEPTED),
 }
-
-
-def plan_origin(case_id: str, agency: str, task: str, role: str) -> str:
-    """Key of a referral triage planned: one per (agency, task, role) per case."""
-    return f"{case_id}/plan/{agency}/{task}/{role}"
 
 
 async def create_referral(
@@ -47,7 +49,7 @@ async def create_referral(
     referral_id = await store.insert_referral(
         session=uow.session,
         values={
-            "referral_id": store.new_referral_id(),
+            "referral_id": new_referral_id(),
             "origin_key": origin_key,
             "case_id": case.case_id,
             "agency": agency,

@@ -2,24 +2,18 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backbone.db import insert_ignoring_conflict
-from backbone.sla.stamping import occurred_at
 from backbone.uow import UnitOfWork
 from contracts.envelope import CloudEvent, Event
+from services.routing.cases import writer
 from services.routing.cases.decisions import ReferralKey
-from services.routing.cases.models import (
-    OPEN_REFERRAL_STATUSES,
-    RoutingCase,
-    RoutingReferral,
-    RoutingTimelineEntry,
-)
-from services.routing.cases.timeline import summarize
+from services.routing.cases.models import OPEN_REFERRAL_STATUSES, RoutingCase, RoutingReferral
+from services.routing.cases.timeline import event_row
 
 
 class UnknownCase(LookupError):
@@ -32,9 +26,7 @@ class UnknownReferral(LookupError):
 
 async def lock_case(*, session: AsyncSession, case_id: str) -> RoutingCase | None:
     """Serialise all work on one case (reports and agency events arrive on several topics at once)."""
-    await session.execute(
-        text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": f"routing-case:{case_id}"}
-    )
+    await writer.lock_case(session=session, case_id=case_id)
     return await session.get(RoutingCase, case_id, populate_existing=True)
 
 
@@ -46,29 +38,9 @@ async def require_case(*, session: AsyncSession, case_id: str) -> RoutingCase:
     return case
 
 
-async def append_timeline(*, session: AsyncSession, case_id: str, envelope: CloudEvent, event: Event) -> None:
-    """Add the event to the case's timeline, once per event id."""
-    await insert_ignoring_conflict(
-        session,
-        RoutingTimelineEntry.__table__,
-        {
-            "case_id": case_id,
-            "event_id": envelope.id,
-            "event_type": envelope.type,
-            "source": envelope.source,
-            "time": envelope.time,
-            "occurred_at": occurred_at(event),
-            "referral_id": getattr(event, "referral_id", None),
-            "summary": summarize(event),
-        },
-        conflict="ON CONSTRAINT routing_timeline_case_event",
-    )
-
-
-def new_referral_id() -> str:
-    """A random id a caller cannot compute from the case id; `origin_key` (unique) stops a replay
-    from minting a second referral, whatever id it draws."""
-    return str(uuid.uuid4())
+async def append_timeline(*, session: AsyncSession, case_id: str, envelope: CloudEvent) -> None:
+    """Add the envelope to the case's event log (its timeline), once per event id."""
+    await writer.append_events(session=session, rows=[event_row(case_id=case_id, envelope=envelope)])
 
 
 async def insert_referral(*, session: AsyncSession, values: dict[str, Any]) -> str | None:
@@ -117,5 +89,5 @@ async def require_referral(
 async def emit_and_record(*, uow: UnitOfWork, case_id: str, event: Event) -> CloudEvent:
     """Emit an event about the case and append it to the case's timeline in the same transaction."""
     envelope = uow.emit(event, subject=case_id)
-    await append_timeline(session=uow.session, case_id=case_id, envelope=envelope, event=event)
+    await append_timeline(session=uow.session, case_id=case_id, envelope=envelope)
     return envelope

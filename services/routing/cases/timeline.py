@@ -1,4 +1,6 @@
-"""Short timeline summaries of the events about a case: codes and ids only, never personal data.
+"""The case's timeline: rendered, when read, from the case's event log (each envelope routing consumed
+or emitted about the case, stored once as it was: `event_row`). Short summaries: codes and ids only,
+never personal data.
 
 Free-text fields (decline reasons, outcomes, messages, hold and withdrawal reasons, progress notes) and
 places (hospital, school, institution) are left out on purpose: they may name or locate the child.
@@ -7,10 +9,13 @@ places (hospital, school, institution) are left out on purpose: they may name or
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
-from contracts.catalogue import family_of
-from contracts.envelope import Event
+from backbone.privacy import mask_name
+from backbone.sla.stamping import occurred_at
+from contracts.catalogue import family_of, load_catalogue
+from contracts.envelope import CloudEvent, Event
 
 
 def _yes(flag: bool) -> str:
@@ -93,7 +98,7 @@ SUMMARIES: dict[str, Callable[[Any], str]] = {
     ),
     "lead.transfer_refused": lambda e: f"{e.to_agency} refused the lead of {e.task}",
     "case.priority_raised": lambda e: f"priority raised {e.previous_priority} -> {e.priority}: {e.reason}",
-    # deadlines (emitted by services/routing/deadlines; it records them with `store.append_timeline`)
+    # deadlines (emitted by services/routing/deadlines; it records them with `store.emit_and_record`)
     "sla.warning": lambda e: f"{e.clock} of {e.agency} at {round(e.threshold * 100)}% of its time",
     "sla.breached": lambda e: f"{e.clock} of {e.agency} breached; {e.notify} alerted",
     "sla.escalated": lambda e: f"{e.clock} of {e.agency} breach escalated to {e.level}",
@@ -106,3 +111,24 @@ SUMMARIES: dict[str, Callable[[Any], str]] = {
 def summarize(event: Event) -> str:
     """The timeline line for an event."""
     return SUMMARIES[family_of(event.TYPE)](event)[:500]
+
+
+def event_row(*, case_id: str, envelope: CloudEvent) -> dict[str, Any]:
+    """The event log row of an envelope about the case: the envelope as consumed or emitted."""
+    data = envelope.data
+    if "child_display_name" in data:  # routing keeps masked names only, whatever a publisher sent
+        data = data | {"child_display_name": mask_name(data["child_display_name"])}
+    return {
+        "event_id": envelope.id,
+        "case_id": case_id,
+        "event_type": envelope.type,
+        "source": envelope.source,
+        "time": envelope.time,
+        "data": data,
+    }
+
+
+def render(event_type: str, data: dict[str, Any]) -> tuple[datetime | None, str | None, str]:
+    """An event log entry as the timeline shows it: when it happened, its referral and its line."""
+    event = load_catalogue().parse(event_type, data)
+    return occurred_at(event), getattr(event, "referral_id", None), summarize(event)
