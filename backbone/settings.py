@@ -25,6 +25,11 @@ class Settings(BaseSettings):
         validation_alias="BACKBONE_SERVICES",
         description="comma-separated services this process runs (default: all seven and ops)",
     )
+    service_registry: str = Field(
+        default="services.registry",
+        validation_alias="BACKBONE_SERVICE_REGISTRY",
+        description="the module whose definition(name) gives each runnable service's ServiceDefinition",
+    )
     transport: Literal["kafka", "embedded"] | None = Field(
         default=None,
         validation_alias="BACKBONE_TRANSPORT",

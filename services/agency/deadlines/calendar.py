@@ -14,12 +14,12 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from backbone.service import ServiceRuntime
-from backbone.sla import holidays
-from backbone.sla.calendar import CalendarKind, Target, calendar_for
-from backbone.sla.policy import ClockSpec, SlaPolicy, TargetNotDefined
-from backbone.sla.stamping import active_policy
 from backbone.uow import UnitOfWork
 from services.agency.deadlines.models import AgencySlaClock
+from sla import holidays
+from sla.calendar import CalendarKind, Target, calendar_for
+from sla.policy import ClockSpec, SlaPolicy, TargetNotDefined
+from sla.stamping import active_policy
 
 CHECK_SECONDS = 60.0
 

@@ -9,7 +9,6 @@ from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backbone.db import insert_ignoring_conflict
-from backbone.sla.stamping import occurred_at
 from backbone.uow import UnitOfWork
 from contracts.envelope import CloudEvent, Event
 from services.routing.cases.decisions import ReferralKey
@@ -20,6 +19,7 @@ from services.routing.cases.models import (
     RoutingTimelineEntry,
 )
 from services.routing.cases.timeline import summarize
+from sla.stamping import occurred_at
 
 
 class UnknownCase(LookupError):

@@ -11,7 +11,7 @@ from tests.support.waiting import eventually
 
 async def test_raise_recomputes_the_agencys_due_times(police: RunningAgency, fake_clock) -> None:
     referral = referral_created("police", task="emergency_response", priority="P2", emergency=True)
-    await police.feed(referral, stamped=True)
+    await police.feed(referral)
 
     async def due_times() -> dict[str, datetime]:
         rows = items(await police.client.get("/police/v1/sla"))
