@@ -6,7 +6,10 @@ from __future__ import annotations
 import importlib
 
 from backbone.service import ServiceDefinition
-from backbone.settings import RUNNABLE
+from contracts.catalogue import SERVICES
+
+# The seven services of the event catalogue, then the pages for people (no events, no data of their own).
+RUNNABLE = (*SERVICES, "ops")
 
 
 def definition(name: str) -> ServiceDefinition:

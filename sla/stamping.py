@@ -89,11 +89,14 @@ def clocks_cancelled(
     return found
 
 
-def envelope_stamps(envelope: CloudEvent, *, policy: SlaPolicy, catalogue: Catalogue) -> list[ClockStamp]:
-    """The deadlines an observed envelope's event stops and starts; its `time` is the default moment."""
+def envelope_stamps(
+    envelope: CloudEvent, *, policy: SlaPolicy, catalogue: Catalogue, agency: str | None = None
+) -> list[ClockStamp]:
+    """The deadlines an observed envelope's event stops and starts (only one agency's, if named); its
+    `time`, when it was emitted, is the moment for an event naming none of its own."""
     model = catalogue.spec(envelope.type).model
     at = occurred_at_of(model, envelope.data) or envelope.time
-    return clock_stamps(envelope.type, envelope.data, policy=policy, at=at)
+    return clock_stamps(envelope.type, envelope.data, policy=policy, at=at, agency=agency)
 
 
 def sla_stamps(event: Event, *, policy: SlaPolicy, default_at: datetime) -> list[ClockStamp]:
@@ -103,17 +106,18 @@ def sla_stamps(event: Event, *, policy: SlaPolicy, default_at: datetime) -> list
 
 
 def clock_stamps(
-    event_type: str, payload: Mapping[str, Any], *, policy: SlaPolicy, at: datetime
+    event_type: str, payload: Mapping[str, Any], *, policy: SlaPolicy, at: datetime, agency: str | None = None
 ) -> list[ClockStamp]:
-    """The clocks this event stops, then the ones it starts (a visit both stops and restarts one)."""
+    """The clocks this event stops, then the ones it starts (a visit both stops and restarts one);
+    only those `agency` is accountable for, when it is given."""
     stamps: list[ClockStamp] = []
     for spec in policy.clocks_stopped_by(event_type, payload):
-        subject, agency = clock_subject(spec, payload), clock_agency(spec, payload)
-        if subject and agency:
+        subject, accountable = clock_subject(spec, payload), clock_agency(spec, payload)
+        if subject and accountable and agency in (None, accountable):
             stamps.append(
                 ClockStamp(
                     clock=spec.name,
-                    agency=agency,
+                    agency=accountable,
                     action="stop",
                     subject_id=subject,
                     stopped_at=at,
@@ -121,8 +125,8 @@ def clock_stamps(
                 )
             )
     for spec in policy.clocks_started_by(event_type, payload):
-        subject, agency = clock_subject(spec, payload), clock_agency(spec, payload)
-        if not (subject and agency):
+        subject, accountable = clock_subject(spec, payload), clock_agency(spec, payload)
+        if not (subject and accountable and agency in (None, accountable)):
             continue
         clock = Clock.start(
             spec,
@@ -131,12 +135,12 @@ def clock_stamps(
             at=at,
             priority=payload.get("priority"),
             area=payload.get("area"),
-            agency=agency,
+            agency=accountable,
         )
         stamps.append(
             ClockStamp(
                 clock=spec.name,
-                agency=agency,
+                agency=accountable,
                 action="start",
                 subject_id=subject,
                 started_at=at,

@@ -1,7 +1,8 @@
 """Due times of the agency's deadline view that wait on a missing holiday calendar year.
 
-The view keeps the due time routing stamped; when it counted working days of a year without a calendar
-file it is provisional, and it is recomputed here once the year's file is loaded.
+The view keeps the due time the policy gave when the deadline started; when it counted working days of
+a year without a calendar file it is provisional, and it is recomputed here once the year's file is
+loaded.
 """
 
 from __future__ import annotations

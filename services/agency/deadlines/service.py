@@ -48,9 +48,7 @@ def deadline_observer(agency: str):
                 .where(col(AgencySlaClock.state).in_(OPEN))
                 .values(state="cancelled", stopped_at=payload_occurred_at(envelope.data))
             )
-        for stamp in envelope_stamps(envelope, policy=policy, catalogue=uow.catalogue):
-            if stamp.agency != agency:
-                continue
+        for stamp in envelope_stamps(envelope, policy=policy, catalogue=uow.catalogue, agency=agency):
             if stamp.action == "start":
                 row = AgencySlaClock(
                     clock=stamp.clock,
