@@ -15,6 +15,7 @@ WORKDIR /src
 COPY pyproject.toml ./
 COPY backbone ./backbone
 COPY contracts ./contracts
+COPY sla ./sla
 COPY services ./services
 RUN pip wheel --no-deps --wheel-dir /wheels .
 

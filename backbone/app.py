@@ -22,7 +22,6 @@ from backbone.auth.policy import load_policy
 from backbone.index import services_page
 from backbone.metrics import RequestMetrics, scrape
 from backbone.settings import get_settings
-from backbone.sla.holidays import calendar_status
 from backbone.system import System
 from backbone.telemetry import provider_for
 from backbone.web.bodies import BodyGuard
@@ -207,8 +206,9 @@ def _add_probes(app: FastAPI, *, service: str | None = None) -> None:
     async def readyz(request: Request) -> JSONResponse:
         databases, broker = await request.app.state.system.ready(service)
         status_code, body = readiness(databases=databases, broker=broker)
-        # Reported, not a check: a calendar running out needs a file from the city, not a restart.
-        body["detail"] = {"calendar": calendar_status()}
+        # Reported, not checked (a calendar running out needs a file from the city, not a restart).
+        if details := request.app.state.system.readiness_details(service):
+            body["detail"] = details
         return JSONResponse(body, status_code)
 
 

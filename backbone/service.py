@@ -47,6 +47,9 @@ class ServiceDefinition:
     envelope_observers: tuple[EnvelopeObserver, ...] = ()
     # events the service ignores without opening a transaction (e.g. referrals for another agency)
     accepts: Callable[[Event], bool] | None = None
+    # the same decided before parsing, from the envelope's headers alone: (`ce_type`, `ce_agency` or
+    # None) -> keep; what it keeps is still offered to `accepts` once parsed
+    accepts_headers: Callable[[str, str | None], bool] | None = None
     # long-running loops (timers, projections) started with the service and restarted if they fail
     background: tuple[Callable[[ServiceRuntime], Awaitable[None]], ...] = ()
     # gauges gathered when Prometheus scrapes `/{service}/metrics` (one query each, never per request)
@@ -58,6 +61,11 @@ class ServiceDefinition:
     # A page for people that reads the other services' public APIs (the operations page): it has no
     # database, events or API docs of its own; the runtime mounts `web(system)` at `/{name}` instead.
     web: Callable[[Any], Any] | None = None
+    # run once when a process starts the service, before anything runs (loading data its domain needs,
+    # e.g. the holiday calendar); a hook shared by several services runs once; failing, nothing starts
+    prepare: tuple[Callable[[Settings], Awaitable[None]], ...] = ()
+    # reported, not checked, in `/readyz`'s `detail` (name -> what it says now, e.g. the calendar's coverage)
+    readiness: Mapping[str, Callable[[], object]] = field(default_factory=dict)
 
     @property
     def stateful(self) -> bool:

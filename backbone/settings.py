@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -9,21 +10,21 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from contracts.catalogue import SERVICES
-
 REPO_ROOT = Path(__file__).resolve().parent.parent
-# Services for people that publish no events and keep no data (not in the event catalogue).
-PAGES = ("ops",)
-RUNNABLE = (*SERVICES, *PAGES)
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="", extra="ignore", populate_by_name=True)
 
     services: str = Field(
-        default=",".join(RUNNABLE),
+        default="",
         validation_alias="BACKBONE_SERVICES",
         description="comma-separated services this process runs (default: all seven and ops)",
+    )
+    service_registry: str = Field(
+        default="services.registry",
+        validation_alias="BACKBONE_SERVICE_REGISTRY",
+        description="the module whose definition(name) gives each runnable service's ServiceDefinition",
     )
     transport: Literal["kafka", "embedded"] | None = Field(
         default=None,
@@ -133,8 +134,10 @@ class Settings(BaseSettings):
 
     @property
     def service_names(self) -> list[str]:
-        names = [s.strip() for s in self.services.split(",") if s.strip()]
-        unknown = set(names) - set(RUNNABLE)
+        """The services to run, checked against the registry's `RUNNABLE` (all of them by default)."""
+        runnable = importlib.import_module(self.service_registry).RUNNABLE
+        names = [s.strip() for s in self.services.split(",") if s.strip()] or list(runnable)
+        unknown = set(names) - set(runnable)
         if unknown:
             raise ValueError(f"BACKBONE_SERVICES names unknown services: {sorted(unknown)}")
         return names

@@ -20,16 +20,20 @@ from backbone.messaging.transport import Transport, create_transport
 from backbone.sealing import KeyRing, load_key_ring
 from backbone.service import ServiceDefinition, ServiceRuntime, supervise
 from backbone.settings import Settings
-from backbone.sla import holidays
 from backbone.telemetry import configure_tracing, stop_exporting
 from contracts.catalogue import Catalogue, dead_letter_topic, load_catalogue, topic_of
 
 log = logging.getLogger(__name__)
 
 
-def load_definition(name: str) -> ServiceDefinition:
-    """A service's definition, from `services/<name>/service.py`."""
-    return importlib.import_module(f"services.{name}.service").definition
+def load_definition(name: str, *, registry: str | None = None) -> ServiceDefinition:
+    """A service's definition from the registry module the settings name (BACKBONE_SERVICE_REGISTRY).
+
+    The runtime knows no service by name: the entry point's registry (`services.registry` by default)
+    says what `BACKBONE_SERVICES` may name and where each one's definition is.
+    """
+    module = importlib.import_module(registry or Settings.model_fields["service_registry"].default)
+    return module.definition(name)
 
 
 class System:
@@ -42,7 +46,9 @@ class System:
         transport: Transport | None = None,
     ) -> None:
         self.settings = settings
-        self.definitions = definitions or [load_definition(n) for n in settings.service_names]
+        self.definitions = definitions or [
+            load_definition(n, registry=settings.service_registry) for n in settings.service_names
+        ]
         self.catalogue = catalogue or load_catalogue()
         self.transport = transport
         self.database_url: str | None = None
@@ -62,8 +68,9 @@ class System:
     async def start(self) -> None:
         """Migrate every service's schema, connect the transport, start relays, consumers and timers."""
         configure_logging(self.settings.log_level)
-        # Fails loudly on a missing directory or a bad file: deadlines must not be computed on guesses.
-        holidays.install(await asyncio.to_thread(holidays.load_directory, self.settings.sla_calendar_dir))
+        # What the services' domains need loaded first (the holiday calendar): a failure stops the start.
+        for prepare in dict.fromkeys(hook for d in self.definitions for hook in d.prepare):
+            await prepare(self.settings)
         names = "+".join(d.name for d in self.definitions)
         configure_tracing(otlp_endpoint=self.settings.otlp_endpoint)
         self._exporting = True
@@ -138,6 +145,7 @@ class System:
                 transport=self.transport,
                 max_attempts=self.settings.consumer_max_attempts,
                 accepts=definition.accepts,
+                accepts_headers=definition.accepts_headers,
                 observes=bool(definition.envelope_observers),
             )
             self._spawn(f"{definition.name}.consumer", runtime.consumer.run)
@@ -171,6 +179,14 @@ class System:
         async with runtime.sessionmaker() as session:
             await append_audit(session, audit_record(access, service=service, purpose=purpose))
             await session.commit()
+
+    def readiness_details(self, service: str | None = None) -> dict[str, object]:
+        """What the services (all, or one) report beside readiness, e.g. the holiday calendar's coverage."""
+        details: dict[str, object] = {}
+        for definition in self.definitions:
+            if service is None or definition.name == service:
+                details |= {name: report() for name, report in definition.readiness.items()}
+        return details
 
     async def ready(self, service: str | None = None) -> tuple[dict[str, str], str]:
         """Each database's state (all services', or one's) and the broker's: `ok` or why not."""

@@ -14,10 +14,9 @@ from backbone.clock import utcnow
 from backbone.messaging.outbox import outbox_row
 from backbone.messaging.tables import outbox
 from backbone.sealing import KeyRing
-from backbone.sla.stamping import active_policy, sla_stamps
 from backbone.telemetry import tag_current_span
 from contracts.catalogue import Catalogue, topic_of
-from contracts.envelope import CloudEvent, Event, SlaClockRef
+from contracts.envelope import CloudEvent, Event
 
 
 class UnitOfWork:
@@ -80,22 +79,27 @@ class UnitOfWork:
         await self.session.close()
         self._session = None
 
-    def emit(self, event: Event, *, subject: str, sla: Sequence[SlaClockRef] = ()) -> CloudEvent:
-        """Record an event for the outbox; it is written only if the transaction commits."""
+    @property
+    def catalogue(self) -> Catalogue:
+        """The event catalogue the service publishes and consumes by."""
+        return self._catalogue
+
+    def emit(self, event: Event, *, subject: str) -> CloudEvent:
+        """Record an event for the outbox; it is written only if the transaction commits.
+
+        The envelope's `time` is now; its `agency` extension is the event's `agency` when it has one.
+        """
         spec = self._catalogue.spec(event.TYPE)
         if self.service not in spec.publishers:
             raise ValueError(
                 f"{self.service} may not publish {event.TYPE}; the catalogue says {spec.publishers}"
             )
-        now = utcnow()
-        stamps = list(sla) or sla_stamps(event, policy=active_policy(self.sla_policy_path), default_at=now)
-        envelope = CloudEvent(
+        envelope = CloudEvent.of(
+            event.model_dump(mode="json"),
             source=f"/{self.service}",
             type=event.TYPE,
-            time=now,
+            time=utcnow(),
             subject=subject,
-            sla=stamps,
-            data=event.model_dump(mode="json"),
         )
         self._pending.append(envelope)
         tag_current_span(envelope.data)

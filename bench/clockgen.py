@@ -1,6 +1,6 @@
 """Rows of routing's `routing_sla_clocks`, made by the real domain objects, for COPY.
 
-Every clock is a `backbone.sla.clock.Clock` started under the real policy and stored with
+Every clock is a `sla.clock.Clock` started under the real policy and stored with
 `SlaClockRow.hold`, which derives state, due_at and next_fire_at exactly as routing does. Clocks that
 fall due during a measurement are made one by one. The background clocks (up to a million) reuse a
 few thousand such clocks as templates and only get their own id, case and subject, so that making
@@ -15,9 +15,9 @@ import uuid
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 
-from backbone.sla.clock import Clock
-from backbone.sla.stamping import active_policy
 from services.routing.deadlines.models import SlaClockRow
+from sla.clock import Clock
+from sla.stamping import active_policy
 
 COLUMNS = (
     "id",

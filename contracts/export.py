@@ -116,9 +116,12 @@ def _binary_headers() -> dict:
         "required": names,
         "properties": {
             **{n: {"type": "string"} for n in names},
-            "ce_sla": {
+            "ce_agency": {
                 "type": "string",
-                "description": "JSON list of the SLA clocks the event starts or stops",
+                "description": "CloudEvents extension `agency`: the agency the event is addressed to (its "
+                "data's `agency`), set only when the data names one, so a consumer filters before parsing. "
+                "Records written before this version may carry `ce_sla` (a JSON list of deadline stamps): "
+                "consumers accept and ignore it, deriving deadlines from the policy",
             },
             "traceparent": {"type": "string", "description": "W3C trace context"},
         },

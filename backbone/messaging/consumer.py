@@ -18,7 +18,7 @@ from backbone.metrics import metrics_for
 from backbone.telemetry import context_from_headers, id_attributes, tracer
 from backbone.uow import UnitOfWork
 from contracts.catalogue import Catalogue, UnknownEventType, dead_letter_topic, family_of
-from contracts.envelope import CloudEvent, Event
+from contracts.envelope import CloudEvent, Event, header_text
 
 log = logging.getLogger(__name__)
 EventHandler = Callable[[Event, CloudEvent, UnitOfWork], Awaitable[None]]
@@ -54,9 +54,11 @@ class EventConsumer:
         transport: Transport,
         max_attempts: int = 3,
         accepts: Callable[[Event], bool] | None = None,
+        accepts_headers: Callable[[str, str | None], bool] | None = None,
         observes: bool = False,
     ) -> None:
         self._accepts = accepts
+        self._accepts_headers = accepts_headers
         self.service = service
         self._catalogue = catalogue
         self._handlers = dict(handlers)
@@ -83,6 +85,8 @@ class EventConsumer:
 
     async def handle(self, message: IncomingMessage) -> None:
         """Apply one message exactly once in effect; raise only when it should be redelivered."""
+        if not self._wanted(message.headers):
+            return
         try:
             envelope, event = self._parse(message)
         except Unparseable as error:
@@ -137,6 +141,23 @@ class EventConsumer:
                 message,
                 f"handler failed {self._max_attempts} times: {describe_failure(failure)}"[:1000],
             )
+
+    def _wanted(self, headers: Mapping[str, bytes]) -> bool:
+        """Whether to read a message at all, from its `ce_type` and `ce_agency` headers alone.
+
+        Only a catalogued type is dropped here: anything else is parsed, and dead-lettered if it fails.
+        """
+        event_type = header_text(headers, "type")
+        try:
+            spec = self._catalogue.spec(event_type) if event_type else None
+        except UnknownEventType:
+            spec = None
+        if spec is None:
+            return True
+        if spec.family not in self._handlers and not (self._observes and self.service in spec.consumers):
+            return False
+        keep = self._accepts_headers
+        return keep is None or keep(spec.type, header_text(headers, "agency"))
 
     def _parse(self, message: IncomingMessage) -> tuple[CloudEvent, Event]:
         try:

@@ -58,10 +58,10 @@ die() {
   exit 1
 }
 
-# The services, from the code (contracts.catalogue.SERVICES, then the pages of backbone.settings.PAGES:
+# The services, from the code (services.registry.RUNNABLE: contracts.catalogue.SERVICES, then the pages:
 # the operations page, which reads the others' APIs), so a seventh needs no edit here.
 service_names() {
-  (cd "${REPO_ROOT}" && "${PYTHON}" -c 'from backbone.settings import RUNNABLE; print(*RUNNABLE)')
+  (cd "${REPO_ROOT}" && "${PYTHON}" -c 'from services.registry import RUNNABLE; print(*RUNNABLE)')
 }
 is_page() { # NAME
   [[ "$1" == ops ]]

@@ -10,7 +10,7 @@ from services.agency.deadlines.calendar import refresh_provisional_deadlines
 from services.agency.deadlines.service import alert_handlers, deadline_observer
 from services.agency.deadlines.views import deadlines_router
 from services.agency.metrics import inbox_gauges
-from services.agency.referrals import referral_handlers, referrals_router
+from services.agency.referrals import addressed_by_headers, referral_handlers, referrals_router
 from services.civil_affairs.approvals.access import approval_facts
 from services.civil_affairs.approvals.views import router as approvals_router
 from services.civil_affairs.casework.service import check_file_complete
@@ -18,6 +18,7 @@ from services.civil_affairs.casework.views import router as casework_router
 from services.civil_affairs.emergencies.handlers import emergency_handlers, watches_case_referrals
 from services.civil_affairs.escalations.handlers import office_accepts, office_handlers
 from services.civil_affairs.escalations.views import router as escalations_router
+from sla import holidays
 
 definition = ServiceDefinition(
     name="civil_affairs",
@@ -49,7 +50,14 @@ definition = ServiceDefinition(
     background=(refresh_provisional_deadlines,),
     envelope_observers=(deadline_observer(Agency.CIVIL_AFFAIRS),),
     accepts=lambda event: office_accepts(event) or watches_case_referrals(event),
+    # Every agency's referrals are watched and any agency's escalation may reach the office: only other
+    # agencies' warnings and breaches are dropped unread.
+    accepts_headers=addressed_by_headers(Agency.CIVIL_AFFAIRS, families=("sla.warning.", "sla.breached.")),
     metrics=(inbox_gauges,),
     resources={**referral_loaders(Agency.CIVIL_AFFAIRS), "approval": approval_facts},
     migrations=(AGENCY_MIGRATIONS, Path(__file__).resolve().parent / "migrations"),
+    # Working-day deadlines count the holiday calendar: loaded before the service starts, its coverage
+    # reported by /readyz.
+    prepare=(holidays.install_configured,),
+    readiness={"calendar": holidays.calendar_status},
 )

@@ -10,8 +10,9 @@ from services.agency.deadlines.calendar import refresh_provisional_deadlines
 from services.agency.deadlines.service import alert_handlers, deadline_observer
 from services.agency.deadlines.views import deadlines_router
 from services.agency.metrics import inbox_gauges
-from services.agency.referrals import addressed_to, referral_handlers, referrals_router
+from services.agency.referrals import addressed_by_headers, addressed_to, referral_handlers, referrals_router
 from services.health.treatment.views import router as treatment_router
+from sla import holidays
 
 definition = ServiceDefinition(
     name="health",
@@ -29,7 +30,12 @@ definition = ServiceDefinition(
     background=(refresh_provisional_deadlines,),
     envelope_observers=(deadline_observer(Agency.HEALTH),),
     accepts=addressed_to(Agency.HEALTH),
+    accepts_headers=addressed_by_headers(Agency.HEALTH),
     metrics=(inbox_gauges,),
     resources=referral_loaders(Agency.HEALTH),
     migrations=(AGENCY_MIGRATIONS, Path(__file__).resolve().parent / "migrations"),
+    # Working-day deadlines count the holiday calendar: loaded before the service starts, its coverage
+    # reported by /readyz.
+    prepare=(holidays.install_configured,),
+    readiness={"calendar": holidays.calendar_status},
 )

@@ -10,6 +10,7 @@ from services.routing.deadlines import feature as deadlines
 from services.routing.lifecycle.views import router as lifecycle_router
 from services.routing.metrics import routing_gauges
 from services.routing.transfers.views import router as transfers_router
+from sla import holidays
 
 definition = ServiceDefinition(
     name="routing",
@@ -31,4 +32,8 @@ definition = ServiceDefinition(
     background=deadlines.BACKGROUND,
     metrics=(routing_gauges,),
     resources=RESOURCES,
+    # Working-day deadlines count the holiday calendar: loaded before the service starts, its coverage
+    # reported by /readyz.
+    prepare=(holidays.install_configured,),
+    readiness={"calendar": holidays.calendar_status},
 )

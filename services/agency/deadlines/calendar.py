@@ -1,7 +1,8 @@
 """Due times of the agency's deadline view that wait on a missing holiday calendar year.
 
-The view keeps the due time routing stamped; when it counted working days of a year without a calendar
-file it is provisional, and it is recomputed here once the year's file is loaded.
+The view keeps the due time the policy gave when the deadline started; when it counted working days of
+a year without a calendar file it is provisional, and it is recomputed here once the year's file is
+loaded.
 """
 
 from __future__ import annotations
@@ -14,12 +15,12 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from backbone.service import ServiceRuntime
-from backbone.sla import holidays
-from backbone.sla.calendar import CalendarKind, Target, calendar_for
-from backbone.sla.policy import ClockSpec, SlaPolicy, TargetNotDefined
-from backbone.sla.stamping import active_policy
 from backbone.uow import UnitOfWork
 from services.agency.deadlines.models import AgencySlaClock
+from sla import holidays
+from sla.calendar import CalendarKind, Target, calendar_for
+from sla.policy import ClockSpec, SlaPolicy, TargetNotDefined
+from sla.stamping import active_policy
 
 CHECK_SECONDS = 60.0
 

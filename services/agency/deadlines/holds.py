@@ -11,11 +11,11 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from backbone.sla.calendar import CalendarKind, calendar_for
-from backbone.sla.policy import SlaPolicy
 from backbone.uow import UnitOfWork
 from contracts.events.agencies import ReferralHeld, ReferralResumed
 from services.agency.deadlines.models import AgencySlaClock
+from sla.calendar import CalendarKind, calendar_for
+from sla.policy import SlaPolicy
 
 
 async def pause_held_deadlines(*, uow: UnitOfWork, event: ReferralHeld) -> int:

@@ -1,4 +1,4 @@
-"""Keeping the agency's deadline view: stamps start and stop rows, routing's alerts mark them."""
+"""Keeping the agency's deadline view: the policy's starts and stops make rows, routing's alerts mark them."""
 
 from __future__ import annotations
 
@@ -8,8 +8,6 @@ from sqlalchemy import select, update
 from sqlmodel import col
 
 from backbone.db import insert_ignoring_conflict
-from backbone.sla.calendar import calendar_for
-from backbone.sla.stamping import active_policy, clocks_cancelled, payload_occurred_at
 from backbone.uow import UnitOfWork
 from contracts.envelope import CloudEvent
 from contracts.events.agencies import ReferralHeld, ReferralResumed
@@ -18,12 +16,15 @@ from contracts.events.routing import CasePriorityRaised, SlaBreached, SlaEscalat
 from services.agency.deadlines.calendar import set_target, target_of
 from services.agency.deadlines.holds import pause_held_deadlines, resume_held_deadlines
 from services.agency.deadlines.models import AgencySlaClock
+from sla.calendar import calendar_for
+from sla.stamping import active_policy, clocks_cancelled, envelope_stamps, payload_occurred_at
 
 OPEN = ("running", "paused", "breached")
 
 
 def deadline_observer(agency: str):
-    """An envelope observer that records the stamps naming this agency."""
+    """An envelope observer keeping this agency's deadlines: what the policy says each event starts,
+    stops or cancels for this agency (derived here from the event's type and data)."""
 
     async def observe(envelope: CloudEvent, uow: UnitOfWork) -> None:
         if envelope.type.startswith("civil_affairs.case_closed."):
@@ -47,9 +48,7 @@ def deadline_observer(agency: str):
                 .where(col(AgencySlaClock.state).in_(OPEN))
                 .values(state="cancelled", stopped_at=payload_occurred_at(envelope.data))
             )
-        for stamp in envelope.sla:
-            if stamp.agency != agency:
-                continue
+        for stamp in envelope_stamps(envelope, policy=policy, catalogue=uow.catalogue, agency=agency):
             if stamp.action == "start":
                 row = AgencySlaClock(
                     clock=stamp.clock,

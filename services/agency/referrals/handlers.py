@@ -53,3 +53,17 @@ def addressed_to(agency: Agency):
         return getattr(event, "agency", None) == agency
 
     return accepts
+
+
+def addressed_by_headers(agency: Agency, families: tuple[str, ...] = ADDRESSED_FAMILIES):
+    """The consumer's pre-parse filter: drop another agency's referrals and alerts by the envelope's
+    `agency` extension (header `ce_agency`), before reading the message's data at all.
+
+    A record without the extension (written before it existed) is kept here and decided by
+    `addressed_to` once parsed.
+    """
+
+    def accepts(event_type: str, addressed: str | None) -> bool:
+        return addressed is None or addressed == agency or not event_type.startswith(families)
+
+    return accepts

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from backbone.messaging.consumer import EventHandler
-from backbone.sla.stamping import active_policy
 from backbone.uow import UnitOfWork
 from contracts.envelope import CloudEvent, Event
 from contracts.events.common import Agency
@@ -14,6 +13,7 @@ from services.civil_affairs.escalations.service import (
     queue_escalation,
     reaches_office,
 )
+from sla.stamping import active_policy
 
 
 async def handle_referral_escalated(event: ReferralEscalated, envelope: CloudEvent, uow: UnitOfWork) -> None:

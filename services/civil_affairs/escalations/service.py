@@ -10,12 +10,12 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backbone.clock import utcnow
-from backbone.sla.policy import SlaPolicy
 from backbone.uow import UnitOfWork
 from backbone.web.paging import PageRequest, fetch_page
 from contracts.events.common import Agency
 from contracts.events.routing import JOINT_MEETING_OFFICE, ReferralEscalated, SlaEscalated
 from services.civil_affairs.escalations.models import CivilAffairsEscalation, EscalationCause
+from sla.policy import SlaPolicy
 
 log = logging.getLogger(__name__)
 

@@ -13,9 +13,9 @@ from datetime import datetime
 from typing import Any
 
 from backbone.privacy import mask_name
-from backbone.sla.stamping import occurred_at
 from contracts.catalogue import family_of, load_catalogue
 from contracts.envelope import CloudEvent, Event
+from sla.stamping import occurred_at
 
 
 def _yes(flag: bool) -> str:

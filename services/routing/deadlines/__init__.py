@@ -1,1 +1,2 @@
-"""Durable SLA clocks: started and stopped by the deadlines stamped on events, fired by a timer loop."""
+"""Durable SLA clocks: started and stopped by the events the policy names (derived as routing observes
+each envelope), fired by a timer loop."""

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from backbone.sla.clock import IllegalClockTransition
 from backbone.uow import UnitOfWork
 from contracts.events.agencies import ReferralHeld, ReferralResumed
 from services.routing.cases.models import ReferralStatus, RoutingReferral
 from services.routing.deadlines.models import SlaClockRow
+from sla.clock import IllegalClockTransition
 
 HOLD_PAUSE = "referral on hold"
 

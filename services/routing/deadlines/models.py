@@ -10,7 +10,7 @@ from sqlalchemy import ARRAY, Column, DateTime, Text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 
-from backbone.sla.clock import Clock, ClockState
+from sla.clock import Clock, ClockState
 
 CLOCK_ADAPTER: TypeAdapter[Clock] = TypeAdapter(Clock)
 

@@ -10,10 +10,8 @@ from sqlmodel import col
 
 from backbone.clock import utcnow
 from backbone.db import insert_ignoring_conflict
-from backbone.sla.clock import OPEN_STATES, Checkpoint, Clock
-from backbone.sla.stamping import active_policy, clocks_cancelled, payload_occurred_at
 from backbone.uow import UnitOfWork
-from contracts.envelope import CloudEvent, SlaClockRef
+from contracts.envelope import CloudEvent
 from contracts.events.agencies import ReferralHeld, ReferralResumed
 from contracts.events.civil_affairs import CaseClosed
 from contracts.events.routing import (
@@ -26,6 +24,8 @@ from contracts.events.routing import (
 from services.routing.cases.store import emit_and_record
 from services.routing.deadlines.holds import pause_for_hold, resume_after_hold, withdrawn
 from services.routing.deadlines.models import SlaClockRow
+from sla.clock import OPEN_STATES, Checkpoint, Clock
+from sla.stamping import ClockStamp, active_policy, clocks_cancelled, envelope_stamps, payload_occurred_at
 
 OPEN = [s.value for s in OPEN_STATES]
 # The partial unique index allows one open clock per deadline and subject: a repeated start is a no-op.
@@ -37,13 +37,14 @@ class ClockNotFound(LookupError):
 
 
 async def observe_envelope(envelope: CloudEvent, uow: UnitOfWork) -> None:
-    """Apply the deadlines an event carries, whichever service emitted it; regrade on a priority rise."""
-    for stamp in envelope.sla:
+    """Apply the deadlines the policy says an event starts, stops or cancels, whichever service emitted
+    it (derived here from its type and data, never read from the envelope); regrade on a priority rise."""
+    policy = active_policy(uow.sla_policy_path)
+    for stamp in envelope_stamps(envelope, policy=policy, catalogue=uow.catalogue):
         if stamp.action == "stop":
             await stop_clock(uow=uow, stamp=stamp)
         elif not await withdrawn(uow=uow, subject_id=stamp.subject_id):
             await start_clock(uow=uow, stamp=stamp, case_id=envelope.subject, payload=envelope.data)
-    policy = active_policy(uow.sla_policy_path)
     for spec, subject in clocks_cancelled(envelope.type, envelope.data, policy=policy):
         await cancel_clock(
             uow=uow, clock=spec.name, subject_id=subject, at=payload_occurred_at(envelope.data) or utcnow()
@@ -72,7 +73,7 @@ async def open_clock(*, uow: UnitOfWork, clock: str, subject_id: str) -> SlaCloc
     return (await uow.session.execute(statement)).scalar_one_or_none()
 
 
-async def start_clock(*, uow: UnitOfWork, stamp: SlaClockRef, case_id: str, payload: dict) -> bool:
+async def start_clock(*, uow: UnitOfWork, stamp: ClockStamp, case_id: str, payload: dict) -> bool:
     """Start a clock unless one is already open for the same deadline and subject; True if started."""
     spec = active_policy(uow.sla_policy_path).clock(stamp.clock)
     clock = Clock.start(
@@ -103,7 +104,7 @@ async def start_clock(*, uow: UnitOfWork, stamp: SlaClockRef, case_id: str, payl
     return started is not None
 
 
-async def stop_clock(*, uow: UnitOfWork, stamp: SlaClockRef) -> SlaClockRow | None:
+async def stop_clock(*, uow: UnitOfWork, stamp: ClockStamp) -> SlaClockRow | None:
     """Stop the open clock the stamp names; a stop for a clock never started changes nothing."""
     row = await open_clock(uow=uow, clock=stamp.clock, subject_id=stamp.subject_id)
     if row is None:

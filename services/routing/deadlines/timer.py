@@ -8,9 +8,9 @@ import time
 from backbone.clock import utcnow
 from backbone.messaging.wakeups import ChangeWaiter
 from backbone.service import ServiceRuntime
-from backbone.sla import holidays
 from backbone.telemetry import tracer
 from services.routing.deadlines.service import fire_due_checkpoints, next_fire_time, recompute_provisional
+from sla import holidays
 
 BATCH = 500
 # Any change to the clocks, by any process, notifies this channel (migration deadlines_0003), so the loop

@@ -12,8 +12,6 @@ from backbone.auth.guard import visibility
 from backbone.auth.policy import EVERYTHING, Visibility
 from backbone.clock import utcnow
 from backbone.service import get_runtime, get_uow
-from backbone.sla.clock import ClockError
-from backbone.sla.holidays import CalendarDataError, calendar_status
 from backbone.uow import UnitOfWork
 from backbone.web.paging import Page, PageRequest, paging
 from backbone.web.params import IsoDateTime
@@ -29,6 +27,8 @@ from services.routing.deadlines.queries import (
     list_clocks,
 )
 from services.routing.deadlines.timer import refresh_calendar
+from sla.clock import ClockError
+from sla.holidays import CalendarDataError, calendar_status
 
 router = APIRouter(prefix="/v1/sla", tags=["deadlines"])
 clock_page = paging(default_limit=100, max_limit=1000)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from backbone.sla.policy import Trigger
+from sla.policy import Trigger
 
 if TYPE_CHECKING:
     from services.routing.triage.rules import PlannedReferral, Priority, RoutingRules

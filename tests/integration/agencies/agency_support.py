@@ -12,10 +12,11 @@ from sqlalchemy import text
 
 from backbone.clock import utcnow
 from backbone.messaging.transport import OutgoingMessage
-from backbone.sla.stamping import active_policy, sla_stamps
 from backbone.system import System
+from contracts.catalogue import load_catalogue
 from contracts.envelope import CloudEvent, Event
 from contracts.events.routing import ReferralCreated
+from sla.stamping import active_policy, envelope_stamps
 from tests.support.paging import items
 from tests.support.waiting import eventually
 
@@ -58,18 +59,17 @@ class RunningAgency:
     system: System
     client: httpx.AsyncClient
 
-    async def feed(self, *events: Event, stamped: bool = False, publisher: str = "routing") -> None:
+    async def feed(self, *events: Event, publisher: str = "routing") -> None:
         """Publish a service's events (routing's by default) on its topic, keyed by case like its relay;
-        `stamped` adds the deadlines the policy says they start or stop, as routing's outbox would."""
+        the agency derives the deadlines they start or stop from the policy itself."""
         messages = []
         for event in events:
-            stamps = sla_stamps(event, policy=active_policy(), default_at=utcnow()) if stamped else []
-            envelope = CloudEvent(
+            envelope = CloudEvent.of(
+                event.model_dump(mode="json"),
                 source=f"/{publisher}",
                 type=event.TYPE,
                 subject=event.case_id,
-                sla=stamps,
-                data=event.model_dump(mode="json"),
+                time=utcnow(),
             )
             key, headers, value = envelope.to_kafka()
             messages.append(
@@ -128,11 +128,18 @@ class RunningAgency:
             return await connection.scalar(text(sql), params)
 
 
+def stamps(envelope: dict[str, Any], clock: str | None = None) -> list[dict[str, Any]]:
+    """What the policy says an emitted envelope (an outbox row) starts and stops, for one clock or all."""
+    event = CloudEvent.model_validate(envelope)
+    derived = envelope_stamps(event, policy=active_policy(), catalogue=load_catalogue())
+    return [s.as_json() for s in derived if clock is None or s.clock == clock]
+
+
 def stamp(envelope: dict[str, Any], clock: str) -> dict[str, Any]:
-    """The envelope's SLA stamp for one clock (fails if absent)."""
-    stamps = [s for s in envelope["sla"] if s["clock"] == clock]
-    assert stamps, f"{envelope['type']} carries no {clock} stamp: {envelope['sla']}"
-    return stamps[0]
+    """The deadline the envelope's event starts or stops on one clock (fails if none)."""
+    found = stamps(envelope, clock)
+    assert found, f"{envelope['type']} starts or stops no {clock}: {stamps(envelope)}"
+    return found[0]
 
 
 def error_fields(response: httpx.Response) -> list[str]:

@@ -5,10 +5,10 @@ import json
 import shutil
 from datetime import UTC, datetime
 
-from backbone.sla import holidays
-from backbone.sla.calendar import SHANGHAI
-from backbone.sla.stamping import active_policy
 from services.agency.deadlines.calendar import recompute_provisional
+from sla import holidays
+from sla.calendar import SHANGHAI
+from sla.stamping import active_policy
 from tests.integration.agencies.agency_support import RunningAgency, referral_created
 from tests.integration.deadlines.test_calendar_year_missing import TEST_2027
 from tests.support.paging import items
@@ -23,7 +23,7 @@ async def test_provisional_due_time_is_recomputed_when_the_year_is_loaded(
     try:
         fake_clock.now = datetime(2026, 12, 31, 12, tzinfo=SHANGHAI).astimezone(UTC)
         referral = referral_created("police", task="judicial_protection", priority="P3")
-        await police.feed(referral, stamped=True)  # acceptance: 1 working day
+        await police.feed(referral)  # acceptance: 1 working day
 
         async def acceptance() -> list[dict]:
             rows = items(await police.client.get("/police/v1/sla"))

@@ -8,7 +8,7 @@ from tests.support.waiting import eventually
 
 async def test_declining_ends_the_agencys_deadlines(police: RunningAgency) -> None:
     referral = referral_created("police", task="emergency_response", priority="P1", emergency=True)
-    await police.feed(referral, stamped=True)
+    await police.feed(referral)
 
     async def deadlines() -> dict[str, str]:
         rows = items(await police.client.get("/police/v1/sla"))

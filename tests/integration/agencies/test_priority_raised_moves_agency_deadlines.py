@@ -11,11 +11,12 @@ from tests.support.waiting import eventually
 
 async def test_raise_recomputes_the_agencys_due_times(police: RunningAgency, fake_clock) -> None:
     referral = referral_created("police", task="emergency_response", priority="P2", emergency=True)
-    await police.feed(referral, stamped=True)
+    await police.feed(referral)
 
     async def due_times() -> dict[str, datetime]:
         rows = items(await police.client.get("/police/v1/sla"))
-        return {r["clock"]: datetime.fromisoformat(r["due_at"]) for r in rows}
+        mine = [r for r in rows if r["case_id"] == referral.case_id]
+        return {r["clock"]: datetime.fromisoformat(r["due_at"]) for r in mine}
 
     before = await eventually(due_times, until=lambda d: len(d) == 2, what="deadlines running")
     assert before["police.first_dispatch"] == referral.created_at + timedelta(minutes=15)

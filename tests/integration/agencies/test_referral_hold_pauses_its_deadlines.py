@@ -10,7 +10,7 @@ from tests.support.waiting import eventually
 
 async def test_hold_then_resume(police: RunningAgency, fake_clock) -> None:
     referral = referral_created("police", task="emergency_response", priority="P1", emergency=True)
-    await police.feed(referral, stamped=True)
+    await police.feed(referral)
     rid = referral.referral_id
     await police.receive(referral)
     await police.step(f"referrals/{rid}/accept")

@@ -10,7 +10,7 @@ from tests.support.waiting import eventually
 
 async def test_withdrawn_referral(education: RunningAgency) -> None:
     referral = referral_created("education", task="education_support", priority="P2")
-    await education.feed(referral, stamped=True)
+    await education.feed(referral)
     await education.receive(referral)
     rid = referral.referral_id
     await education.step(f"referrals/{rid}/accept")
@@ -30,7 +30,7 @@ async def test_withdrawn_referral(education: RunningAgency) -> None:
         withdrawn_by="civil_affairs.supervisor",
         withdrawn_at=utcnow(),
     )
-    await education.feed(withdrawn, withdrawn, stamped=True)
+    await education.feed(withdrawn, withdrawn)
 
     shown = await eventually(
         lambda: education.referral(rid), until=lambda r: r["status"] == "withdrawn", what="withdrawn"

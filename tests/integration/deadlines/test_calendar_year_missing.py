@@ -11,10 +11,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from backbone.sla.calendar import SHANGHAI
-from backbone.sla.holidays import DEFAULT_CALENDAR_DIR, install, load_directory
 from backbone.system import System
 from services.routing.service import definition as routing
+from sla.calendar import SHANGHAI
+from sla.holidays import DEFAULT_CALENDAR_DIR, install, load_directory
 from tests.integration.deadlines.conftest import deadline_settings, intake, police
 from tests.support.deadline_events import emit, violence_in_progress
 from tests.support.paging import items

@@ -12,7 +12,6 @@ from sqlalchemy import text
 
 from backbone.clock import utcnow
 from backbone.messaging.transport import OutgoingMessage
-from backbone.sla.stamping import active_policy, sla_stamps
 from backbone.system import System
 from contracts.catalogue import topic_of
 from contracts.envelope import CloudEvent, Event
@@ -49,7 +48,8 @@ def report(case_id: str, **changes: Any) -> ReportReceived:
         "immediate_danger": False,
         "injured": False,
         "occurred_at": NOW,
-        "received_at": NOW,
+        # Received now: the reporter.feedback deadline it starts (days long) is not overdue on arrival.
+        "received_at": utcnow(),
         "district": "370702",
         "area": "urban",
         "new_case": True,
@@ -57,18 +57,14 @@ def report(case_id: str, **changes: Any) -> ReportReceived:
     return ReportReceived(**(fields | changes))
 
 
-def envelope_of(
-    event: Event, *, publisher: str, case_id: str | None = None, stamped: bool = False
-) -> CloudEvent:
-    """The envelope a publisher's outbox would send; `stamped` adds the deadlines it starts or stops."""
-    subject = case_id or event.case_id
-    stamps = sla_stamps(event, policy=active_policy(), default_at=utcnow()) if stamped else []
-    return CloudEvent(
+def envelope_of(event: Event, *, publisher: str, case_id: str | None = None) -> CloudEvent:
+    """The envelope a publisher's outbox would send (routing derives the deadlines it starts or stops)."""
+    return CloudEvent.of(
+        event.model_dump(mode="json"),
         source=f"/{publisher}",
         type=event.TYPE,
-        subject=subject,
-        sla=stamps,
-        data=event.model_dump(mode="json"),
+        subject=case_id or event.case_id,
+        time=utcnow(),
     )
 
 
@@ -131,9 +127,9 @@ class Routing:
         """Deliver envelopes as their publishers would, in order."""
         await self.system.transport.publish([message(e) for e in envelopes])
 
-    async def send(self, event: Event, *, publisher: str, stamped: bool = False) -> CloudEvent:
+    async def send(self, event: Event, *, publisher: str) -> CloudEvent:
         """Publish one event from an agency; return its envelope."""
-        envelope = envelope_of(event, publisher=publisher, stamped=stamped)
+        envelope = envelope_of(event, publisher=publisher)
         await self.publish(envelope)
         return envelope
 
@@ -157,18 +153,22 @@ class Routing:
             event.case_id, lambda c: bool(c["referrals"]) and has_event(c, envelope.id), "case opened"
         )
 
-    async def applied(self, event: Event, *, publisher: str, stamped: bool = False) -> dict[str, Any]:
+    async def applied(self, event: Event, *, publisher: str) -> dict[str, Any]:
         """Send an agency event and wait until it is on the case's timeline."""
-        envelope = await self.send(event, publisher=publisher, stamped=stamped)
+        envelope = await self.send(event, publisher=publisher)
         return await self.case_when(
             event.case_id, lambda c: has_event(c, envelope.id), f"{event.TYPE} applied"
         )
 
     async def outbox_rows(self, case_id: str) -> int:
-        """How many events routing has written for the case (its outbox is what it publishes)."""
+        """How many events routing has written for the case (its outbox is what it publishes), deadline
+        alerts left out (see `types`)."""
         async with self.system.runtime("routing").engine.connect() as connection:
             return await connection.scalar(
-                text("SELECT count(*) FROM outbox WHERE message_key = :case_id"), {"case_id": case_id}
+                text(
+                    "SELECT count(*) FROM outbox WHERE message_key = :case_id AND event_type NOT LIKE 'sla.%'"
+                ),
+                {"case_id": case_id},
             )
 
     async def emitted(self, until: Any, what: str) -> list[CloudEvent]:
@@ -185,5 +185,7 @@ def has_event(case: dict[str, Any], event_id: str) -> bool:
     return any(entry["event_id"] == event_id for entry in case["timeline"])
 
 
-def types(case: dict[str, Any]) -> list[str]:
-    return [entry["type"] for entry in case["timeline"]]
+def types(case: dict[str, Any], *, with_deadlines: bool = False) -> list[str]:
+    """Event types on the case's timeline in order; deadline alerts (sla.*) left out unless asked for:
+    the clocks events dated `NOW` start (days ago) fire theirs as soon as they start."""
+    return [t["type"] for t in case["timeline"] if with_deadlines or not t["type"].startswith("sla.")]

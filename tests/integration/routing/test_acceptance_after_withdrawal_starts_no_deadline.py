@@ -14,7 +14,7 @@ async def test_a_crossing_acceptance_starts_nothing(routing: Routing) -> None:
         )
     assert answer.status_code == 200, answer.text
 
-    case = await routing.applied(accepted(school), publisher="education", stamped=True)
+    case = await routing.applied(accepted(school), publisher="education")
 
     assert "referral.accepted.v1" in types(case)
     assert referral_of(case, "education", "judicial_protection", role="responsible")["status"] == "withdrawn"

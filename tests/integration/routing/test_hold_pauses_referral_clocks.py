@@ -24,7 +24,7 @@ async def test_hold_pauses_and_resume_restarts(fake_clock, routing: Routing) -> 
     dispatched = PoliceDispatched(
         referral_id=police["referral_id"], case_id=case_id, unit="patrol-7", area="urban", dispatched_at=start
     )
-    case = await routing.applied(dispatched, publisher="police", stamped=True)
+    case = await routing.applied(dispatched, publisher="police")
 
     def arrival(case: dict) -> dict:
         return next(c for c in case["sla_clocks"] if c["clock"] == "police.arrival")

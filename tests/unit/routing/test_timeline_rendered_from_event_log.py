@@ -3,11 +3,11 @@ the line, time and referral the event itself gives, and a child's name is kept m
 
 from datetime import UTC, datetime
 
-from backbone.sla.stamping import occurred_at
 from contracts.envelope import CloudEvent, Event
 from contracts.events.agencies import ReferralDeclinedV1
 from contracts.events.routing import ReferralCreated
 from services.routing.cases.timeline import event_row, render, summarize
+from sla.stamping import occurred_at
 from tests.unit.routing.report_plans import p1_report
 
 AT = datetime(2026, 11, 26, 9, 45, tzinfo=UTC)

@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from backbone.sla.calendar import (
+from sla.calendar import (
     COVERED_YEARS,
     SHANGHAI,
     CalendarCoverageError,

@@ -4,9 +4,9 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from backbone.sla.calendar import SHANGHAI
-from backbone.sla.clock import Checkpoint, Clock
-from backbone.sla.policy import SlaPolicy
+from sla.calendar import SHANGHAI
+from sla.clock import Checkpoint, Clock
+from sla.policy import SlaPolicy
 
 POLICY = SlaPolicy.load()
 

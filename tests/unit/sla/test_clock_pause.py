@@ -4,9 +4,9 @@ from datetime import datetime
 
 import pytest
 
-from backbone.sla.calendar import SHANGHAI
-from backbone.sla.clock import Clock, ClockState, IllegalClockTransition, Pause
-from backbone.sla.policy import SlaPolicy
+from sla.calendar import SHANGHAI
+from sla.clock import Clock, ClockState, IllegalClockTransition, Pause
+from sla.policy import SlaPolicy
 
 POLICY = SlaPolicy.load()
 

@@ -5,9 +5,9 @@ from datetime import datetime
 
 import pytest
 
-from backbone.sla.calendar import SHANGHAI
-from backbone.sla.clock import Clock, ClockSpecMismatch, ClockState
-from backbone.sla.policy import DEFAULT_POLICY_PATH, SlaPolicy
+from sla.calendar import SHANGHAI
+from sla.clock import Clock, ClockSpecMismatch, ClockState
+from sla.policy import DEFAULT_POLICY_PATH, SlaPolicy
 
 POLICY = SlaPolicy.load()
 DISPATCH = POLICY.clock("police.first_dispatch")

@@ -4,9 +4,9 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from backbone.sla.calendar import SHANGHAI
-from backbone.sla.clock import Clock, ClockState
-from backbone.sla.policy import SlaPolicy, TargetNotDefined
+from sla.calendar import SHANGHAI
+from sla.clock import Clock, ClockState
+from sla.policy import SlaPolicy, TargetNotDefined
 
 POLICY = SlaPolicy.load()
 

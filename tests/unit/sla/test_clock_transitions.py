@@ -5,15 +5,15 @@ from datetime import datetime
 
 import pytest
 
-from backbone.sla.calendar import SHANGHAI
-from backbone.sla.clock import (
+from sla.calendar import SHANGHAI
+from sla.clock import (
     Clock,
     ClockError,
     ClockState,
     ClockTimeError,
     IllegalClockTransition,
 )
-from backbone.sla.policy import SlaPolicy
+from sla.policy import SlaPolicy
 
 POLICY = SlaPolicy.load()
 

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from backbone.sla import holidays
-from backbone.sla.calendar import SHANGHAI, WorkingDayCalendar
-from backbone.sla.clock import Clock
-from backbone.sla.holidays import CalendarDataError, load_directory
-from backbone.sla.policy import SlaPolicy
+from sla import holidays
+from sla.calendar import SHANGHAI, WorkingDayCalendar
+from sla.clock import Clock
+from sla.holidays import CalendarDataError, load_directory
+from sla.policy import SlaPolicy
 
 
 def write(directory: Path, name_year: int, **doc: object) -> None:

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from backbone.sla.calendar import CalendarKind, Target
-from backbone.sla.policy import (
+from sla.calendar import CalendarKind, Target
+from sla.policy import (
     DEFAULT_POLICY_PATH,
     EVENT_TYPE,
     PolicyError,

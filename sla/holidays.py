@@ -8,13 +8,15 @@ and mark their due times provisional until the year's file is loaded (at start, 
 
 from __future__ import annotations
 
+import asyncio
 import json
 import threading
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
-DEFAULT_CALENDAR_DIR = Path(__file__).resolve().parents[2] / "contracts" / "calendars"
+DEFAULT_CALENDAR_DIR = Path(__file__).resolve().parents[1] / "contracts" / "calendars"
 FILE_GLOB = "cn-*.json"
 # How long before the last covered day the calendar reports that it runs out.
 RUNS_OUT_WARNING = timedelta(days=60)
@@ -160,7 +162,7 @@ def refresh(directory: str | Path | None = None, *, force: bool = False) -> bool
 
 def _on_install(data: HolidayData) -> None:
     # Working-day answers are cached per day; a new calendar invalidates them.
-    from backbone.sla.calendar import forget_cached_days
+    from sla.calendar import forget_cached_days
 
     forget_cached_days()
 
@@ -168,6 +170,14 @@ def _on_install(data: HolidayData) -> None:
 def calendar_status() -> dict[str, object]:
     """The status of the calendar in force, as of today in China."""
     from backbone.clock import utcnow
-    from backbone.sla.calendar import SHANGHAI
+    from sla.calendar import SHANGHAI
 
     return installed().status(utcnow().astimezone(SHANGHAI).date())
+
+
+async def install_configured(settings: Any) -> None:
+    """A service's `prepare` hook: put SLA_CALENDAR_DIR's calendar (default the shipped one) in force.
+
+    Fails loudly on a missing directory or a bad file: deadlines must not be computed on guesses.
+    """
+    install(await asyncio.to_thread(load_directory, settings.sla_calendar_dir))

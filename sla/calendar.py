@@ -20,7 +20,7 @@ from functools import lru_cache
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from backbone.sla import holidays
+from sla import holidays
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 ZERO = timedelta(0)

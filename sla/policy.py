@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from .calendar import CalendarKind, Target, parse_iso_duration
 
-DEFAULT_POLICY_PATH = Path(__file__).resolve().parents[2] / "contracts" / "policies" / "sla.v1.json"
+DEFAULT_POLICY_PATH = Path(__file__).resolve().parents[1] / "contracts" / "policies" / "sla.v1.json"
 # A clock whose agency is this word belongs to whichever agency the referral was sent to.
 REFERRAL_AGENCY = "referral"
 EVENT_TYPE = r"^[a-z][a-z_]*(\.[a-z][a-z_]*)+\.v[0-9]+$"
