@@ -42,7 +42,7 @@ def counted() -> Iterator[list[str]]:
 
 async def _apply(runtime: ServiceRuntime, event_: ReportReceived) -> tuple[list[str], list[str]]:
     """The statements of the handler, then those of the commit."""
-    envelope = envelope_of(event_, publisher="intake", stamped=True)
+    envelope = envelope_of(event_, publisher="intake")
     async with runtime.unit_of_work() as uow:
         with counted() as handled:
             await handle_report_received(event_, envelope, uow)
