@@ -50,8 +50,8 @@ async def _quiet(system, database_url: str) -> bool:
     return True
 
 
-async def _settle(system, database_url: str, within: float, *, referrals: int = 0) -> float:
-    """Seconds until police hold `referrals` referrals and nothing is left to relay or apply."""
+async def _settle(system, database_url: str, within: float, *, referrals: int = 0) -> tuple[float, float]:
+    """Seconds until police hold `referrals` referrals, and until nothing is left to relay or apply."""
     started, looks = time.monotonic(), 0
     admin = await asyncpg.connect(plain_dsn(database_url))
     try:
@@ -61,12 +61,13 @@ async def _settle(system, database_url: str, within: float, *, referrals: int = 
             await asyncio.sleep(0.2)
     finally:
         await admin.close()
+    referred = time.monotonic() - started
     while looks < QUIET_LOOKS:
         if time.monotonic() - started > within:
             raise TimeoutError("the system did not settle")
         looks = looks + 1 if await _quiet(system, database_url) else 0
         await asyncio.sleep(0.2)
-    return time.monotonic() - started
+    return referred, time.monotonic() - started - 0.2 * QUIET_LOOKS
 
 
 async def measure(server_url: str, *, transport: str, reports: int, kafka: str | None) -> dict:
@@ -94,7 +95,7 @@ async def measure(server_url: str, *, transport: str, reports: int, kafka: str |
                 *(client.post("/intake/v1/reports", content=b, headers=headers) for b in bodies)
             )
             assert all(a.status_code == 202 for a in answers), [a.status_code for a in answers]
-            seconds = await _settle(system, database_url, 300, referrals=reports)
+            referred, seconds = await _settle(system, database_url, 300, referrals=reports)
             after = await _calls(admin)
     finally:
         await admin.close()
@@ -114,6 +115,7 @@ async def measure(server_url: str, *, transport: str, reports: int, kafka: str |
     return {
         "transport": transport,
         "reports": reports,
+        "police_referrals_all_seen_after_seconds": round(referred, 1),
         "settled_after_seconds": round(seconds, 1),
         "commits": total_commits,
         "commits_per_report": round(total_commits / reports, 1),
