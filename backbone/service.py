@@ -106,7 +106,7 @@ class ServiceRuntime:
         )
 
     def _committed(self, envelopes: Sequence[CloudEvent]) -> None:
-        self.relay.wake()
+        self.relay.wake(len(envelopes))
         metrics_for(self.name).committed(envelopes)
 
 

@@ -76,6 +76,7 @@ class Settings(BaseSettings):
     sla_calendar_dir: str | None = Field(default=None, validation_alias="SLA_CALENDAR_DIR")
     consumer_concurrency: int = Field(default=4, validation_alias="CONSUMER_CONCURRENCY", ge=1)
     consumer_max_attempts: int = Field(default=3, validation_alias="CONSUMER_MAX_ATTEMPTS")
+    consumer_batch_max: int = Field(default=100, validation_alias="CONSUMER_BATCH_MAX", ge=1)
     relay_batch_size: int = Field(default=200, validation_alias="OUTBOX_RELAY_BATCH_SIZE")
     outbox_retention_seconds: float = Field(default=3600, validation_alias="OUTBOX_RETENTION_SECONDS")
     embedded_retention_seconds: float = Field(

@@ -99,7 +99,6 @@ class System:
                 replication_factor=self.settings.kafka_replication_factor,
                 namespace=self.settings.kafka_namespace,
                 retention_seconds=self.settings.embedded_retention_seconds,
-                concurrency=self.settings.consumer_concurrency,
             )
         self.auth, self.issuer = build_authentication(self.settings)
         await self.transport.start()
@@ -144,6 +143,8 @@ class System:
                 unit_of_work=runtime.unit_of_work,
                 transport=self.transport,
                 max_attempts=self.settings.consumer_max_attempts,
+                concurrency=self.settings.consumer_concurrency,
+                batch_max=self.settings.consumer_batch_max,
                 accepts=definition.accepts,
                 accepts_headers=definition.accepts_headers,
                 observes=bool(definition.envelope_observers),

@@ -14,13 +14,18 @@ from backbone.clock import utcnow
 from backbone.messaging.outbox import outbox_row
 from backbone.messaging.tables import outbox
 from backbone.sealing import KeyRing
-from backbone.telemetry import tag_current_span
+from backbone.telemetry import current_trace_headers, tag_current_span
 from contracts.catalogue import Catalogue, topic_of
 from contracts.envelope import CloudEvent, Event
 
 
 class UnitOfWork:
-    """`async with uow:` opens a transaction; `await uow.commit()` writes state and events together."""
+    """`async with uow:` opens a transaction; `await uow.commit()` writes state and events together.
+
+    A consumer applies a whole batch of events in one unit of work: each handler in turn on the same
+    session, `observe_emitted()` after each (so its events are observed in its own span and order),
+    one commit for all.
+    """
 
     def __init__(
         self,
@@ -48,6 +53,9 @@ class UnitOfWork:
         # called after every commit with the events it wrote (wakes the relay, counts them)
         self._on_commit = on_commit
         self._pending: list[CloudEvent] = []
+        # how many pending events the observers have seen; the trace context each was emitted in
+        self._observed = 0
+        self._trace_headers: dict[str, dict[str, str]] = {}
         self._session: AsyncSession | None = None
 
     @property
@@ -69,7 +77,7 @@ class UnitOfWork:
 
     async def __aenter__(self) -> UnitOfWork:
         self._session = self._sessionmaker()
-        self._pending = []
+        self._pending, self._observed, self._trace_headers = [], 0, {}
         return self
 
     async def __aexit__(
@@ -102,6 +110,8 @@ class UnitOfWork:
             subject=subject,
         )
         self._pending.append(envelope)
+        # Taken now, not at commit: in a consumer's batch the commit runs outside the event's own span.
+        self._trace_headers[envelope.id] = current_trace_headers()
         tag_current_span(envelope.data)
         return envelope
 
@@ -109,22 +119,26 @@ class UnitOfWork:
     def emitted(self) -> list[CloudEvent]:
         return list(self._pending)
 
-    async def commit(self) -> None:
-        """Write pending events to the outbox and commit everything at once."""
+    async def observe_emitted(self) -> None:
+        """Show the observers every event emitted since they last looked (at the latest, at commit)."""
         # Observers may emit in turn (a clock regraded by a priority change); drain until quiet.
-        observed = 0
-        while observed < len(self._pending):
-            envelope = self._pending[observed]
-            observed += 1
+        while self._observed < len(self._pending):
+            envelope = self._pending[self._observed]
+            self._observed += 1
             for observer in self.observers:
                 await observer(envelope, self)
+
+    async def commit(self) -> None:
+        """Write pending events to the outbox and commit everything at once."""
+        await self.observe_emitted()
         if self._pending:
             topic = topic_of(self.service)
-            await self.session.execute(insert(outbox), [outbox_row(e, topic=topic) for e in self._pending])
+            rows = [outbox_row(e, topic=topic, headers=self._trace_headers.get(e.id)) for e in self._pending]
+            await self.session.execute(insert(outbox), rows)
         if self.audit is not None:
             # Last, so the chain lock is held only for the insert and the commit.
             subjects = sorted({e.subject for e in self._pending if e.subject})
             await append_audit(self.session, self.audit({"event_subjects": subjects} if subjects else {}))
         await self.session.commit()
-        committed, self._pending = self._pending, []
+        committed, self._pending, self._observed, self._trace_headers = self._pending, [], 0, {}
         self._on_commit(committed)

@@ -1,21 +1,22 @@
-"""Idempotent consumers: parse the envelope, apply once (inbox in the same transaction), else dead-letter."""
+"""Idempotent consumers: parse, apply a poll's batch once (inbox in its transaction), else dead-letter."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
 
-from opentelemetry.trace import SpanKind, Status, StatusCode
 from pydantic import ValidationError
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
-from backbone.db import insert_ignoring_conflict
 from backbone.logging import database_error_summary
-from backbone.messaging.tables import inbox
+from backbone.messaging.batching import BatchFailed, apply_batch, apply_splitting
+from backbone.messaging.consumer_spans import ConsumerSpans
+from backbone.messaging.inbox import claim
 from backbone.messaging.transport import IncomingMessage, OutgoingMessage, Transport
 from backbone.metrics import metrics_for
-from backbone.telemetry import context_from_headers, id_attributes, tracer
+from backbone.telemetry import tracer
 from backbone.uow import UnitOfWork
 from contracts.catalogue import Catalogue, UnknownEventType, dead_letter_topic, family_of
 from contracts.envelope import CloudEvent, Event, header_text
@@ -39,8 +40,43 @@ def describe_failure(error: Exception) -> str:
     return database_error_summary(error) or f"{type(error).__name__}: {error}"
 
 
+def is_transient(error: Exception) -> bool:
+    """Whether the failure is the infrastructure's (retry the delivery), not the message's."""
+    if isinstance(error, TRANSIENT):
+        return True
+    return isinstance(error, DBAPIError) and (
+        error.connection_invalidated or _sqlstate(error) in RETRYABLE_SQLSTATES
+    )
+
+
 class Unparseable(ValueError):
     pass
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """A message the service handles or observes, parsed."""
+
+    message: IncomingMessage
+    envelope: CloudEvent
+    event: Event
+    handler: EventHandler | None
+
+    @property
+    def topic(self) -> str:
+        return self.message.topic
+
+    @property
+    def partition(self) -> int:
+        return self.message.partition
+
+    @property
+    def key(self) -> bytes | None:
+        return self.message.key
+
+    @property
+    def offset(self) -> int:
+        return self.message.offset
 
 
 class EventConsumer:
@@ -53,6 +89,8 @@ class EventConsumer:
         unit_of_work: Callable[[], UnitOfWork],
         transport: Transport,
         max_attempts: int = 3,
+        concurrency: int = 4,
+        batch_max: int = 100,
         accepts: Callable[[Event], bool] | None = None,
         accepts_headers: Callable[[str, str | None], bool] | None = None,
         observes: bool = False,
@@ -65,6 +103,8 @@ class EventConsumer:
         self._unit_of_work = unit_of_work
         self._transport = transport
         self._max_attempts = max_attempts
+        self._concurrency = concurrency
+        self._batch_max = batch_max
         self._observes = observes
         self._tracer = tracer(service)
         self._metrics = metrics_for(service)
@@ -83,64 +123,120 @@ class EventConsumer:
         """Consume forever as the service's consumer group."""
         await self._transport.consume(group=self.service, topics=self.topics, handle=self.handle)
 
-    async def handle(self, message: IncomingMessage) -> None:
-        """Apply one message exactly once in effect; raise only when it should be redelivered."""
-        if not self._wanted(message.headers):
-            return
-        try:
-            envelope, event = self._parse(message)
-        except Unparseable as error:
-            await self._dead_letter(message, f"unparseable: {error}")
-            return
+    async def handle(self, messages: Sequence[IncomingMessage]) -> int | None:
+        """Apply a poll's messages exactly once in effect; return the offset of the first not applied.
+
+        Nothing is asked of the database for what the service does not handle; unparseable messages
+        are dead-lettered alone; the rest go through `apply_batch` (backbone/messaging/batching.py).
+        """
+        wanted: list[Delivery] = []
+        failed_at: list[int] = []
+        for message in messages:
+            if not self._wanted(message.headers):
+                continue
+            try:
+                delivery = self._delivery(message)
+            except Unparseable as error:
+                try:
+                    await self._dead_letter(message, f"unparseable: {error}")
+                except Exception:
+                    log.exception("dead letter not sent; will retry", extra={"offset": message.offset})
+                    failed_at.append(message.offset)
+                continue
+            if delivery is not None:
+                wanted.append(delivery)
+        applied_up_to = await apply_batch(
+            wanted, self._apply_transactions, concurrency=self._concurrency, batch_max=self._batch_max
+        )
+        if applied_up_to is not None:
+            failed_at.append(applied_up_to)
+        return min(failed_at) if failed_at else None
+
+    def _delivery(self, message: IncomingMessage) -> Delivery | None:
+        """The parsed message, or None when the service neither handles nor observes it."""
+        envelope, event = self._parse(message)
         if self._accepts is not None and not self._accepts(event):
-            return
+            return None
         handler = self._handlers.get(family_of(envelope.type))
         if handler is None and not (
             self._observes and self.service in self._catalogue.spec(envelope.type).consumers
         ):
-            return
-        trace_headers = {
-            k: v.decode() for k, v in message.headers.items() if k in ("traceparent", "tracestate")
-        }
-        with self._tracer.start_as_current_span(
-            f"{message.topic} process",
-            context=context_from_headers(trace_headers),
-            kind=SpanKind.CONSUMER,
-            attributes={
-                "messaging.system": "kafka",
-                "messaging.operation.type": "process",
-                "messaging.destination.name": message.topic,
-                "messaging.message.id": envelope.id,
-                "messaging.consumer.group.name": self.service,
-                "cloudevents.event_type": envelope.type,
-                "backbone.service": self.service,
-                **id_attributes(envelope.data),
-            },
-        ) as span:
-            for attempt in range(1, self._max_attempts + 1):
-                try:
-                    await self._apply(handler, event, envelope)
-                    self._metrics.applied(envelope.type)
-                    return
-                except TRANSIENT:
-                    raise
-                except DBAPIError as error:
-                    if error.connection_invalidated or _sqlstate(error) in RETRYABLE_SQLSTATES:
-                        raise
-                    failure: Exception = error
-                except Exception as error:  # a handler's own failure: retried, then dead-lettered
-                    failure = error
-                log.warning(
-                    "handler failed",
-                    exc_info=failure,
-                    extra={"event_id": envelope.id, "event_type": envelope.type, "attempt": attempt},
-                )
-                await asyncio.sleep(0.05 * attempt)
-            span.set_status(Status(StatusCode.ERROR, type(failure).__name__))
-            await self._dead_letter(
-                message,
-                f"handler failed {self._max_attempts} times: {describe_failure(failure)}"[:1000],
+            return None
+        return Delivery(message=message, envelope=envelope, event=event, handler=handler)
+
+    async def _apply_transactions(self, deliveries: list[Delivery]) -> None:
+        await apply_splitting(deliveries, self._attempt, self._apply_alone)
+
+    async def _apply_alone(self, delivery: Delivery) -> None:
+        """One message: retried, then dead-lettered with the reason when its handler keeps failing."""
+        envelope = delivery.envelope
+        for attempt in range(1, self._max_attempts + 1):
+            try:
+                await self._attempt([delivery])
+                return
+            except BatchFailed as failed:
+                failure = failed.error
+            log.warning(
+                "handler failed",
+                exc_info=failure,
+                extra={"event_id": envelope.id, "event_type": envelope.type, "attempt": attempt},
             )
+            await asyncio.sleep(0.05 * attempt)
+        await self._dead_letter(
+            delivery.message,
+            f"handler failed {self._max_attempts} times: {describe_failure(failure)}"[:1000],
+        )
+
+    async def _attempt(self, deliveries: list[Delivery]) -> None:
+        """Apply the deliveries in one transaction: claim them all in the inbox, then observers and
+        handler of each claimed one in order, one commit. BatchFailed (rolled back) when a handler
+        failed; transient failures are raised as they are, for the transport to deliver again."""
+        spans = ConsumerSpans(self._tracer, self.service, [(d.message, d.envelope) for d in deliveries])
+        applied: list[Delivery] = []
+        current: int | None = None
+        try:
+            with spans.batch():
+                async with self._unit_of_work() as uow:
+                    claimed = await claim(
+                        uow.session, consumer=self.service, envelopes=[d.envelope for d in deliveries]
+                    )
+                    for index, delivery in enumerate(deliveries):
+                        envelope = delivery.envelope
+                        with spans.message(index):
+                            if envelope.id not in claimed:
+                                log.info(
+                                    "duplicate event ignored",
+                                    extra={"event_id": envelope.id, "event_type": envelope.type},
+                                )
+                                continue
+                            claimed.discard(envelope.id)  # the same event twice in one batch: once
+                            current = index
+                            await self._apply_one(delivery, uow)
+                        applied.append(delivery)
+                    current = None
+                    await uow.commit()
+        except Exception as error:
+            spans.end(failed=current, error=error)
+            if is_transient(error):
+                raise
+            raise BatchFailed(error, current) from error
+        except BaseException:  # cancelled (shutdown): rolled back, delivered again later
+            spans.end()
+            raise
+        spans.end()
+        for delivery in applied:
+            self._metrics.applied(delivery.envelope.type)
+
+    async def _apply_one(self, delivery: Delivery, uow: UnitOfWork) -> None:
+        for observer in uow.observers:
+            await observer(delivery.envelope, uow)
+        if delivery.handler is not None:
+            await delivery.handler(delivery.event, delivery.envelope, uow)
+        await uow.observe_emitted()
+        # As if each event had its own session: its writes flushed (a failure is its own), nothing
+        # of it cached for the next handler's `session.get`.
+        await uow.session.flush()
+        uow.session.expunge_all()
 
     def _wanted(self, headers: Mapping[str, bytes]) -> bool:
         """Whether to read a message at all, from its `ce_type` and `ce_agency` headers alone.
@@ -171,25 +267,6 @@ class EventConsumer:
             raise Unparseable(problems[:1000]) from error
         except ValueError as error:  # malformed JSON or headers
             raise Unparseable(type(error).__name__ + ": " + str(error)[:200]) from error
-
-    async def _apply(self, handler: EventHandler | None, event: Event, envelope: CloudEvent) -> None:
-        async with self._unit_of_work() as uow:
-            claimed = await insert_ignoring_conflict(
-                uow.session,
-                inbox,
-                {"consumer": self.service, "event_id": envelope.id, "event_type": envelope.type},
-                returning="event_id",
-            )
-            if claimed is None:
-                log.info(
-                    "duplicate event ignored", extra={"event_id": envelope.id, "event_type": envelope.type}
-                )
-                return
-            for observer in uow.observers:
-                await observer(envelope, uow)
-            if handler is not None:
-                await handler(event, envelope, uow)
-            await uow.commit()
 
     async def _dead_letter(self, message: IncomingMessage, reason: str) -> None:
         self._metrics.dead_lettered.labels(self.service).inc()

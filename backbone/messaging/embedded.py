@@ -18,8 +18,8 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from backbone.db import create_engine, ping
-from backbone.messaging.batching import apply_batch, retry_delay
-from backbone.messaging.transport import IncomingMessage, MessageHandler, OutgoingMessage
+from backbone.messaging.batching import handed_over, retry_delay
+from backbone.messaging.transport import BatchHandler, IncomingMessage, OutgoingMessage
 from backbone.messaging.wakeups import CommitListener
 
 log = logging.getLogger(__name__)
@@ -44,8 +44,7 @@ LOG_SCHEMA = "broker"
 
 
 class EmbeddedTransport:
-    def __init__(self, database_url: str, *, retention_seconds: float = 86400, concurrency: int = 4) -> None:
-        self._concurrency = concurrency
+    def __init__(self, database_url: str, *, retention_seconds: float = 86400) -> None:
         self._database_url = database_url
         self._retention_seconds = retention_seconds
         self._purger: asyncio.Task | None = None
@@ -134,13 +133,13 @@ class EmbeddedTransport:
         """Raise unless the log's database answers."""
         await ping(self._require_engine())
 
-    async def consume(self, *, group: str, topics: Sequence[str], handle: MessageHandler) -> None:
+    async def consume(self, *, group: str, topics: Sequence[str], handle: BatchHandler) -> None:
         """One ordered reader per topic for the group."""
         async with asyncio.TaskGroup() as readers:
             for topic in topics:
                 readers.create_task(self._consume_topic(group, topic, handle))
 
-    async def _consume_topic(self, group: str, topic: str, handle: MessageHandler) -> None:
+    async def _consume_topic(self, group: str, topic: str, handle: BatchHandler) -> None:
         engine = self._require_engine()
         appended = asyncio.Event()
         self._appended[topic].add(appended)
@@ -150,7 +149,7 @@ class EmbeddedTransport:
             self._appended[topic].discard(appended)
 
     async def _read_forever(
-        self, engine: AsyncEngine, group: str, topic: str, handle: MessageHandler, appended: asyncio.Event
+        self, engine: AsyncEngine, group: str, topic: str, handle: BatchHandler, appended: asyncio.Event
     ) -> None:
         failures = 0
         while True:
@@ -179,7 +178,7 @@ class EmbeddedTransport:
                 )
                 for seq, key, headers, value in rows
             ]
-            failed_at = await apply_batch(messages, handle, concurrency=self._concurrency)
+            failed_at = await handed_over(messages, handle)
             # One offset commit per batch, up to the message before the first one not applied.
             applied_up_to = (messages[-1].offset if messages else 0) if failed_at is None else failed_at - 1
             if messages and applied_up_to >= messages[0].offset:

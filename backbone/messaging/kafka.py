@@ -10,9 +10,9 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import CommitFailedError, IllegalStateError
 
-from backbone.messaging.batching import apply_batch, retry_delay
+from backbone.messaging.batching import handed_over, retry_delay
 from backbone.messaging.outage import BROKER_OUTAGE, BrokerOutage
-from backbone.messaging.transport import IncomingMessage, MessageHandler, OutgoingMessage
+from backbone.messaging.transport import BatchHandler, IncomingMessage, OutgoingMessage
 
 log = logging.getLogger(__name__)
 TOPIC_ALREADY_EXISTS = 36
@@ -35,10 +35,8 @@ class KafkaTransport:
         partitions: int = 3,
         replication_factor: int = 1,
         namespace: str = "",
-        concurrency: int = 4,
         outage: BrokerOutage = BROKER_OUTAGE,
     ) -> None:
-        self._concurrency = concurrency
         # SASL settings (Settings.kafka_security_options): every client this transport makes uses them.
         self._client = {"bootstrap_servers": bootstrap_servers, **(security or {})}
         # Prefixes topics and consumer groups, so several systems (cities, test runs) share one cluster.
@@ -122,8 +120,8 @@ class KafkaTransport:
             raise RuntimeError("transport not started")
         await asyncio.wait_for(self._producer.client.fetch_all_metadata(), timeout=5)
 
-    async def consume(self, *, group: str, topics: Sequence[str], handle: MessageHandler) -> None:
-        """Apply messages in offset order per partition; commit only what has been applied."""
+    async def consume(self, *, group: str, topics: Sequence[str], handle: BatchHandler) -> None:
+        """Hand each partition's batch to `handle` (partitions concurrently); commit what it applied."""
         consumer = AIOKafkaConsumer(
             *[self._namespace + t for t in topics],
             **self._client,
@@ -179,7 +177,7 @@ class KafkaTransport:
                 totals[topic] += behind
         return totals
 
-    async def _apply_partition(self, records: list, handle: MessageHandler) -> int | None:
+    async def _apply_partition(self, records: list, handle: BatchHandler) -> int | None:
         messages = [
             IncomingMessage(
                 topic=record.topic[len(self._namespace) :],
@@ -191,7 +189,7 @@ class KafkaTransport:
             )
             for record in records
         ]
-        return await apply_batch(messages, handle, concurrency=self._concurrency)
+        return await handed_over(messages, handle)
 
 
 async def _commit(consumer: AIOKafkaConsumer, partition: TopicPartition, next_offset: int) -> None:

@@ -27,16 +27,19 @@ IDLE_POLL_SECONDS = 60.0
 # While another replica holds the relay lock, look again soon: our rows may have missed its batch.
 LOCK_BUSY_RETRY_SECONDS = 0.1
 PURGE_EVERY_SECONDS = 600.0
+# Woken from idle, the relay waits this long (or until a batch's worth of rows was committed) before it
+# looks: the commits right behind the first then go out in the same relay transaction and publish.
+COALESCE_SECONDS = 0.005
 
 
-def outbox_row(envelope: CloudEvent, *, topic: str) -> dict:
-    """The row recording one event, with the trace context it was emitted in."""
+def outbox_row(envelope: CloudEvent, *, topic: str, headers: dict[str, str] | None = None) -> dict:
+    """The row recording one event, with the trace context it was emitted in (default: the current one)."""
     return {
         "event_id": envelope.id,
         "topic": topic,
         "message_key": envelope.subject,
         "event_type": envelope.type,
-        "headers": current_trace_headers(),
+        "headers": current_trace_headers() if headers is None else headers,
         "payload": envelope.model_dump(mode="json"),
     }
 
@@ -58,14 +61,20 @@ class OutboxRelay:
         self._transport = transport
         self._batch_size = batch_size
         self._wakeup = asyncio.Event()
+        # rows committed since the relay last looked, as the commits told it; set when a batch's worth
+        self._woken_rows = 0
+        self._full = asyncio.Event()
         self._tracer = tracer(service)
         # Sent rows are deleted after this long: an event may carry a child's data to the one service
         # that owns it (police -> intake), and the outbox must not become a second copy of it.
         self._retention_seconds = retention_seconds
         self._last_purge = 0.0
 
-    def wake(self) -> None:
+    def wake(self, rows: int = 1) -> None:
         """Called after a commit that wrote outbox rows, so they go out without waiting for a poll."""
+        self._woken_rows += rows
+        if self._woken_rows >= self._batch_size:
+            self._full.set()
         self._wakeup.set()
 
     async def run(self) -> None:
@@ -73,6 +82,8 @@ class OutboxRelay:
         look = True
         while True:
             self._wakeup.clear()
+            self._woken_rows = 0
+            self._full.clear()
             # An idle poll asks first whether anything waits at all: one statement, no transaction.
             relayed = await self.relay_once() if look or await self._has_unsent() else 0
             if relayed == self._batch_size:
@@ -82,10 +93,18 @@ class OutboxRelay:
             # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancellation that arrives as
             # the event is set, and shutdown then hangs.
             look = relayed is None
+            if self._wakeup.is_set():  # rows were committed while it relayed: they have waited enough
+                look = True
+                continue
+            woken = False
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(LOCK_BUSY_RETRY_SECONDS if relayed is None else IDLE_POLL_SECONDS):
                     await self._wakeup.wait()
-                    look = True
+                    woken = look = True
+            if woken:
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(COALESCE_SECONDS):
+                        await self._full.wait()
 
     async def _has_unsent(self) -> bool:
         async with self._engine.connect() as connection:

@@ -25,8 +25,10 @@ class IncomingMessage:
     headers: dict[str, bytes] = field(default_factory=dict)
 
 
-# Raising from a handler means "not applied": the transport keeps the offset and redelivers later.
-MessageHandler = Callable[[IncomingMessage], Awaitable[None]]
+# Applies a batch (one partition's or topic's messages, in offset order) and returns the offset of the
+# first message not applied, or None when all were: the transport commits the offset up to there and
+# delivers the rest again later. Raising means none of the batch is known to be applied.
+BatchHandler = Callable[[Sequence[IncomingMessage]], Awaitable[int | None]]
 
 
 class Transport(Protocol):
@@ -44,8 +46,8 @@ class Transport(Protocol):
         """Raise unless the broker answers."""
         ...
 
-    async def consume(self, *, group: str, topics: Sequence[str], handle: MessageHandler) -> None:
-        """Deliver messages to `handle` forever; commit an offset only after `handle` returned."""
+    async def consume(self, *, group: str, topics: Sequence[str], handle: BatchHandler) -> None:
+        """Deliver batches to `handle` forever; commit an offset only once `handle` applied up to it."""
         ...
 
     async def consumer_lag(self, *, group: str, topics: Sequence[str]) -> dict[str, int]:
@@ -63,7 +65,6 @@ def create_transport(
     replication_factor: int = 1,
     namespace: str = "",
     retention_seconds: float = 86400,
-    concurrency: int = 4,
 ) -> Transport:
     """Build the configured transport."""
     if kind == "kafka":
@@ -77,8 +78,7 @@ def create_transport(
             partitions=partitions,
             replication_factor=replication_factor,
             namespace=namespace,
-            concurrency=concurrency,
         )
     from backbone.messaging.embedded import EmbeddedTransport
 
-    return EmbeddedTransport(database_url, retention_seconds=retention_seconds, concurrency=concurrency)
+    return EmbeddedTransport(database_url, retention_seconds=retention_seconds)

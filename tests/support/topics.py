@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 
 from backbone.messaging.transport import IncomingMessage, Transport
 
@@ -15,8 +15,8 @@ async def topic_reader(transport: Transport, topic: str) -> AsyncIterator[list[I
     """Collect every message of a topic, from its beginning, while the block runs."""
     received: list[IncomingMessage] = []
 
-    async def collect(message: IncomingMessage) -> None:
-        received.append(message)
+    async def collect(messages: Sequence[IncomingMessage]) -> None:
+        received.extend(messages)
 
     task = asyncio.create_task(
         transport.consume(group=f"reader-{uuid.uuid4().hex[:8]}", topics=[topic], handle=collect)
