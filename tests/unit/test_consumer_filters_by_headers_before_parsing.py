@@ -54,19 +54,19 @@ def _headers(event_type: str, **extra: bytes) -> dict[str, bytes]:
 
 async def test_another_agencys_referral_is_dropped_unread() -> None:
     transport = Recording()
-    await _police(transport).handle(_message(_headers("referral.created.v1", ce_agency=b"health")))
+    await _police(transport).handle([_message(_headers("referral.created.v1", ce_agency=b"health"))])
     assert transport.published == []  # not parsed, so not dead-lettered as unparseable
 
 
 async def test_a_family_without_handler_is_dropped_unread() -> None:
     transport = Recording()
-    await _police(transport).handle(_message(_headers("case.opened.v1")))
+    await _police(transport).handle([_message(_headers("case.opened.v1"))])
     assert transport.published == []
 
 
 async def test_its_own_referral_is_read() -> None:
     transport = Recording()
-    await _police(transport).handle(_message(_headers("referral.created.v1", ce_agency=b"police")))
+    await _police(transport).handle([_message(_headers("referral.created.v1", ce_agency=b"police"))])
     [dead] = transport.published
     assert dict(dead.headers)["dlq_reason"].startswith(b"unparseable")
 
@@ -80,13 +80,13 @@ async def test_a_record_without_the_agency_extension_is_read_then_filtered() -> 
         subject="case-1",
     ).to_kafka()
     old = {name: raw for name, raw in headers if name != "ce_agency"}
-    await _police(transport).handle(_message(old, value))  # parsed, then refused by `accepts`
+    await _police(transport).handle([_message(old, value)])  # parsed, then refused by `accepts`
     assert transport.published == []
-    await _police(transport).handle(_message(old, NOT_JSON))
+    await _police(transport).handle([_message(old, NOT_JSON)])
     assert len(transport.published) == 1
 
 
 async def test_an_unknown_type_is_still_dead_lettered() -> None:
     transport = Recording()
-    await _police(transport).handle(_message(_headers("referral.created.v99", ce_agency=b"health")))
+    await _police(transport).handle([_message(_headers("referral.created.v99", ce_agency=b"health"))])
     assert len(transport.published) == 1
