@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from backbone.telemetry import SAMPLERS, sample_ratio
 from contracts.catalogue import SERVICES
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -67,6 +68,15 @@ class Settings(BaseSettings):
         validation_alias="OTEL_EXPORTER_OTLP_ENDPOINT",
         description="OTLP/HTTP endpoint for traces, e.g. http://127.0.0.1:4318 (unset: no export)",
     )
+    traces_sampler: Literal[SAMPLERS] = Field(  # type: ignore[valid-type]
+        default="parentbased_always_on",
+        validation_alias="OTEL_TRACES_SAMPLER",
+        description="which operations are traced; always parent-based, so a report is one whole trace",
+    )
+    traces_sampler_arg: float | None = Field(
+        default=None, validation_alias="OTEL_TRACES_SAMPLER_ARG", ge=0, le=1
+    )
+    trace_db_statements: bool = Field(default=False, validation_alias="TRACE_DB_STATEMENTS")
     sla_policy_path: str | None = Field(
         default=None,
         validation_alias="SLA_POLICY_PATH",
@@ -143,6 +153,11 @@ class Settings(BaseSettings):
     # The key ring sealing webhook secrets: its own, never the one sealing children's personal data.
     webhook_secret_keys: str | None = Field(default=None, validation_alias="WEBHOOK_SECRET_KEYS", repr=False)
     webhook_secret_key_file: Path | None = Field(default=None, validation_alias="WEBHOOK_SECRET_KEY_FILE")
+
+    @property
+    def trace_ratio(self) -> float:
+        """The share of root operations traced (`OTEL_TRACES_SAMPLER`, `OTEL_TRACES_SAMPLER_ARG`)."""
+        return sample_ratio(self.traces_sampler, self.traces_sampler_arg)
 
     @property
     def resolved_max_in_flight(self) -> int:

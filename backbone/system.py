@@ -65,7 +65,7 @@ class System:
         # Fails loudly on a missing directory or a bad file: deadlines must not be computed on guesses.
         holidays.install(await asyncio.to_thread(holidays.load_directory, self.settings.sla_calendar_dir))
         names = "+".join(d.name for d in self.definitions)
-        configure_tracing(otlp_endpoint=self.settings.otlp_endpoint)
+        configure_tracing(otlp_endpoint=self.settings.otlp_endpoint, ratio=self.settings.trace_ratio)
         self._exporting = True
         stateful = [d for d in self.definitions if d.stateful]
         if not stateful:
@@ -109,6 +109,7 @@ class System:
             self.access.service_url(definition.name),
             schema=definition.name,
             pool_size=self.settings.db_pool_size,
+            trace_statements=self.settings.trace_db_statements,
         )
         relay = OutboxRelay(
             service=definition.name,
