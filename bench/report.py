@@ -125,6 +125,25 @@ def _fmt(value) -> str:
     return str(value)
 
 
+def _cpu_lines(steps: list[dict]) -> list[str]:
+    """CPU ms per accepted report of each process, net of what it spends idle, for each step."""
+    measured = [s for s in steps if s.get("cpu")]
+    if not measured:
+        return []
+    names = list(measured[0]["cpu"]["ms_per_report_net_of_idle_by_process"])
+    net = "net of idle" if measured[0]["cpu"]["idle_subtracted"] else "idle not measured: gross"
+    lines = [
+        f"  CPU ms per report by process ({net}):",
+        f"  {'offered/s':>9} " + " ".join(f"{n[:13]:>13}" for n in names) + f" {'all':>9}",
+    ]
+    for step in measured:
+        per = step["cpu"]["ms_per_report_net_of_idle_by_process"]
+        total = sum(v for v in per.values() if v is not None) if any(per.values()) else None
+        cells = " ".join(f"{_fmt(per.get(n)):>13}" for n in names)
+        lines.append(f"  {_fmt(step['offered_rate_per_s']):>9} {cells} {_fmt(total):>9}")
+    return lines
+
+
 def render(result: dict) -> str:
     """The readable table."""
     lines = [f"Benchmark {result['meta']['timestamp']} on {result['meta']['machine']}", ""]
@@ -162,6 +181,7 @@ def render(result: dict) -> str:
                 f"{'yes' if step['sustainable'] else 'no':>4}"
             )
         lines.append(f"  highest sustainable: {_fmt(mode['highest_sustainable_per_s'])} reports/s")
+        lines += _cpu_lines(mode["fixed_rates"] + mode["search"])
         if cost := mode.get("authentication_cost"):
             with_token, without = cost["with_token"], cost["without_token"]
             lines.append(
