@@ -169,7 +169,7 @@ def render(result: dict) -> str:
             "",
             f"system {name} ({mode['processes']} process(es)); start {mode['start_seconds']} s",
             f"  {'offered/s':>9} {'sent':>6} {'achieved/s':>10} {'p50 ms':>9} {'p95 ms':>9} {'p99 ms':>9} "
-            f"{'unseen':>6} {'POST p99':>9} {'ok?':>4}",
+            f"{'unseen':>6} {'POST p99':>9} {'503s':>5} {'ok?':>4}",
         ]
         for step in mode["fixed_rates"] + mode["search"]:
             lat = step["latency_post_to_police"]
@@ -178,7 +178,7 @@ def render(result: dict) -> str:
                 f"{_fmt(step['achieved_per_s']):>10} "
                 f"{_fmt(lat['p50_ms']):>9} {_fmt(lat['p95_ms']):>9} {_fmt(lat['p99_ms']):>9} "
                 f"{step['unseen_after_drain']:>6} {_fmt(step['post_latency']['p99_ms']):>9} "
-                f"{'yes' if step['sustainable'] else 'no':>4}"
+                f"{step.get('responses', {}).get('503', 0):>5} {'yes' if step['sustainable'] else 'no':>4}"
             )
         lines.append(f"  highest sustainable: {_fmt(mode['highest_sustainable_per_s'])} reports/s")
         lines += _cpu_lines(mode["fixed_rates"] + mode["search"])
