@@ -33,13 +33,16 @@ class AdmissionGate:
 
     async def enter(self) -> bool:
         """Take a slot (True), or give up after the wait budget (False)."""
-        if self._slots.locked() and self.wait_seconds <= 0:
+        if not self._slots.locked():
+            await self._slots.acquire()  # a free slot: taken at once
+        elif self.wait_seconds <= 0:
             return False
-        try:
-            async with asyncio.timeout(self.wait_seconds):
-                await self._slots.acquire()
-        except TimeoutError:
-            return False
+        else:
+            try:
+                async with asyncio.timeout(self.wait_seconds):
+                    await self._slots.acquire()
+            except TimeoutError:
+                return False
         self.in_flight += 1
         return True
 

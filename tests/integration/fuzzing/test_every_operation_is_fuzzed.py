@@ -115,3 +115,4 @@ def test_linked_sequences_answer_as_declared(system: ServedSystem, service: str)
             case.validate_response(response, checks=CHECKS)
 
     Sequences.run(settings=fuzz_settings(STATEFUL_SCENARIOS, stateful_step_count=6))
+
