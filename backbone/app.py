@@ -24,6 +24,7 @@ from backbone.metrics import RequestMetrics, scrape
 from backbone.settings import get_settings
 from backbone.system import System
 from backbone.telemetry import provider_for
+from backbone.web.admission import AdmissionControl, AdmissionGate
 from backbone.web.bodies import BodyGuard
 from backbone.web.failures import install_error_handlers
 from backbone.web.openapi import access_statuses, declare_runtime_statuses, runtime_statuses
@@ -138,6 +139,16 @@ def create_app(system: System | None = None, *, manage_lifespan: bool = True) ->
         # Hostile input is refused here, once for every service, before any view (or the guard) sees it.
         install_error_handlers(service_app)
         service_app.add_middleware(BodyGuard, max_body_bytes=system.settings.http_max_body_bytes)
+        # Before the body is read or the guard runs: a request the service has no room for costs nothing.
+        service_app.add_middleware(
+            AdmissionControl,
+            gate=AdmissionGate(
+                max_in_flight=system.settings.resolved_max_in_flight,
+                wait_seconds=system.settings.http_admission_wait_seconds,
+            ),
+            retry_after_seconds=system.settings.http_overload_retry_after_seconds,
+            exclude=_untraced,
+        )
         service_app.add_middleware(RequestMetrics, service=definition.name, exclude=_untraced)
         for router in (*definition.routers, audit_router):
             service_app.include_router(router)
@@ -147,7 +158,9 @@ def create_app(system: System | None = None, *, manage_lifespan: bool = True) ->
         declare_runtime_statuses(
             service_app,
             [
-                *runtime_statuses(system.settings.http_max_body_bytes),
+                *runtime_statuses(
+                    system.settings.http_max_body_bytes, system.settings.resolved_max_in_flight
+                ),
                 *access_statuses(partial(_rule, policy, definition.name)),
             ],
         )

@@ -47,11 +47,15 @@ def asyncpg_url(database_url: str) -> str:
     raise ValueError(f"DATABASE_URL must be a PostgreSQL URL, got scheme of {database_url.split(':')[0]!r}")
 
 
-def create_engine(database_url: str, *, schema: str, pool_size: int = 5) -> AsyncEngine:
-    """An engine whose connections see the schema first, with spans for every query.
+def create_engine(
+    database_url: str, *, schema: str, pool_size: int = 5, trace_statements: bool = False
+) -> AsyncEngine:
+    """An engine whose connections see the schema first; with `trace_statements` (`TRACE_DB_STATEMENTS`,
+    for debugging), a span for every query.
 
     The spans belong to the schema's service (its tracer provider), so in embedded mode a query says
-    which service made it.
+    which service made it. Off by default: a span per statement costs more than the statement on the
+    hot path, and the operation's own span (request, publish, processing) says what was done.
     """
     engine = sqlalchemy_asyncio.create_async_engine(
         asyncpg_url(database_url),
@@ -62,7 +66,8 @@ def create_engine(database_url: str, *, schema: str, pool_size: int = 5) -> Asyn
         hide_parameters=True,
         connect_args={"server_settings": {"search_path": f"{schema},public", "application_name": schema}},
     )
-    _trace_queries(engine, service=schema)
+    if trace_statements:
+        _trace_queries(engine, service=schema)
     return engine
 
 

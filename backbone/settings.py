@@ -10,6 +10,8 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from backbone.telemetry import SAMPLERS, sample_ratio
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -68,6 +70,15 @@ class Settings(BaseSettings):
         validation_alias="OTEL_EXPORTER_OTLP_ENDPOINT",
         description="OTLP/HTTP endpoint for traces, e.g. http://127.0.0.1:4318 (unset: no export)",
     )
+    traces_sampler: Literal[SAMPLERS] = Field(  # type: ignore[valid-type]
+        default="parentbased_always_on",
+        validation_alias="OTEL_TRACES_SAMPLER",
+        description="which operations are traced; always parent-based, so a report is one whole trace",
+    )
+    traces_sampler_arg: float | None = Field(
+        default=None, validation_alias="OTEL_TRACES_SAMPLER_ARG", ge=0, le=1
+    )
+    trace_db_statements: bool = Field(default=False, validation_alias="TRACE_DB_STATEMENTS")
     sla_policy_path: str | None = Field(
         default=None,
         validation_alias="SLA_POLICY_PATH",
@@ -84,6 +95,19 @@ class Settings(BaseSettings):
     )
     db_pool_size: int = Field(default=5, validation_alias="DB_POOL_SIZE")
     http_max_body_bytes: int = Field(default=1_048_576, validation_alias="HTTP_MAX_BODY_BYTES", ge=1)
+    # Admission control (backbone/web/admission.py): requests each service works on at once.
+    http_max_in_flight: int | None = Field(
+        default=None,
+        validation_alias="HTTP_MAX_IN_FLIGHT",
+        ge=1,
+        description="requests a service works on at once (default: its pool's capacity, 2 x DB_POOL_SIZE)",
+    )
+    http_admission_wait_seconds: float = Field(
+        default=0.05, validation_alias="HTTP_ADMISSION_WAIT_SECONDS", ge=0
+    )
+    http_overload_retry_after_seconds: int = Field(
+        default=1, validation_alias="HTTP_OVERLOAD_RETRY_AFTER_SECONDS", ge=1
+    )
     auth_issuer: str | None = Field(default=None, validation_alias="AUTH_ISSUER")
     auth_audience: str = Field(default="child-protection-backbone", validation_alias="AUTH_AUDIENCE")
     auth_max_token_lifetime_seconds: int = Field(
@@ -132,6 +156,16 @@ class Settings(BaseSettings):
     # The key ring sealing webhook secrets: its own, never the one sealing children's personal data.
     webhook_secret_keys: str | None = Field(default=None, validation_alias="WEBHOOK_SECRET_KEYS", repr=False)
     webhook_secret_key_file: Path | None = Field(default=None, validation_alias="WEBHOOK_SECRET_KEY_FILE")
+
+    @property
+    def trace_ratio(self) -> float:
+        """The share of root operations traced (`OTEL_TRACES_SAMPLER`, `OTEL_TRACES_SAMPLER_ARG`)."""
+        return sample_ratio(self.traces_sampler, self.traces_sampler_arg)
+
+    @property
+    def resolved_max_in_flight(self) -> int:
+        """The admission bound: as set, else the database pool's capacity (pool plus overflow)."""
+        return self.http_max_in_flight or 2 * self.db_pool_size
 
     @property
     def service_names(self) -> list[str]:

@@ -72,7 +72,7 @@ class System:
         for prepare in dict.fromkeys(hook for d in self.definitions for hook in d.prepare):
             await prepare(self.settings)
         names = "+".join(d.name for d in self.definitions)
-        configure_tracing(otlp_endpoint=self.settings.otlp_endpoint)
+        configure_tracing(otlp_endpoint=self.settings.otlp_endpoint, ratio=self.settings.trace_ratio)
         self._exporting = True
         stateful = [d for d in self.definitions if d.stateful]
         if not stateful:
@@ -115,6 +115,7 @@ class System:
             self.access.service_url(definition.name),
             schema=definition.name,
             pool_size=self.settings.db_pool_size,
+            trace_statements=self.settings.trace_db_statements,
         )
         relay = OutboxRelay(
             service=definition.name,

@@ -8,6 +8,14 @@ services in one process) every span — HTTP, database, publish, process — sti
 the trace UI lists the services separately. Database queries made outside any traced operation (idle
 polling of the outbox, the embedded log and the deadline timer; retention purges; probes) are not
 sampled: a trace is an operation somebody asked for, never the background hum of a loop.
+
+Spans are per operation and per message, not per statement: an HTTP request, an outbox publish, a
+consumer's processing of one event, a timer's batch. A span per SQL statement (SQLAlchemy's
+instrumentation) costs more than the work on the hot path, so it is off unless `TRACE_DB_STATEMENTS`
+asks for it (debugging). How many traces are kept is the standard `OTEL_TRACES_SAMPLER` /
+`OTEL_TRACES_SAMPLER_ARG`, always parent-based: the root (intake's request) decides, and every span
+after it, in every service, follows the decision carried in `traceparent`, so a sampled report stays
+one whole trace and an unsampled one leaves none.
 """
 
 from __future__ import annotations
@@ -25,6 +33,7 @@ from opentelemetry.sdk.trace.sampling import (
     ParentBased,
     Sampler,
     SamplingResult,
+    TraceIdRatioBased,
 )
 from opentelemetry.trace import Link, SpanKind
 from opentelemetry.util.types import Attributes
@@ -36,8 +45,41 @@ PROCESS_SERVICE = "backbone"
 ID_ATTRIBUTES = {"case_id": "case.id", "report_id": "report.id", "referral_id": "referral.id"}
 
 
+# OTEL_TRACES_SAMPLER's standard values; each is applied parent-based (see the module's docstring).
+SAMPLERS = (
+    "parentbased_always_on",
+    "parentbased_always_off",
+    "parentbased_traceidratio",
+    "always_on",
+    "always_off",
+    "traceidratio",
+)
+
+
+def sample_ratio(sampler: str, arg: float | None) -> float:
+    """The share of root operations traced for an `OTEL_TRACES_SAMPLER` value and its argument."""
+    if sampler not in SAMPLERS:
+        raise ValueError(f"OTEL_TRACES_SAMPLER must be one of {', '.join(SAMPLERS)}")
+    if sampler.endswith("always_on"):
+        return 1.0
+    if sampler.endswith("always_off"):
+        return 0.0
+    ratio = 1.0 if arg is None else arg
+    if not 0.0 <= ratio <= 1.0:
+        raise ValueError("OTEL_TRACES_SAMPLER_ARG must be a ratio between 0 and 1")
+    return ratio
+
+
 class _NoTraceForRootQueries(Sampler):
-    """Root spans are sampled, except client spans (database queries) that no operation started."""
+    """Root spans are sampled at the configured ratio (by trace id), except client spans (database
+    queries) that no operation started, which never are."""
+
+    def __init__(self, ratio: float = 1.0) -> None:
+        self.set_ratio(ratio)
+
+    def set_ratio(self, ratio: float) -> None:
+        self.ratio = ratio
+        self._roots = ALWAYS_ON if ratio >= 1.0 else TraceIdRatioBased(ratio)
 
     def should_sample(
         self,
@@ -51,13 +93,14 @@ class _NoTraceForRootQueries(Sampler):
     ) -> SamplingResult:
         if kind == SpanKind.CLIENT:
             return SamplingResult(Decision.DROP)
-        return ALWAYS_ON.should_sample(parent_context, trace_id, name, kind, attributes, links, trace_state)
+        return self._roots.should_sample(parent_context, trace_id, name, kind, attributes, links, trace_state)
 
     def get_description(self) -> str:
-        return "NoTraceForRootQueries"
+        return f"NoTraceForRootQueries{{{self.ratio}}}"
 
 
-SAMPLER = ParentBased(root=_NoTraceForRootQueries())
+_ROOTS = _NoTraceForRootQueries()
+SAMPLER = ParentBased(root=_ROOTS)
 
 
 class _Exports(SpanProcessor):
@@ -97,11 +140,16 @@ def provider_for(service: str) -> TracerProvider:
     return provider
 
 
-def configure_tracing(*, otlp_endpoint: str | None, service_name: str = PROCESS_SERVICE) -> TracerProvider:
-    """Install the process's global provider once; export every service's spans to `otlp_endpoint`.
+def configure_tracing(
+    *, otlp_endpoint: str | None, service_name: str = PROCESS_SERVICE, ratio: float | None = None
+) -> TracerProvider:
+    """Install the process's global provider once; export every service's spans to `otlp_endpoint`;
+    trace `ratio` of root operations (None: leave it as it is; every provider shares it).
 
     Each call naming an endpoint must be paired with `stop_exporting(endpoint)` (a system's stop).
     """
+    if ratio is not None:
+        _ROOTS.set_ratio(ratio)
     if service_name not in _providers and not isinstance(trace.get_tracer_provider(), TracerProvider):
         trace.set_tracer_provider(provider_for(service_name))
     if otlp_endpoint:

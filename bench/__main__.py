@@ -210,7 +210,17 @@ def main(argv: list[str] | None = None) -> int:
     path.write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n")
     print(render(result))
     print(f"\nresults: {path}")
+    print(f"picture: {_draw(result, path)}")
     return 0
+
+
+def _draw(result: dict, path: Path) -> Path | str:
+    """The picture beside the JSON (bench/plot.py); the JSON stands if matplotlib is not installed."""
+    try:
+        from bench.plot import draw, picture_path
+    except ImportError as missing:
+        return f"not drawn ({missing.name} is not installed: pip install -e '.[dev]')"
+    return draw(result, picture_path(path))
 
 
 if __name__ == "__main__":

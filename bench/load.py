@@ -163,6 +163,7 @@ async def run_step(
     Reports go to the `intakes` in turn; POST latencies are also given per intake's label."""
     accepted: dict[str, float] = {}
     post_latencies: dict[str, list[float]] = {intake.label: [] for intake in intakes}
+    refused_latencies: list[float] = []  # 503s: how fast an overloaded intake says so
     statuses: Counter[str] = Counter()
     backlog: list[tuple[float, int]] = []
     poller = Poller(poll_client, police_url, police_authorization, retirer)
@@ -182,6 +183,8 @@ async def run_step(
         if response.status_code == 202:
             post_latencies[intake.label].append(time.perf_counter() - intended)
             accepted[response.json()["case_id"]] = intended
+        elif response.status_code == 503:
+            refused_latencies.append(time.perf_counter() - intended)
 
     poll_task = asyncio.create_task(poller.run(backlog, lambda: issued))
     posts: list[asyncio.Task] = []
@@ -221,6 +224,7 @@ async def run_step(
         "accepted": len(accepted),
         "responses": dict(statuses),
         "post_latency": latency_ms([t for times in post_latencies.values() for t in times]),
+        "refused_503_latency": latency_ms(refused_latencies),
         **(
             {"post_latency_by_intake": {label: latency_ms(t) for label, t in post_latencies.items()}}
             if len(intakes) > 1

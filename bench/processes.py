@@ -152,6 +152,11 @@ class RssSampler:
                 await self._task
         self.sample()
 
+    def cpu_seconds(self) -> dict[str, float]:
+        """Each process's CPU time (user + system) so far, sampled now."""
+        self.sample()
+        return {p.name: p.cpu_seconds for p in self.processes}
+
     def summary(self) -> dict[str, dict[str, float]]:
         mib = 1024 * 1024
         return {
@@ -161,4 +166,39 @@ class RssSampler:
                 "cpu_seconds": round(p.cpu_seconds, 1),
             }
             for p in self.processes
+        }
+
+
+class CpuMeter:
+    """CPU each process spent from now on: cores used, and CPU ms per report net of the idle cores."""
+
+    def __init__(self, sampler: RssSampler) -> None:
+        self._sampler = sampler
+        self._started = time.monotonic()
+        self._before = sampler.cpu_seconds()
+
+    def cores(self) -> dict[str, float]:
+        """CPU seconds per wall second of each process since the meter started."""
+        return self._cores(max(time.monotonic() - self._started, 1e-6))
+
+    def _cores(self, wall: float) -> dict[str, float]:
+        after = self._sampler.cpu_seconds()
+        return {name: round((after[name] - self._before.get(name, 0.0)) / wall, 3) for name in after}
+
+    def step(self, *, reports: int, idle_cores: dict[str, float]) -> dict:
+        """A step's CPU: cores used per process over its wall time, and CPU ms per accepted report of
+        each process less what it spends idle over the same time (None without reports)."""
+        wall = max(time.monotonic() - self._started, 1e-6)
+        cores = self._cores(wall)
+        net = {
+            name: round(1000 * max(0.0, used - idle_cores.get(name, 0.0)) * wall / reports, 2)
+            if reports
+            else None
+            for name, used in cores.items()
+        }
+        return {
+            "wall_seconds": round(wall, 2),
+            "cores_by_process": cores,
+            "ms_per_report_net_of_idle_by_process": net,
+            "idle_subtracted": bool(idle_cores),
         }

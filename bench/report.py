@@ -125,6 +125,25 @@ def _fmt(value) -> str:
     return str(value)
 
 
+def _cpu_lines(steps: list[dict]) -> list[str]:
+    """CPU ms per accepted report of each process, net of what it spends idle, for each step."""
+    measured = [s for s in steps if s.get("cpu")]
+    if not measured:
+        return []
+    names = list(measured[0]["cpu"]["ms_per_report_net_of_idle_by_process"])
+    net = "net of idle" if measured[0]["cpu"]["idle_subtracted"] else "idle not measured: gross"
+    lines = [
+        f"  CPU ms per report by process ({net}):",
+        f"  {'offered/s':>9} " + " ".join(f"{n[:13]:>13}" for n in names) + f" {'all':>9}",
+    ]
+    for step in measured:
+        per = step["cpu"]["ms_per_report_net_of_idle_by_process"]
+        total = sum(v for v in per.values() if v is not None) if any(per.values()) else None
+        cells = " ".join(f"{_fmt(per.get(n)):>13}" for n in names)
+        lines.append(f"  {_fmt(step['offered_rate_per_s']):>9} {cells} {_fmt(total):>9}")
+    return lines
+
+
 def render(result: dict) -> str:
     """The readable table."""
     lines = [f"Benchmark {result['meta']['timestamp']} on {result['meta']['machine']}", ""]
@@ -150,7 +169,7 @@ def render(result: dict) -> str:
             "",
             f"system {name} ({mode['processes']} process(es)); start {mode['start_seconds']} s",
             f"  {'offered/s':>9} {'sent':>6} {'achieved/s':>10} {'p50 ms':>9} {'p95 ms':>9} {'p99 ms':>9} "
-            f"{'unseen':>6} {'POST p99':>9} {'ok?':>4}",
+            f"{'unseen':>6} {'POST p99':>9} {'503s':>5} {'ok?':>4}",
         ]
         for step in mode["fixed_rates"] + mode["search"]:
             lat = step["latency_post_to_police"]
@@ -159,9 +178,10 @@ def render(result: dict) -> str:
                 f"{_fmt(step['achieved_per_s']):>10} "
                 f"{_fmt(lat['p50_ms']):>9} {_fmt(lat['p95_ms']):>9} {_fmt(lat['p99_ms']):>9} "
                 f"{step['unseen_after_drain']:>6} {_fmt(step['post_latency']['p99_ms']):>9} "
-                f"{'yes' if step['sustainable'] else 'no':>4}"
+                f"{step.get('responses', {}).get('503', 0):>5} {'yes' if step['sustainable'] else 'no':>4}"
             )
         lines.append(f"  highest sustainable: {_fmt(mode['highest_sustainable_per_s'])} reports/s")
+        lines += _cpu_lines(mode["fixed_rates"] + mode["search"])
         if cost := mode.get("authentication_cost"):
             with_token, without = cost["with_token"], cost["without_token"]
             lines.append(

@@ -15,7 +15,7 @@ from bench.idle import measure_idle
 from bench.infra import Infra
 from bench.launch import Running, SystemOptions, start_system
 from bench.load import Intake, Retirer, Senders, run_step
-from bench.processes import stop
+from bench.processes import CpuMeter, stop
 from bench.profiling import profile_processes
 from bench.reports import Bodies
 
@@ -39,6 +39,7 @@ async def run_mode(mode: str, infra: Infra, opts: SystemOptions, *, tag: str, lo
     async def step(rate: float, seconds: float) -> dict:
         nonlocal running, generation, retirer
         tokens = running.tokens
+        cpu = CpuMeter(running.sampler)
         result = await run_step(
             client=client,
             poll_client=poll_client,
@@ -50,6 +51,7 @@ async def run_mode(mode: str, infra: Infra, opts: SystemOptions, *, tag: str, lo
             rate=rate,
             drain_timeout=opts.drain_timeout,
         )
+        result["cpu"] = cpu.step(reports=result["accepted"], idle_cores=idle_cores)
         log.info(
             "%s %5.0f/s: achieved %.1f/s, p50 %s ms, p99 %s ms, sustainable %s",
             mode,
@@ -73,10 +75,14 @@ async def run_mode(mode: str, infra: Infra, opts: SystemOptions, *, tag: str, lo
         return result
 
     idle = None
+    idle_cores: dict[str, float] = {}
     try:
         retirer = await _retirer(running, opts)
         if opts.idle_seconds:
+            meter = CpuMeter(running.sampler)
             idle = await measure_idle(running.database_url, seconds=opts.idle_seconds)
+            idle_cores = meter.cores()
+            idle["cpu_cores_by_process"] = idle_cores
         if opts.warmup_reports:
             await step(10.0, opts.warmup_reports / 10.0)
         fixed = [await step(rate, opts.step_seconds) for rate in opts.rates]

@@ -24,6 +24,9 @@ _INSERT = text(
     ":client_id, :agency, :role, CAST(:resource AS jsonb), :trace_id, :purpose, :prev_hash, :hash)"
 )
 
+# Locks the chain, then reads its head with a fresh snapshot (backbone/migrations/versions/..._0003).
+_HEAD = text("SELECT audit_chain_head(:k)")
+
 
 def audit_record(
     access: Access, *, service: str, extra_ids: Mapping[str, Any] | None = None, purpose: str | None = None
@@ -49,11 +52,11 @@ def audit_record(
 
 
 async def append_audit(session: AsyncSession, record: dict[str, Any]) -> None:
-    """Append one record, chained to the last; the lock orders concurrent appenders of one service."""
-    await session.execute(
-        text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": f"audit:{record['service']}"}
-    )
-    last = await session.scalar(text("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1"))
+    """Append one record, chained to the last; the lock orders concurrent appenders of one service.
+
+    Two statements and the commit: the lock and the last hash in one (`audit_chain_head`, migration
+    0003), then the insert. The lock is held until the transaction ends, so callers take it last."""
+    last = await session.scalar(_HEAD, {"k": f"audit:{record['service']}"})
     prev_hash = last or GENESIS
     row = {**record, "prev_hash": prev_hash, "hash": record_hash(record, prev_hash)}
     await session.execute(_INSERT, {**row, "resource": json.dumps(record["resource"], sort_keys=True)})

@@ -45,7 +45,7 @@ class RuntimeStatus:
     model: type[BaseModel] = ErrorBody
 
 
-def runtime_statuses(max_body_bytes: int) -> list[RuntimeStatus]:
+def runtime_statuses(max_body_bytes: int, max_in_flight: int | None = None) -> list[RuntimeStatus]:
     """The statuses the runtime itself answers, whatever the view."""
     return [
         RuntimeStatus(
@@ -67,8 +67,14 @@ def runtime_statuses(max_body_bytes: int) -> list[RuntimeStatus]:
         ),
         RuntimeStatus(
             503,
-            "The service's store is unavailable; nothing was changed, retry after `Retry-After` seconds",
-            headers=_retry_after(f"Seconds to wait before retrying (typically {RETRY_AFTER_SECONDS})"),
+            "The service's store is unavailable, or the service already works on as many requests as it "
+            f"admits at once ({max_in_flight or 'its bound of'} requests in flight, `HTTP_MAX_IN_FLIGHT`; "
+            "problem type `overloaded`); "
+            "nothing was changed, retry after `Retry-After` seconds",
+            headers=_retry_after(
+                f"Seconds to wait before retrying ({RETRY_AFTER_SECONDS} after a store outage, "
+                "`HTTP_OVERLOAD_RETRY_AFTER_SECONDS` when overloaded)"
+            ),
         ),
     ]
 

@@ -45,6 +45,8 @@ OPTIONAL_NONE_FIELDS = {
     "sealing_key_file": "None means <data dir>/sealing-keys.json; only intake holds keys",
     "webhook_secret_keys": "None means the key file (WEBHOOK_SECRET_KEY_FILE)",
     "webhook_secret_key_file": "None means <data dir>/webhook-secret-keys.json; only notifications uses it",
+    "http_max_in_flight": "None means the database pool's capacity, 2 x DB_POOL_SIZE",
+    "traces_sampler_arg": "None means the sampler's own default (a ratio of 1)",
 }
 # Fields every service container sets although their defaults would work: explicit is safer here.
 ALWAYS_SET_FIELDS = ("services", "kafka_topic_partitions", "kafka_replication_factor", "log_level")

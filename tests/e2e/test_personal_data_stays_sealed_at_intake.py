@@ -199,7 +199,11 @@ async def walk_every_path(journey: Journey) -> None:
 
 
 async def test_personal_data_never_leaves_intake_unsealed(
-    journey: Journey, fresh_database_url: str, kafka_bootstrap_servers: str, kafka_namespace: str
+    statement_spans: bool,  # with a span per SQL statement too (debugging), whose spans are scanned as well
+    journey: Journey,
+    fresh_database_url: str,
+    kafka_bootstrap_servers: str,
+    kafka_namespace: str,
 ) -> None:
     spans = span_exporter()
     with captured_logs() as logs:

@@ -65,6 +65,10 @@ def test_benchmark_smoke_writes_every_section(
     (path,) = tmp_path.glob("*.json")
     result = json.loads(path.read_text())
     assert "targets:" in done.stdout
+    # The picture beside the JSON (bench/plot.py).
+    picture = path.with_suffix(".png")
+    assert picture.read_bytes().startswith(b"\x89PNG\r\n\x1a\n") and picture.stat().st_size > 10_000
+    assert f"picture: {picture}" in done.stdout
 
     kafka = result["raw"]["kafka"]
     for phase in ("saturated", "paced"):
@@ -90,6 +94,10 @@ def test_benchmark_smoke_writes_every_section(
         assert set(system["rss"]) == names
         assert all(20 < figures["rss_peak_mib"] < 4096 for figures in system["rss"].values())
         assert step["poll"]["errors"] == 0  # the police poller's token was accepted throughout
+        cpu = step["cpu"]
+        assert set(cpu["cores_by_process"]) == names and cpu["idle_subtracted"]
+        assert all(v is not None and v >= 0 for v in cpu["ms_per_report_net_of_idle_by_process"].values())
+        assert _positive(sum(cpu["ms_per_report_net_of_idle_by_process"].values()))
         idle = system["idle"]
         assert idle["seconds"] == 3 and idle["transactions_per_minute"] >= 0
         # deploy/local/postgres.sh preloads pg_stat_statements, so statements are counted too.
@@ -105,6 +113,7 @@ def test_benchmark_smoke_writes_every_section(
     assert cost["policy_without_token"].endswith("access-open-intake.json")
     assert result["system"]["embedded"]["authentication_cost"] is None
     assert "intake POST p50 with a token" in done.stdout
+    assert done.stdout.count("CPU ms per report by process (net of idle):") == 2
 
     (deadlines,) = result["deadlines"]
     assert deadlines["running_clocks"] == 1000

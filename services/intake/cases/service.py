@@ -38,13 +38,20 @@ async def link_or_open_case(
     categories: Sequence[str],
     occurred_at: datetime,
     at: datetime,
+    new_file: bool = False,
 ) -> CaseLink:
-    """Join the child's open case for the same incident, or open a new one; the caller locks the child."""
+    """Join the child's open case for the same incident, or open a new one; the caller locks the child.
+
+    A file opened in this transaction has no case yet: nothing is looked up for it."""
     open_cases = (
-        await session.scalars(
-            select(IntakeCase).where(IntakeCase.child_id == child_id, IntakeCase.closed_at.is_(None))
-        )
-    ).all()
+        []
+        if new_file
+        else (
+            await session.scalars(
+                select(IntakeCase).where(IntakeCase.child_id == child_id, IntakeCase.closed_at.is_(None))
+            )
+        ).all()
+    )
     facts = {c.case_id: _facts(c) for c in open_cases}
     joined = corroborated_case(facts.values(), categories=categories, occurred_at=occurred_at)
     if joined is not None:

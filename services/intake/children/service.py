@@ -15,15 +15,24 @@ from services.intake.children.models import ChildFile
 from services.intake.personal_data import OpenChild, indexes_of, open_child, seal_child
 from services.intake.reports.schemas import Child, Gender
 
+# Every lock of a report in one statement, taken in the array's (sorted) order so none can deadlock.
+_LOCK_ALL = text(
+    "SELECT count(pg_advisory_xact_lock(hashtextextended(key, 0))) FROM unnest(CAST(:keys AS text[])) AS key"
+)
 
-async def file_for(*, session: AsyncSession, ring: KeyRing, child: Child, at: datetime) -> OpenChild:
-    """The reported child's file (opened), created if the child is new, locked until the transaction ends."""
+
+async def file_for(
+    *, session: AsyncSession, ring: KeyRing, child: Child, at: datetime
+) -> tuple[OpenChild, bool]:
+    """The reported child's file (opened) and whether it was opened just now, locked until the
+    transaction ends."""
     identity = Identity.of(child)
     indexes = indexes_of(ring, identity)
     # Reports naming the same ID or the same person wait for each other here, so the second one
     # finds the file the first one opened instead of opening another. The lock names are blind indexes.
-    for key in lock_keys(indexes):
-        await session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"), {"key": key})
+    keys = lock_keys(indexes)
+    if keys:
+        await session.execute(_LOCK_ALL, {"keys": keys})
     candidates = (
         await session.scalars(
             select(ChildFile)
@@ -35,13 +44,13 @@ async def file_for(*, session: AsyncSession, ring: KeyRing, child: Child, at: da
     ).all()
     known = best_match(indexes, candidates)
     if known is None:
-        return await _open_file(session=session, ring=ring, identity=identity, child=child, at=at)
+        return await _open_file(session=session, ring=ring, identity=identity, child=child, at=at), True
     completed = _complete(open_child(ring, known), identity=identity, child=child)
     seal_child(ring, known, completed)
     known.gender = completed.gender
     known.updated_at = at
     await session.flush()
-    return completed
+    return completed, False
 
 
 def _candidate_filter(indexes: IdentityIndexes):

@@ -130,10 +130,11 @@ async def receive_report(
     incident = report.incident
     categories = [c.value for c in incident.categories]
     ring = uow.key_ring
-    child_file = await file_for(session=session, ring=ring, child=report.child, at=received_at)
+    child_file, new_file = await file_for(session=session, ring=ring, child=report.child, at=received_at)
     link = await link_or_open_case(
         session=session,
         child_id=child_file.child_id,
+        new_file=new_file,
         report_id=report_id,
         categories=categories,
         occurred_at=incident.occurred_at,

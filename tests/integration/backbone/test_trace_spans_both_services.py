@@ -1,5 +1,6 @@
-"""One request is one trace: the HTTP span, the sender's publish and the receiver's processing and
-database spans share a trace id, across real Kafka; each span's resource names the service it is from."""
+"""One request is one trace: the HTTP span, the sender's publish and the receiver's processing share a
+trace id, across real Kafka; each span's resource names the service it is from. Spans are per operation
+and per message: no statement spans unless TRACE_DB_STATEMENTS asks for them."""
 
 import pytest
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
@@ -54,10 +55,7 @@ async def test_request_trace_contains_spans_from_both_services(
     assert publish.attributes["backbone.service"] == "sender"
     assert process.attributes["backbone.service"] == "receiver"
     assert process.parent.span_id == publish.context.span_id
-    receiver_inserts = [
-        s for s in in_trace if s.parent and s.parent.span_id == process.context.span_id and "INSERT" in s.name
-    ]
-    assert receiver_inserts, [s.name for s in in_trace]
+    assert not [s.name for s in in_trace if s.kind == SpanKind.CLIENT], "no span per statement"
     service_of = {s.context.span_id: s.resource.attributes["service.name"] for s in in_trace}
     assert service_of[server_span.context.span_id] == service_of[publish.context.span_id] == "sender"
-    assert {service_of[s.context.span_id] for s in [process, *receiver_inserts]} == {"receiver"}
+    assert service_of[process.context.span_id] == "receiver"
