@@ -71,12 +71,6 @@ def clock_agency(spec: ClockSpec, payload: Mapping[str, Any]) -> str | None:
     return payload.get("agency") if spec.agency == REFERRAL_AGENCY else spec.agency
 
 
-def payload_occurred_at(payload: Mapping[str, Any]) -> datetime | None:
-    """`occurred_at` for an event's JSON payload: its last non-empty `*_at` field in the payload."""
-    stamps = [value for name, value in payload.items() if name.endswith("_at") and value]
-    return datetime.fromisoformat(stamps[-1]) if stamps else None
-
-
 def clocks_cancelled(
     event_type: str, payload: Mapping[str, Any], *, policy: SlaPolicy
 ) -> list[tuple[ClockSpec, str]]:

@@ -17,7 +17,7 @@ from services.agency.deadlines.calendar import set_target, target_of
 from services.agency.deadlines.holds import pause_held_deadlines, resume_held_deadlines
 from services.agency.deadlines.models import AgencySlaClock
 from sla.calendar import calendar_for
-from sla.stamping import active_policy, clocks_cancelled, envelope_stamps, payload_occurred_at
+from sla.stamping import active_policy, clocks_cancelled, envelope_stamps, occurred_at_of
 
 OPEN = ("running", "paused", "breached")
 
@@ -46,7 +46,10 @@ def deadline_observer(agency: str):
                 update(AgencySlaClock)
                 .where(AgencySlaClock.clock == spec.name, AgencySlaClock.subject_id == subject)
                 .where(col(AgencySlaClock.state).in_(OPEN))
-                .values(state="cancelled", stopped_at=payload_occurred_at(envelope.data))
+                .values(
+                    state="cancelled",
+                    stopped_at=occurred_at_of(uow.catalogue.spec(envelope.type).model, envelope.data),
+                )
             )
         for stamp in envelope_stamps(envelope, policy=policy, catalogue=uow.catalogue, agency=agency):
             if stamp.action == "start":

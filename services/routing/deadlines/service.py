@@ -25,7 +25,7 @@ from services.routing.cases.store import emit_and_record
 from services.routing.deadlines.holds import pause_for_hold, resume_after_hold, withdrawn
 from services.routing.deadlines.models import SlaClockRow
 from sla.clock import OPEN_STATES, Checkpoint, Clock
-from sla.stamping import ClockStamp, active_policy, clocks_cancelled, envelope_stamps, payload_occurred_at
+from sla.stamping import ClockStamp, active_policy, clocks_cancelled, envelope_stamps, occurred_at_of
 
 OPEN = [s.value for s in OPEN_STATES]
 # The partial unique index allows one open clock per deadline and subject: a repeated start is a no-op.
@@ -47,7 +47,10 @@ async def observe_envelope(envelope: CloudEvent, uow: UnitOfWork) -> None:
             await start_clock(uow=uow, stamp=stamp, case_id=envelope.subject, payload=envelope.data)
     for spec, subject in clocks_cancelled(envelope.type, envelope.data, policy=policy):
         await cancel_clock(
-            uow=uow, clock=spec.name, subject_id=subject, at=payload_occurred_at(envelope.data) or utcnow()
+            uow=uow,
+            clock=spec.name,
+            subject_id=subject,
+            at=occurred_at_of(uow.catalogue.spec(envelope.type).model, envelope.data) or utcnow(),
         )
     if envelope.type.startswith("civil_affairs.case_closed."):
         closed = CaseClosed.model_validate(envelope.data)
