@@ -6,13 +6,11 @@ from collections.abc import Awaitable, Callable, Sequence
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from backbone.audit.store import append_audit
 from backbone.clock import utcnow
-from backbone.messaging.outbox import outbox_row
-from backbone.messaging.tables import outbox
+from backbone.messaging.outbox import outbox_row, write_rows
 from backbone.sealing import KeyRing
 from backbone.telemetry import current_trace_headers, tag_current_span
 from contracts.catalogue import Catalogue, topic_of
@@ -134,7 +132,7 @@ class UnitOfWork:
         if self._pending:
             topic = topic_of(self.service)
             rows = [outbox_row(e, topic=topic, headers=self._trace_headers.get(e.id)) for e in self._pending]
-            await self.session.execute(insert(outbox), rows)
+            await write_rows(self.session, rows)
         if self.audit is not None:
             # Last, so the chain lock is held only for the insert and the commit.
             subjects = sorted({e.subject for e in self._pending if e.subject})
