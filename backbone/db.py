@@ -7,7 +7,9 @@ each other's tables.
 from __future__ import annotations
 
 import atexit
+import json
 import logging
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -17,6 +19,7 @@ from opentelemetry.metrics import get_meter
 from sqlalchemy import Table, TextClause, bindparam, text
 from sqlalchemy.ext import asyncio as sqlalchemy_asyncio
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.sql import sqltypes
 
 from backbone.pgserver import EmbeddedPostgres
 from backbone.telemetry import provider_for
@@ -124,3 +127,44 @@ async def insert_ignoring_conflict(
         _insert_ignoring_conflict(table, tuple(values), conflict, returning), values
     )
     return result.scalar() if returning else None
+
+
+async def insert_rows_ignoring_conflict(
+    session: AsyncSession, table: Table, rows: Sequence[dict[str, Any]], *, conflict: str = ""
+) -> None:
+    """INSERT ... SELECT FROM unnest(...) ON CONFLICT DO NOTHING: a set of rows in one statement, in order.
+
+    Every row has the same keys. JSON columns are sent as text and cast; array columns cannot be
+    unnested (leave them to their server default). Flushes pending ORM changes first, as above.
+    """
+    if not rows:
+        return
+    await session.flush()
+    columns = tuple(rows[0])
+    jsons = {c for c in columns if isinstance(table.c[c].type, sqltypes.JSON)}
+    values = {
+        c: [json.dumps(row[c], ensure_ascii=False) if c in jsons else row[c] for row in rows] for c in columns
+    }
+    await session.execute(_insert_rows_ignoring_conflict(table, columns, conflict), values)
+
+
+@lru_cache(maxsize=256)
+def _insert_rows_ignoring_conflict(table: Table, columns: tuple[str, ...], conflict: str) -> TextClause:
+    selected, binds = [], []
+    for name in columns:
+        kind = table.c[name].type
+        if isinstance(kind, sqltypes.ARRAY):
+            raise ValueError(f"{table.name}.{name} is an array column: it cannot be unnested")
+        if isinstance(kind, sqltypes.JSON):
+            selected.append(f"CAST(r.{name} AS jsonb)")
+            binds.append(bindparam(name, type_=sqltypes.ARRAY(sqltypes.Text())))
+        else:
+            selected.append(f"r.{name}")
+            binds.append(bindparam(name, type_=sqltypes.ARRAY(kind)))
+    sql = (
+        f"INSERT INTO {table.name} ({', '.join(columns)}) SELECT {', '.join(selected)} "
+        f"FROM unnest({', '.join(':' + c for c in columns)}) "
+        f"WITH ORDINALITY AS r({', '.join(columns)}, row_position) ORDER BY r.row_position "
+        f"ON CONFLICT {conflict} DO NOTHING"
+    )
+    return text(sql).bindparams(*binds)

@@ -25,7 +25,8 @@ from contracts.catalogue import Catalogue
 from contracts.envelope import CloudEvent, Event
 
 log = logging.getLogger(__name__)
-EnvelopeObserver = Callable[[CloudEvent, UnitOfWork], Awaitable[None]]
+# Given a set of envelopes in order (those a handler emitted, or consumed ones no handler takes).
+EnvelopeObserver = Callable[[Sequence[CloudEvent], UnitOfWork], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,8 @@ class ServiceDefinition:
     # table (`alembic_version_<directory's parent>`), so a shared feature can bring its own migrations.
     migrations: tuple[Path, ...] = ()
     # called with every envelope the service emits (at commit) or applies (when consumed), inside the
-    # same transaction: cross-cutting projections such as the SLA clocks observe events this way
+    # same transaction, as sets in order: cross-cutting projections such as the SLA clocks observe
+    # events this way and write what a set implies in a few statements
     envelope_observers: tuple[EnvelopeObserver, ...] = ()
     # events the service ignores without opening a transaction (e.g. referrals for another agency)
     accepts: Callable[[Event], bool] | None = None

@@ -33,7 +33,7 @@ class UnitOfWork:
         catalogue: Catalogue,
         on_commit: Callable[[Sequence[CloudEvent]], None] = lambda _: None,
         sla_policy_path: str | None = None,
-        observers: Sequence[Callable[[CloudEvent, UnitOfWork], Awaitable[None]]] = (),
+        observers: Sequence[Callable[[Sequence[CloudEvent], UnitOfWork], Awaitable[None]]] = (),
         audit: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
         key_ring: KeyRing | None = None,
     ) -> None:
@@ -119,12 +119,13 @@ class UnitOfWork:
 
     async def observe_emitted(self) -> None:
         """Show the observers every event emitted since they last looked (at the latest, at commit)."""
-        # Observers may emit in turn (a clock regraded by a priority change); drain until quiet.
+        # Each observer gets the events as one set, to write what they imply in a few statements; they
+        # may emit in turn (a clock regraded by a priority change): drain until quiet.
         while self._observed < len(self._pending):
-            envelope = self._pending[self._observed]
-            self._observed += 1
+            envelopes = self._pending[self._observed :]
+            self._observed = len(self._pending)
             for observer in self.observers:
-                await observer(envelope, self)
+                await observer(envelopes, self)
 
     async def commit(self) -> None:
         """Write pending events to the outbox and commit everything at once."""

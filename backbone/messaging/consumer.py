@@ -79,6 +79,32 @@ class Delivery:
         return self.message.offset
 
 
+def first_claims(deliveries: Sequence[Delivery], claimed: set[str]) -> list[tuple[int, Delivery]]:
+    """The deliveries (with their index) this transaction claimed, each event once: the rest were
+    applied before (a redelivery) or come twice in the batch."""
+    fresh: list[tuple[int, Delivery]] = []
+    for index, delivery in enumerate(deliveries):
+        envelope = delivery.envelope
+        if envelope.id not in claimed:
+            log.info("duplicate event ignored", extra={"event_id": envelope.id, "event_type": envelope.type})
+            continue
+        claimed.discard(envelope.id)
+        fresh.append((index, delivery))
+    return fresh
+
+
+def observed_runs(fresh: list[tuple[int, Delivery]]) -> list[list[tuple[int, Delivery]]]:
+    """The batch's messages in order, as runs applied together: a message with a handler alone (it may
+    depend on what the ones before it did), consecutive ones only observed as one set."""
+    runs: list[list[tuple[int, Delivery]]] = []
+    for item in fresh:
+        if item[1].handler is None and runs and runs[-1][-1][1].handler is None:
+            runs[-1].append(item)
+        else:
+            runs.append([item])
+    return runs
+
+
 class EventConsumer:
     def __init__(
         self,
@@ -189,8 +215,9 @@ class EventConsumer:
 
     async def _attempt(self, deliveries: list[Delivery]) -> None:
         """Apply the deliveries in one transaction: claim them all in the inbox, then observers and
-        handler of each claimed one in order, one commit. BatchFailed (rolled back) when a handler
-        failed; transient failures are raised as they are, for the transport to deliver again."""
+        handler of each claimed one in order (those only observed, as sets), one commit. BatchFailed
+        (rolled back, at the first message of the run that failed) when a handler or observer failed;
+        transient failures are raised as they are, for the transport to deliver again."""
         spans = ConsumerSpans(self._tracer, self.service, [(d.message, d.envelope) for d in deliveries])
         applied: list[Delivery] = []
         current: int | None = None
@@ -200,19 +227,13 @@ class EventConsumer:
                     claimed = await claim(
                         uow.session, consumer=self.service, envelopes=[d.envelope for d in deliveries]
                     )
-                    for index, delivery in enumerate(deliveries):
-                        envelope = delivery.envelope
-                        with spans.message(index):
-                            if envelope.id not in claimed:
-                                log.info(
-                                    "duplicate event ignored",
-                                    extra={"event_id": envelope.id, "event_type": envelope.type},
-                                )
-                                continue
-                            claimed.discard(envelope.id)  # the same event twice in one batch: once
-                            current = index
-                            await self._apply_one(delivery, uow)
-                        applied.append(delivery)
+                    fresh = first_claims(deliveries, claimed)
+                    for run in observed_runs(fresh):
+                        current = run[0][0]
+                        # A run's observers work in its first message's span.
+                        with spans.message(current):
+                            await self._apply_run([delivery for _, delivery in run], uow)
+                        applied.extend(delivery for _, delivery in run)
                     current = None
                     await uow.commit()
         except Exception as error:
@@ -227,11 +248,14 @@ class EventConsumer:
         for delivery in applied:
             self._metrics.applied(delivery.envelope.type)
 
-    async def _apply_one(self, delivery: Delivery, uow: UnitOfWork) -> None:
+    async def _apply_run(self, run: list[Delivery], uow: UnitOfWork) -> None:
+        """Observers, then the handler (a run with a handler is that one message), then what it emitted."""
+        envelopes = [delivery.envelope for delivery in run]
         for observer in uow.observers:
-            await observer(delivery.envelope, uow)
-        if delivery.handler is not None:
-            await delivery.handler(delivery.event, delivery.envelope, uow)
+            await observer(envelopes, uow)
+        for delivery in run:
+            if delivery.handler is not None:
+                await delivery.handler(delivery.event, delivery.envelope, uow)
         await uow.observe_emitted()
         # As if each event had its own session: its writes flushed (a failure is its own), nothing
         # of it cached for the next handler's `session.get`.

@@ -52,9 +52,20 @@ def due_for(row: AgencySlaClock, spec: ClockSpec) -> datetime | None:
 
 def set_target(row: AgencySlaClock, spec: ClockSpec, target: Target | None) -> None:
     """Keep the target on the row and whether its due time is provisional."""
+    for name, value in target_columns(spec, target, row.started_at, row.due_at).items():
+        setattr(row, name, value)
+
+
+def target_columns(
+    spec: ClockSpec, target: Target | None, started_at: datetime, due_at: datetime | None
+) -> dict[str, str | float | bool]:
+    """The row's target (to recompute the due time) and whether its due time is provisional."""
+    columns: dict[str, str | float | bool] = {
+        "due_provisional": is_provisional(spec, target, started_at, due_at)
+    }
     if target is not None:
-        row.target_calendar, row.target_seconds = target.kind.value, target.length.total_seconds()
-    row.due_provisional = is_provisional(spec, target, row.started_at, row.due_at)
+        columns |= {"target_calendar": target.kind.value, "target_seconds": target.length.total_seconds()}
+    return columns
 
 
 async def recompute_provisional(*, uow: UnitOfWork, policy: SlaPolicy) -> int:

@@ -2,78 +2,126 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
 from sqlmodel import col
 
-from backbone.db import insert_ignoring_conflict
+from backbone.db import insert_rows_ignoring_conflict
 from backbone.uow import UnitOfWork
 from contracts.envelope import CloudEvent
 from contracts.events.agencies import ReferralHeld, ReferralResumed
 from contracts.events.civil_affairs import CaseClosed
 from contracts.events.routing import CasePriorityRaised, SlaBreached, SlaEscalated, SlaWarning
-from services.agency.deadlines.calendar import set_target, target_of
+from services.agency.deadlines.calendar import set_target, target_columns, target_of
 from services.agency.deadlines.holds import pause_held_deadlines, resume_held_deadlines
 from services.agency.deadlines.models import AgencySlaClock
 from sla.calendar import calendar_for
-from sla.stamping import active_policy, clocks_cancelled, envelope_stamps, occurred_at_of
+from sla.policy import SlaPolicy
+from sla.stamping import ClockStamp, active_policy, clocks_cancelled, envelope_stamps, occurred_at_of
 
 OPEN = ("running", "paused", "breached")
+# Events changing open deadlines beyond the policy's stops and cancels.
+CHANGING_FAMILIES = (
+    "civil_affairs.case_closed.",
+    "case.priority_raised.",
+    "referral.held.",
+    "referral.resumed.",
+)
 
 
 def deadline_observer(agency: str):
     """An envelope observer keeping this agency's deadlines: what the policy says each event starts,
-    stops or cancels for this agency (derived here from the event's type and data)."""
+    stops or cancels for this agency (derived here from the event's type and data). The starts of a
+    set are written in one statement, before anything that changes open deadlines is applied."""
 
-    async def observe(envelope: CloudEvent, uow: UnitOfWork) -> None:
-        if envelope.type.startswith("civil_affairs.case_closed."):
-            await uow.session.execute(
-                update(AgencySlaClock)
-                .where(AgencySlaClock.case_id == envelope.subject, col(AgencySlaClock.state).in_(OPEN))
-                .values(state="cancelled", stopped_at=CaseClosed.model_validate(envelope.data).closed_at)
-            )
+    async def observe(envelopes: Sequence[CloudEvent], uow: UnitOfWork) -> None:
         policy = active_policy(uow.sla_policy_path)
-        if envelope.type.startswith("case.priority_raised."):
-            await regrade_deadlines(uow=uow, event=CasePriorityRaised.model_validate(envelope.data))
-        if envelope.type.startswith("referral.held."):
-            await pause_held_deadlines(uow=uow, event=ReferralHeld.model_validate(envelope.data))
-        if envelope.type.startswith("referral.resumed."):
-            resumed = ReferralResumed.model_validate(envelope.data)
-            await resume_held_deadlines(uow=uow, event=resumed, policy=policy)
-        for spec, subject in clocks_cancelled(envelope.type, envelope.data, policy=policy):
-            await uow.session.execute(
-                update(AgencySlaClock)
-                .where(AgencySlaClock.clock == spec.name, AgencySlaClock.subject_id == subject)
-                .where(col(AgencySlaClock.state).in_(OPEN))
-                .values(
-                    state="cancelled",
-                    stopped_at=occurred_at_of(uow.catalogue.spec(envelope.type).model, envelope.data),
-                )
+        starts: list[dict[str, Any]] = []
+        for envelope in envelopes:
+            stamps = envelope_stamps(envelope, policy=policy, catalogue=uow.catalogue, agency=agency)
+            stops = [stamp for stamp in stamps if stamp.action == "stop"]
+            if stops or _changes_open_deadlines(envelope, policy):
+                starts = await _start(uow, starts)
+                await _apply_changes(uow, envelope, policy)
+                for stamp in stops:
+                    await _stop(uow, stamp)
+            starts.extend(
+                start_row(stamp, envelope=envelope, policy=policy)
+                for stamp in stamps
+                if stamp.action == "start"
             )
-        for stamp in envelope_stamps(envelope, policy=policy, catalogue=uow.catalogue, agency=agency):
-            if stamp.action == "start":
-                row = AgencySlaClock(
-                    clock=stamp.clock,
-                    subject_id=stamp.subject_id,
-                    case_id=envelope.subject,
-                    state="running",
-                    started_at=stamp.started_at,
-                    due_at=stamp.due_at,
-                    policy_version=stamp.policy_version,
-                )
-                if (spec := policy.clocks.get(stamp.clock)) is not None:
-                    set_target(row, spec, target_of(spec, envelope.data))
-                await insert_ignoring_conflict(
-                    uow.session, AgencySlaClock.__table__, row.model_dump(exclude={"id"})
-                )
-            else:
-                row = await _open(uow, stamp.clock, stamp.subject_id)
-                if row is not None and stamp.stopped_at is not None:
-                    row.stopped_at = stamp.stopped_at
-                    row.state = "met" if row.due_at is None or stamp.stopped_at <= row.due_at else "met_late"
+        await _start(uow, starts)
 
     return observe
+
+
+def start_row(stamp: ClockStamp, *, envelope: CloudEvent, policy: SlaPolicy) -> dict[str, Any]:
+    """The deadline row a start stamp makes."""
+    row: dict[str, Any] = {
+        "clock": stamp.clock,
+        "subject_id": stamp.subject_id,
+        "case_id": envelope.subject,
+        "state": "running",
+        "started_at": stamp.started_at,
+        "due_at": stamp.due_at,
+        "policy_version": stamp.policy_version,
+        "due_provisional": False,
+        "target_calendar": None,
+        "target_seconds": None,
+    }
+    if (spec := policy.clocks.get(stamp.clock)) is not None:
+        row |= target_columns(spec, target_of(spec, envelope.data), stamp.started_at, stamp.due_at)
+    return row
+
+
+async def _start(uow: UnitOfWork, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Write the gathered starts (a deadline already open stays); nothing is left gathered."""
+    await insert_rows_ignoring_conflict(uow.session, AgencySlaClock.__table__, rows)
+    return []
+
+
+def _changes_open_deadlines(envelope: CloudEvent, policy: SlaPolicy) -> bool:
+    return envelope.type.startswith(CHANGING_FAMILIES) or bool(
+        clocks_cancelled(envelope.type, envelope.data, policy=policy)
+    )
+
+
+async def _apply_changes(uow: UnitOfWork, envelope: CloudEvent, policy: SlaPolicy) -> None:
+    """Close, regrade, pause, resume and cancel what the event says, in that order."""
+    if envelope.type.startswith("civil_affairs.case_closed."):
+        await uow.session.execute(
+            update(AgencySlaClock)
+            .where(AgencySlaClock.case_id == envelope.subject, col(AgencySlaClock.state).in_(OPEN))
+            .values(state="cancelled", stopped_at=CaseClosed.model_validate(envelope.data).closed_at)
+        )
+    if envelope.type.startswith("case.priority_raised."):
+        await regrade_deadlines(uow=uow, event=CasePriorityRaised.model_validate(envelope.data))
+    if envelope.type.startswith("referral.held."):
+        await pause_held_deadlines(uow=uow, event=ReferralHeld.model_validate(envelope.data))
+    if envelope.type.startswith("referral.resumed."):
+        await resume_held_deadlines(
+            uow=uow, event=ReferralResumed.model_validate(envelope.data), policy=policy
+        )
+    for spec, subject in clocks_cancelled(envelope.type, envelope.data, policy=policy):
+        await uow.session.execute(
+            update(AgencySlaClock)
+            .where(AgencySlaClock.clock == spec.name, AgencySlaClock.subject_id == subject)
+            .where(col(AgencySlaClock.state).in_(OPEN))
+            .values(
+                state="cancelled",
+                stopped_at=occurred_at_of(uow.catalogue.spec(envelope.type).model, envelope.data),
+            )
+        )
+
+
+async def _stop(uow: UnitOfWork, stamp: ClockStamp) -> None:
+    row = await _open(uow, stamp.clock, stamp.subject_id)
+    if row is not None and stamp.stopped_at is not None:
+        row.stopped_at = stamp.stopped_at
+        row.state = "met" if row.due_at is None or stamp.stopped_at <= row.due_at else "met_late"
 
 
 async def regrade_deadlines(*, uow: UnitOfWork, event: CasePriorityRaised) -> int:

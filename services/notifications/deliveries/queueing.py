@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Sequence
 
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
+from sqlmodel import col
 
 from backbone.auth.principal import covers
 from backbone.clock import utcnow
@@ -28,61 +30,99 @@ def webhook_body(envelope: CloudEvent) -> str:
     return json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
 
 
-async def _addressed(uow: UnitOfWork, envelope: CloudEvent, case_id: str) -> dict[str, str | None]:
-    """Agency -> the case's district (None when not known yet) for the agencies this event is for."""
-    data = envelope.data
-    agency = data.get("agency")
-    session = uow.session
-    if isinstance(agency, str) and family_of(envelope.type) == "referral.created":
-        await session.execute(
+# Events naming the agency and district of a referral: the case's agencies are learnt from them.
+LEARNT_FROM = ("referral.created", "referrals.assigned")
+
+
+def _wanted(envelope: CloudEvent) -> str | None:
+    """The case an event is about, if it may be pushed at all (never the push service's own)."""
+    if envelope.source == f"/{PUSH_SERVICE}":
+        return None
+    return envelope.subject or envelope.data.get("case_id") or None
+
+
+def _names_its_district(envelope: CloudEvent) -> bool:
+    """Whether the event says which agency it is for and the case's district itself."""
+    return isinstance(envelope.data.get("agency"), str) and bool(envelope.data.get("district"))
+
+
+async def _case_agencies(uow: UnitOfWork, events: list[tuple[CloudEvent, str]]) -> dict[str, dict[str, str]]:
+    """Case -> agency -> district for the cases whose events need them, after recording what these
+    events teach (one insert, one select for the whole set)."""
+    learnt = {
+        (case_id, e.data["agency"]): e.data["district"]
+        for e, case_id in events
+        if isinstance(e.data.get("agency"), str) and family_of(e.type) in LEARNT_FROM
+    }
+    if learnt:
+        await uow.session.execute(
             insert(CaseAgency)
-            .values(case_id=case_id, agency=agency, district=data["district"])
+            .values([{"case_id": c, "agency": a, "district": d} for (c, a), d in learnt.items()])
             .on_conflict_do_nothing()
         )
-    rows = (await session.execute(select(CaseAgency).where(CaseAgency.case_id == case_id))).scalars().all()
-    districts = {row.agency: row.district for row in rows}
+    needed = {case_id for e, case_id in events if not _names_its_district(e)}
+    by_case: dict[str, dict[str, str]] = {}
+    if needed:
+        rows = await uow.session.execute(select(CaseAgency).where(col(CaseAgency.case_id).in_(needed)))
+        for row in rows.scalars():
+            by_case.setdefault(row.case_id, {})[row.agency] = row.district
+    return by_case
+
+
+def _addressed(envelope: CloudEvent, known: dict[str, str]) -> dict[str, str | None]:
+    """Agency -> the case's district (None when not known yet) for the agencies this event is for."""
+    agency = envelope.data.get("agency")
     if isinstance(agency, str):
-        return {agency: data.get("district") or districts.get(agency)}
-    return dict(districts)
+        return {agency: envelope.data.get("district") or known.get(agency)}
+    return dict(known)
 
 
-async def queue_deliveries(envelope: CloudEvent, uow: UnitOfWork) -> None:
-    """Envelope observer: one pending delivery per subscription the event is for (once per event)."""
-    if envelope.source == f"/{PUSH_SERVICE}":
+async def queue_deliveries(envelopes: Sequence[CloudEvent], uow: UnitOfWork) -> None:
+    """Envelope observer: one pending delivery per subscription each event is for (once per event), for
+    a set of events in a few statements whatever its size."""
+    events = [(e, case_id) for e in envelopes if (case_id := _wanted(e))]
+    if not events:
         return
-    case_id = envelope.subject or envelope.data.get("case_id")
-    if not case_id:
+    by_case = await _case_agencies(uow, events)
+    addressed = [(e, case_id, _addressed(e, by_case.get(case_id, {}))) for e, case_id in events]
+    agencies = sorted({agency for _, _, to in addressed for agency in to})
+    if not agencies:
         return
-    addressed = await _addressed(uow, envelope, case_id)
-    if not addressed:
-        return
-    family = family_of(envelope.type)
-    subscriptions = await uow.session.scalars(
-        select(Subscription).where(
-            Subscription.agency.in_(list(addressed)), Subscription.event_types.any(family)
+    families = sorted({family_of(e.type) for e, _, _ in addressed})
+    subscriptions = list(
+        await uow.session.scalars(
+            select(Subscription).where(
+                col(Subscription.agency).in_(agencies), col(Subscription.event_types).overlap(families)
+            )
         )
     )
     now = utcnow()
-    body = webhook_body(envelope)
-    rows = [
-        {
-            "webhook_id": f"msg_{uuid.uuid4().hex}",
-            "subscription_id": s.id,
-            "agency": s.agency,
-            "event_id": envelope.id,
-            "event_type": envelope.type,
-            "case_id": case_id,
-            "body": body,
-            "state": DeliveryState.PENDING,
-            "attempts": 0,
-            "next_attempt_at": now,
-            "created_at": now,
-            "retry_from": now,
-        }
-        for s in subscriptions
-        # A case's district not known yet (its referral still on its way here) does not hold the
-        # event back: it is delivered to the agency's subscriptions, whose own ids it carries.
-        if addressed[s.agency] is None or covers(s.districts, addressed[s.agency])
-    ]
+    rows = []
+    for envelope, case_id, to in addressed:
+        family, body = family_of(envelope.type), None
+        for s in subscriptions:
+            if s.agency not in to or family not in s.event_types:
+                continue
+            # A case's district not known yet (its referral still on its way here) does not hold the
+            # event back: it is delivered to the agency's subscriptions, whose own ids it carries.
+            if to[s.agency] is not None and not covers(s.districts, to[s.agency]):
+                continue
+            body = body or webhook_body(envelope)
+            rows.append(
+                {
+                    "webhook_id": f"msg_{uuid.uuid4().hex}",
+                    "subscription_id": s.id,
+                    "agency": s.agency,
+                    "event_id": envelope.id,
+                    "event_type": envelope.type,
+                    "case_id": case_id,
+                    "body": body,
+                    "state": DeliveryState.PENDING,
+                    "attempts": 0,
+                    "next_attempt_at": now,
+                    "created_at": now,
+                    "retry_from": now,
+                }
+            )
     if rows:
         await uow.session.execute(insert(Delivery).values(rows).on_conflict_do_nothing())

@@ -1,5 +1,5 @@
-"""A referral on hold pauses its running clocks; resuming it resumes the clocks its hold paused; a
-withdrawn referral starts none.
+"""A referral on hold pauses its running clocks; resuming it resumes the clocks its hold paused (a
+withdrawn referral starts none: `store.withdrawn_subjects`).
 
 The pause reuses the clock's own pause (the one supervisors use), marked as the hold's, so a resume
 never ends a supervisor's pause, and an overdue clock is never paused: a missed deadline stays visible.
@@ -11,7 +11,6 @@ from sqlalchemy import select
 
 from backbone.uow import UnitOfWork
 from contracts.events.agencies import ReferralHeld, ReferralResumed
-from services.routing.cases.models import ReferralStatus, RoutingReferral
 from services.routing.deadlines.models import SlaClockRow
 from sla.clock import IllegalClockTransition
 
@@ -43,15 +42,6 @@ async def resume_after_hold(*, uow: UnitOfWork, event: ReferralResumed) -> int:
         row.hold(clock, now=event.resumed_at)
         resumed += 1
     return resumed
-
-
-async def withdrawn(*, uow: UnitOfWork, subject_id: str) -> bool:
-    """Whether the subject is a referral routing withdrew: an agency step that crossed the withdrawal
-    (an acceptance sent before the agency learnt of it) starts no deadline for it."""
-    status = await uow.session.scalar(
-        select(RoutingReferral.status).where(RoutingReferral.referral_id == subject_id)
-    )
-    return status == ReferralStatus.WITHDRAWN
 
 
 async def _clocks(uow: UnitOfWork, referral_id: str, state: str) -> list[SlaClockRow]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -44,18 +45,26 @@ class SlaClockRow(SQLModel, table=True):
 
     def hold(self, clock: Clock, *, now: datetime) -> None:
         """Store a clock's new state and the columns derived from it."""
-        self.state = clock.state.value
-        self.due_at = clock.due_at
-        self.due_provisional = clock.due_provisional
-        self.stopped_at = clock.stopped_at
-        self.clock_state = CLOCK_ADAPTER.dump_python(clock, mode="json")
-        # A settled clock keeps only the breach or escalation it may still owe; warnings are moot.
-        pending = [
-            cp.fire_at
-            for cp in clock.checkpoints()
-            if cp.kind not in self.fired and (clock.is_open or not cp.is_warning)
-        ]
-        if clock.state is ClockState.CANCELLED:
-            pending = []
-        self.next_fire_at = min(pending, default=None)
-        self.updated_at = now
+        for name, value in held_columns(clock, fired=self.fired, now=now).items():
+            setattr(self, name, value)
+
+
+def held_columns(clock: Clock, *, fired: Sequence[str], now: datetime) -> dict[str, Any]:
+    """The columns of a clock's row derived from its state (`fired`: the checkpoints already fired)."""
+    # A settled clock keeps only the breach or escalation it may still owe; warnings are moot.
+    pending = [
+        cp.fire_at
+        for cp in clock.checkpoints()
+        if cp.kind not in fired and (clock.is_open or not cp.is_warning)
+    ]
+    if clock.state is ClockState.CANCELLED:
+        pending = []
+    return {
+        "state": clock.state.value,
+        "due_at": clock.due_at,
+        "due_provisional": clock.due_provisional,
+        "stopped_at": clock.stopped_at,
+        "clock_state": CLOCK_ADAPTER.dump_python(clock, mode="json"),
+        "next_fire_at": min(pending, default=None),
+        "updated_at": now,
+    }

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlmodel import col
 
 from backbone.clock import utcnow
-from backbone.db import insert_ignoring_conflict
 from backbone.uow import UnitOfWork
 from contracts.envelope import CloudEvent
 from contracts.events.agencies import ReferralHeld, ReferralResumed
@@ -22,29 +20,37 @@ from contracts.events.routing import (
     SlaWarning,
 )
 from services.routing.cases.store import emit_and_record
-from services.routing.deadlines.holds import pause_for_hold, resume_after_hold, withdrawn
+from services.routing.deadlines.holds import pause_for_hold, resume_after_hold
 from services.routing.deadlines.models import SlaClockRow
 from sla.clock import OPEN_STATES, Checkpoint, Clock
-from sla.stamping import ClockStamp, active_policy, clocks_cancelled, envelope_stamps, occurred_at_of
+from sla.policy import SlaPolicy
+from sla.stamping import ClockStamp, active_policy, clocks_cancelled, occurred_at_of
 
 OPEN = [s.value for s in OPEN_STATES]
-# The partial unique index allows one open clock per deadline and subject: a repeated start is a no-op.
-OPEN_CLOCK_CONFLICT = "(clock, subject_id) WHERE state IN ('running', 'paused', 'breached')"
 
 
 class ClockNotFound(LookupError):
     pass
 
 
-async def observe_envelope(envelope: CloudEvent, uow: UnitOfWork) -> None:
-    """Apply the deadlines the policy says an event starts, stops or cancels, whichever service emitted
-    it (derived here from its type and data, never read from the envelope); regrade on a priority rise."""
-    policy = active_policy(uow.sla_policy_path)
-    for stamp in envelope_stamps(envelope, policy=policy, catalogue=uow.catalogue):
-        if stamp.action == "stop":
-            await stop_clock(uow=uow, stamp=stamp)
-        elif not await withdrawn(uow=uow, subject_id=stamp.subject_id):
-            await start_clock(uow=uow, stamp=stamp, case_id=envelope.subject, payload=envelope.data)
+# Events changing clocks already open beyond their policy stops: closing, holds and priority raises.
+CHANGING_FAMILIES = (
+    "civil_affairs.case_closed.",
+    "referral.held.",
+    "referral.resumed.",
+    "case.priority_raised.",
+)
+
+
+def changes_open_clocks(envelope: CloudEvent, *, policy: SlaPolicy) -> bool:
+    """Whether the event cancels, pauses, resumes or regrades clocks (what `apply_clock_changes` does)."""
+    return envelope.type.startswith(CHANGING_FAMILIES) or bool(
+        clocks_cancelled(envelope.type, envelope.data, policy=policy)
+    )
+
+
+async def apply_clock_changes(*, uow: UnitOfWork, envelope: CloudEvent, policy: SlaPolicy) -> None:
+    """Cancel what the policy says the event cancels; close, pause, resume or regrade as it says."""
     for spec, subject in clocks_cancelled(envelope.type, envelope.data, policy=policy):
         await cancel_clock(
             uow=uow,
@@ -74,37 +80,6 @@ async def open_clock(*, uow: UnitOfWork, clock: str, subject_id: str) -> SlaCloc
         .with_for_update()
     )
     return (await uow.session.execute(statement)).scalar_one_or_none()
-
-
-async def start_clock(*, uow: UnitOfWork, stamp: ClockStamp, case_id: str, payload: dict) -> bool:
-    """Start a clock unless one is already open for the same deadline and subject; True if started."""
-    spec = active_policy(uow.sla_policy_path).clock(stamp.clock)
-    clock = Clock.start(
-        spec,
-        case_id=case_id,
-        subject=stamp.subject_id,
-        at=stamp.started_at or utcnow(),
-        priority=payload.get("priority"),
-        area=payload.get("area"),
-        agency=stamp.agency,
-    )
-    row = SlaClockRow(
-        id=str(uuid.uuid4()),
-        clock=clock.name,
-        agency=clock.agency,
-        case_id=case_id,
-        subject_id=stamp.subject_id,
-        policy_version=clock.policy_version,
-        state=clock.state.value,
-        started_at=clock.started_at,
-        clock_state={},
-        updated_at=utcnow(),
-    )
-    row.hold(clock, now=utcnow())
-    started = await insert_ignoring_conflict(
-        uow.session, SlaClockRow.__table__, row.model_dump(), conflict=OPEN_CLOCK_CONFLICT, returning="id"
-    )
-    return started is not None
 
 
 async def stop_clock(*, uow: UnitOfWork, stamp: ClockStamp) -> SlaClockRow | None:

@@ -3,7 +3,8 @@ a report joining a case takes as few.
 
 Counted on routing's engine (`before_cursor_execute`) around the report handler: the case's lock and
 state, then one statement per table (report, case, priority change, referrals, event log). The commit
-(the deadline observers starting clocks, the outbox insert) is counted apart and only printed.
+is bounded too: the deadline observer looks up the withdrawn referrals once and starts every clock in
+one statement, and the outbox takes all the events in one.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from tests.integration.routing.routing_support import Routing, envelope_of, new_
 
 OPEN_BUDGET = 7  # lock, state, report, case, priority change, referrals, event log
 JOIN_BUDGET = 8  # the same, the case updated, and open referrals raised with the case
+COMMIT_BUDGET = 3  # withdrawn referrals, clock starts, outbox
+JOIN_COMMIT_BUDGET = 5  # the same, and the case's open clocks regraded to the raised priority (read, update)
 counting: ContextVar[list[str] | None] = ContextVar("counting", default=None)
 
 
@@ -85,3 +88,5 @@ async def test_p1_report_and_joining_report_take_a_bounded_number_of_statements(
         print("  ", " ".join(statement.split())[:140])
     assert len(opened) <= OPEN_BUDGET
     assert len(joined) <= JOIN_BUDGET
+    assert len(opened_commit) <= COMMIT_BUDGET
+    assert len(joined_commit) <= JOIN_COMMIT_BUDGET
