@@ -33,7 +33,7 @@ async def _addressed(uow: UnitOfWork, envelope: CloudEvent, case_id: str) -> dic
     data = envelope.data
     agency = data.get("agency")
     session = uow.session
-    if isinstance(agency, str) and family_of(envelope.type) == "referral.created":
+    if isinstance(agency, str) and family_of(envelope.type) in ("referral.created", "referrals.assigned"):
         await session.execute(
             insert(CaseAgency)
             .values(case_id=case_id, agency=agency, district=data["district"])
