@@ -13,7 +13,9 @@ def test_another_agencys_assignment_is_dropped_and_its_own_kept() -> None:
         assert accepts("referrals.assigned.v1", agency.value)
         assert not accepts("referrals.assigned.v1", "health" if agency != Agency.HEALTH else "police")
         assert accepts("referrals.assigned.v1", None)  # decided once parsed
-    assert police.accepts_headers is not None and not police.accepts_headers("referrals.assigned.v1", "health")
+    assert police.accepts_headers is not None and not police.accepts_headers(
+        "referrals.assigned.v1", "health"
+    )
 
 
 def test_civil_affairs_keeps_every_agencys_assignments() -> None:
