@@ -198,18 +198,6 @@ class ClockSpec(_Frozen):
             )
         return tuple(plan)
 
-    def started_on(self, event_type: str, payload: Mapping[str, Any]) -> tuple[Mapping[str, Any], ...]:
-        """The payloads (the event's, or its items merged over it) each starting one of these clocks."""
-        return _fired(self.starts, event_type, payload)
-
-    def stopped_on(self, event_type: str, payload: Mapping[str, Any]) -> tuple[Mapping[str, Any], ...]:
-        """The same for the stops."""
-        return _fired(self.stops, event_type, payload)
-
-    def cancelled_on(self, event_type: str, payload: Mapping[str, Any]) -> tuple[Mapping[str, Any], ...]:
-        """The same for the cancels."""
-        return _fired(self.cancels, event_type, payload)
-
     def is_started_by(self, event_type: str, payload: Mapping[str, Any] | None = None) -> bool:
         return any(trigger.matches(event_type, payload or {}) for trigger in self.starts)
 
@@ -306,15 +294,15 @@ class SlaPolicy(_Frozen):
     def starts(self, event_type: str, payload: Mapping[str, Any]) -> tuple[Fired, ...]:
         """Each clock this event starts with the payload it starts on: an `each` trigger starts it once
         per item (the item's fields merged over the event's)."""
-        return tuple((s, p) for s in self.clocks.values() for p in s.started_on(event_type, payload))
+        return tuple((s, p) for s in self.clocks.values() for p in _fired(s.starts, event_type, payload))
 
     def stops(self, event_type: str, payload: Mapping[str, Any]) -> tuple[Fired, ...]:
         """The same for the clocks it stops."""
-        return tuple((s, p) for s in self.clocks.values() for p in s.stopped_on(event_type, payload))
+        return tuple((s, p) for s in self.clocks.values() for p in _fired(s.stops, event_type, payload))
 
     def cancellations(self, event_type: str, payload: Mapping[str, Any]) -> tuple[Fired, ...]:
         """The same for the clocks it cancels."""
-        return tuple((s, p) for s in self.clocks.values() for p in s.cancelled_on(event_type, payload))
+        return tuple((s, p) for s in self.clocks.values() for p in _fired(s.cancels, event_type, payload))
 
 
 # A clock and the payload (an event's, or one of its items merged over it) a trigger fired on.

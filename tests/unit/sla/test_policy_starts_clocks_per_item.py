@@ -5,7 +5,9 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from sla.policy import DEFAULT_POLICY_PATH, SlaPolicy
+import pytest
+
+from sla.policy import DEFAULT_POLICY_PATH, PolicyError, SlaPolicy
 from sla.stamping import clock_stamps, clocks_cancelled
 
 AT = datetime(2026, 11, 26, 9, 30, tzinfo=UTC)
@@ -76,3 +78,10 @@ def test_each_works_for_stops_and_cancels_too() -> None:
         ("referral.acceptance", "f6"),
         ("referral.acceptance", "f7"),
     }
+
+
+def test_each_must_name_a_field() -> None:
+    raw = json.loads(DEFAULT_POLICY_PATH.read_text(encoding="utf-8"))
+    raw["clocks"]["referral.acceptance"]["starts"][1]["each"] = "Referrals[]"
+    with pytest.raises(PolicyError, match=r"clocks\.referral\.acceptance\.starts\.1\.each"):
+        SlaPolicy.from_dict(raw)
