@@ -52,13 +52,37 @@ class _Frozen(BaseModel):
 
 
 class Trigger(_Frozen):
-    """An event type, optionally narrowed by equality on payload fields (a list means any of)."""
+    """An event type, optionally narrowed by equality on payload fields (a list means any of).
+
+    With `each`, the trigger fires once per item of the event's list field of that name (an assignment's
+    `referrals`): `when`, and the clock's subject, are read from the item's fields merged over the
+    event's top-level ones.
+    """
 
     event: str = Field(pattern=EVENT_TYPE)
     when: dict[str, Scalar | list[Scalar]] = Field(default_factory=dict)
+    each: str | None = Field(default=None, pattern=r"^[a-z][a-z_]*$")
 
     def matches(self, event_type: str, payload: Mapping[str, Any]) -> bool:
-        return event_type == self.event and all(
+        return bool(self.subjects(event_type, payload))
+
+    def subjects(self, event_type: str, payload: Mapping[str, Any]) -> tuple[Mapping[str, Any], ...]:
+        """What the trigger fires on: the payload itself, or each item of `each` merged over it."""
+        if event_type != self.event:
+            return ()
+        candidates: tuple[Mapping[str, Any], ...] = (payload,)
+        if self.each is not None:
+            items = payload.get(self.each)
+            top = {key: value for key, value in payload.items() if key != self.each}
+            candidates = tuple(
+                top | dict(item)
+                for item in (items if isinstance(items, list) else ())
+                if isinstance(item, Mapping)
+            )
+        return tuple(candidate for candidate in candidates if self._holds(candidate))
+
+    def _holds(self, payload: Mapping[str, Any]) -> bool:
+        return all(
             key in payload and payload[key] in (wanted if isinstance(wanted, list) else [wanted])
             for key, wanted in self.when.items()
         )
@@ -266,6 +290,33 @@ class SlaPolicy(_Frozen):
         self, event_type: str, payload: Mapping[str, Any] | None = None
     ) -> tuple[ClockSpec, ...]:
         return tuple(spec for spec in self.clocks.values() if spec.is_cancelled_by(event_type, payload))
+
+    def starts(self, event_type: str, payload: Mapping[str, Any]) -> tuple[Fired, ...]:
+        """Each clock this event starts with the payload it starts on: an `each` trigger starts it once
+        per item (the item's fields merged over the event's)."""
+        return tuple((s, p) for s in self.clocks.values() for p in _fired(s.starts, event_type, payload))
+
+    def stops(self, event_type: str, payload: Mapping[str, Any]) -> tuple[Fired, ...]:
+        """The same for the clocks it stops."""
+        return tuple((s, p) for s in self.clocks.values() for p in _fired(s.stops, event_type, payload))
+
+    def cancellations(self, event_type: str, payload: Mapping[str, Any]) -> tuple[Fired, ...]:
+        """The same for the clocks it cancels."""
+        return tuple((s, p) for s in self.clocks.values() for p in _fired(s.cancels, event_type, payload))
+
+
+# A clock and the payload (an event's, or one of its items merged over it) a trigger fired on.
+Fired = tuple[ClockSpec, Mapping[str, Any]]
+
+
+def _fired(
+    triggers: tuple[Trigger, ...], event_type: str, payload: Mapping[str, Any]
+) -> tuple[Mapping[str, Any], ...]:
+    # Two triggers firing on the same payload (or item) fire once.
+    fired: list[Mapping[str, Any]] = []
+    for trigger in triggers:
+        fired.extend(p for p in trigger.subjects(event_type, payload) if p not in fired)
+    return tuple(fired)
 
 
 def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:

@@ -76,9 +76,9 @@ def clocks_cancelled(
 ) -> list[tuple[ClockSpec, str]]:
     """The (clock, subject) pairs this event ends without meeting them, as the policy's `cancels` say."""
     found = []
-    for spec in policy.clocks_cancelled_by(event_type, payload):
-        subject = clock_subject(spec, payload)
-        if subject:
+    for spec, fired_on in policy.cancellations(event_type, payload):
+        subject = clock_subject(spec, fired_on)
+        if subject and (spec, subject) not in found:
             found.append((spec, subject))
     return found
 
@@ -103,11 +103,12 @@ def clock_stamps(
     event_type: str, payload: Mapping[str, Any], *, policy: SlaPolicy, at: datetime, agency: str | None = None
 ) -> list[ClockStamp]:
     """The clocks this event stops, then the ones it starts (a visit both stops and restarts one);
-    only those `agency` is accountable for, when it is given."""
+    only those `agency` is accountable for, when it is given. A trigger with `each` stops or starts
+    one clock per item of the event (an assignment's referrals), its subject read from the item."""
     stamps: list[ClockStamp] = []
-    for spec in policy.clocks_stopped_by(event_type, payload):
-        subject, accountable = clock_subject(spec, payload), clock_agency(spec, payload)
-        if subject and accountable and agency in (None, accountable):
+    for spec, fired_on in policy.stops(event_type, payload):
+        subject, accountable = clock_subject(spec, fired_on), clock_agency(spec, fired_on)
+        if subject and accountable and agency in (None, accountable) and not _stamped(stamps, spec, subject):
             stamps.append(
                 ClockStamp(
                     clock=spec.name,
@@ -118,20 +119,21 @@ def clock_stamps(
                     policy_version=policy.version,
                 )
             )
-    for spec in policy.clocks_started_by(event_type, payload):
-        subject, accountable = clock_subject(spec, payload), clock_agency(spec, payload)
-        if not (subject and accountable and agency in (None, accountable)):
+    starts: list[ClockStamp] = []
+    for spec, fired_on in policy.starts(event_type, payload):
+        subject, accountable = clock_subject(spec, fired_on), clock_agency(spec, fired_on)
+        if not (subject and accountable and agency in (None, accountable)) or _stamped(starts, spec, subject):
             continue
         clock = Clock.start(
             spec,
-            case_id=payload["case_id"],
+            case_id=fired_on["case_id"],
             subject=subject,
             at=at,
-            priority=payload.get("priority"),
-            area=payload.get("area"),
+            priority=fired_on.get("priority"),
+            area=fired_on.get("area"),
             agency=accountable,
         )
-        stamps.append(
+        starts.append(
             ClockStamp(
                 clock=spec.name,
                 agency=accountable,
@@ -142,4 +144,9 @@ def clock_stamps(
                 policy_version=policy.version,
             )
         )
-    return stamps
+    return stamps + starts
+
+
+def _stamped(stamps: list[ClockStamp], spec: ClockSpec, subject: str) -> bool:
+    # Two triggers of one clock firing on the same subject stamp it once.
+    return any(stamp.clock == spec.name and stamp.subject_id == subject for stamp in stamps)

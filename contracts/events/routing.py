@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import AwareDatetime, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from contracts.catalogue import CATALOGUE
 from contracts.envelope import Event
@@ -12,6 +12,8 @@ from contracts.events.common import Agency, Area, Category, DistrictCode, Priori
 
 # Who deadlines escalate to at twice their target, and where undeliverable referrals go (联席会议办公室).
 JOINT_MEETING_OFFICE = "joint_meeting_office"
+# Why routing made a referral: triage of a report, or one of the onward paths.
+ReferralReason = Literal["triage", "rerouted", "escalated", "police_outcome", "health_finding", "new_report"]
 
 
 class CaseOpened(Event):
@@ -44,9 +46,54 @@ class ReferralCreated(Event):
     district: DistrictCode
     area: Area
     rule_version: str
-    reason: Literal["triage", "rerouted", "escalated", "police_outcome", "health_finding", "new_report"]
+    reason: ReferralReason
     replaces_referral_id: str | None = None
     created_at: AwareDatetime
+
+
+class AssignedReferral(BaseModel):
+    """One task of an assignment: a referral of the case to the assignment's agency."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    referral_id: str
+    task: str
+    role: Role
+    emergency: bool
+    replaces_referral_id: str | None = None
+
+
+class AssignedDeadline(BaseModel):
+    """A deadline routing started for one of the assignment's referrals (`sla.v1.json`), so the agency
+    shows it without deriving it again."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    clock: str
+    subject_id: str = Field(description="The referral the clock is about")
+    started_at: AwareDatetime
+    due_at: AwareDatetime
+    policy_version: str
+
+
+class ReferralsAssigned(Event):
+    """Tasks of a case were handed to one agency (转介) at once: one event per case and agency, carrying
+    each referral (pending in the agency's inbox until accepted) and the deadlines they start."""
+
+    TYPE = "referrals.assigned.v1"
+
+    case_id: str
+    child_id: str
+    agency: Agency
+    priority: Priority
+    categories: list[Category]
+    district: DistrictCode
+    area: Area
+    rule_version: str
+    reason: ReferralReason
+    referrals: list[AssignedReferral] = Field(min_length=1)
+    deadlines: list[AssignedDeadline] = Field(default_factory=list)
+    assigned_at: AwareDatetime
 
 
 class CasePriorityRaised(Event):
@@ -179,6 +226,7 @@ class SlaEscalated(_SlaAlert):
 AGENCIES = ("police", "health", "education", "civil_affairs")
 CATALOGUE.register(CaseOpened, publishers=("routing",), consumers=())
 CATALOGUE.register(ReferralCreated, publishers=("routing",), consumers=AGENCIES)
+CATALOGUE.register(ReferralsAssigned, publishers=("routing",), consumers=AGENCIES)
 # Addressed to every agency with a referral on the case (notifications keeps which those are).
 CATALOGUE.register(CasePriorityRaised, publishers=("routing",), consumers=(*AGENCIES, "notifications"))
 CATALOGUE.register(ReferralWithdrawn, publishers=("routing",), consumers=AGENCIES)

@@ -73,7 +73,8 @@ class Delivery(SQLModel, table=True):
 
 
 class CaseAgency(SQLModel, table=True):
-    """An agency holding a referral on a case, in the case's district (from referral.created)."""
+    """An agency holding a referral on a case, in the case's district (from referral.created or
+    referrals.assigned)."""
 
     __tablename__ = "notification_case_agencies"
 

@@ -107,6 +107,11 @@ def referral_keys(case: Json) -> Counter[tuple[str, str, str]]:
     return Counter((r["agency"], r["task"], r["role"]) for r in case["referrals"])
 
 
+def assignments(referrals: Counter[tuple[str, str, str]]) -> list[str]:
+    """The timeline's events announcing a report's referrals: one `referrals.assigned` per agency."""
+    return ["referrals.assigned.v1"] * len({agency for agency, _, _ in referrals})
+
+
 def timeline_types(case: Json, *, with_deadlines: bool = False) -> list[str]:
     """Event types on the case's timeline in order; deadline alerts (sla.*) left out unless asked for."""
     return [t["type"] for t in case["timeline"] if with_deadlines or not t["type"].startswith("sla.")]

@@ -6,9 +6,9 @@ from backbone.messaging.consumer import EventHandler
 from backbone.uow import UnitOfWork
 from contracts.envelope import CloudEvent, Event
 from contracts.events.common import Agency
-from contracts.events.routing import CasePriorityRaised, ReferralCreated, ReferralWithdrawn
+from contracts.events.routing import CasePriorityRaised, ReferralCreated, ReferralsAssigned, ReferralWithdrawn
 from services.agency.referrals.lifecycle import apply_withdrawal
-from services.agency.referrals.service import raise_priority, store_referral
+from services.agency.referrals.service import raise_priority, store_assigned_referrals, store_referral
 
 
 def referral_handlers(agency: Agency) -> dict[str, EventHandler]:
@@ -16,6 +16,11 @@ def referral_handlers(agency: Agency) -> dict[str, EventHandler]:
 
     async def handle_referral_created(event: ReferralCreated, envelope: CloudEvent, uow: UnitOfWork) -> None:
         await store_referral(uow=uow, agency=agency, event=event)
+
+    async def handle_referrals_assigned(
+        event: ReferralsAssigned, envelope: CloudEvent, uow: UnitOfWork
+    ) -> None:
+        await store_assigned_referrals(uow=uow, agency=agency, event=event)
 
     async def handle_case_priority_raised(
         event: CasePriorityRaised, envelope: CloudEvent, uow: UnitOfWork
@@ -29,6 +34,7 @@ def referral_handlers(agency: Agency) -> dict[str, EventHandler]:
 
     return {
         "referral.created": handle_referral_created,
+        "referrals.assigned": handle_referrals_assigned,
         "case.priority_raised": handle_case_priority_raised,
         "referral.withdrawn": handle_referral_withdrawn,
     }
@@ -37,6 +43,7 @@ def referral_handlers(agency: Agency) -> dict[str, EventHandler]:
 # Families whose `agency` field names the one agency they are for; every agency receives them all.
 ADDRESSED_FAMILIES = (
     "referral.created.",
+    "referrals.assigned.",
     "referral.withdrawn.",
     "sla.warning.",
     "sla.breached.",

@@ -8,7 +8,7 @@ from contracts.envelope import CloudEvent, Event
 from contracts.events.agencies import ReferralCompleted, ReferralDeclined
 from contracts.events.common import Agency
 from contracts.events.police import PoliceResolved
-from contracts.events.routing import ReferralCreated, ReferralWithdrawn
+from contracts.events.routing import ReferralCreated, ReferralsAssigned, ReferralWithdrawn
 from services.civil_affairs.emergencies.service import (
     end_case_referral,
     is_others_emergency,
@@ -18,10 +18,20 @@ from services.civil_affairs.emergencies.service import (
 )
 
 
+def each_referral(event: ReferralsAssigned) -> list[ReferralCreated]:
+    """An assignment's referrals one by one, as `referral.created` says each (the case's fields copied)."""
+    case = event.model_dump(exclude={"referrals", "deadlines", "assigned_at"})
+    return [
+        ReferralCreated(**case, **referral.model_dump(), created_at=event.assigned_at)
+        for referral in event.referrals
+    ]
+
+
 def emergency_handlers(inbox: dict[str, EventHandler]) -> dict[str, EventHandler]:
-    """`referral.created` feeds the inbox (own referrals) or the case's referrals of other agencies (and
-    the emergency list); their declines, completions and withdrawals end them."""
+    """`referral.created` and `referrals.assigned` feed the inbox (own referrals) or the case's referrals
+    of other agencies (and the emergency list); their declines, completions and withdrawals end them."""
     inbox_referral_created, inbox_referral_withdrawn = inbox["referral.created"], inbox["referral.withdrawn"]
+    inbox_referrals_assigned = inbox["referrals.assigned"]
 
     async def handle_referral_created(event: ReferralCreated, envelope: CloudEvent, uow: UnitOfWork) -> None:
         if event.agency == Agency.CIVIL_AFFAIRS:
@@ -30,6 +40,17 @@ def emergency_handlers(inbox: dict[str, EventHandler]) -> dict[str, EventHandler
         await record_case_referral(uow=uow, event=event)
         if is_others_emergency(event):
             await record_emergency(uow=uow, event=event)
+
+    async def handle_referrals_assigned(
+        event: ReferralsAssigned, envelope: CloudEvent, uow: UnitOfWork
+    ) -> None:
+        if event.agency == Agency.CIVIL_AFFAIRS:
+            await inbox_referrals_assigned(event, envelope, uow)
+            return
+        for referral in each_referral(event):
+            await record_case_referral(uow=uow, event=referral)
+            if is_others_emergency(referral):
+                await record_emergency(uow=uow, event=referral)
 
     async def handle_police_resolved(event: PoliceResolved, envelope: CloudEvent, uow: UnitOfWork) -> None:
         await resolve_emergency(uow=uow, referral_id=event.referral_id, at=event.resolved_at)
@@ -55,6 +76,7 @@ def emergency_handlers(inbox: dict[str, EventHandler]) -> dict[str, EventHandler
 
     return {
         "referral.created": handle_referral_created,
+        "referrals.assigned": handle_referrals_assigned,
         "referral.withdrawn": handle_referral_withdrawn,
         "referral.declined": handle_referral_declined,
         "referral.completed": handle_referral_completed,
@@ -64,4 +86,6 @@ def emergency_handlers(inbox: dict[str, EventHandler]) -> dict[str, EventHandler
 
 def watches_case_referrals(event: Event) -> bool:
     """Every agency's referrals and their ends (civil affairs' own are in its inbox)."""
-    return isinstance(event, ReferralCreated | ReferralWithdrawn | ReferralDeclined | ReferralCompleted)
+    return isinstance(
+        event, ReferralCreated | ReferralsAssigned | ReferralWithdrawn | ReferralDeclined | ReferralCompleted
+    )

@@ -30,7 +30,7 @@ class DeliveryView(BaseModel):
     )
     subscription_id: str = Field(description="The subscription it is for")
     event_id: str = Field(description="The event's id (CloudEvents `id`)")
-    event_type: str = Field(description="The event's type, with version", examples=["referral.created.v1"])
+    event_type: str = Field(description="The event's type, with version", examples=["referrals.assigned.v1"])
     case_id: str = Field(description="The case it is about; a case's deliveries go out in order")
     state: DeliveryState = Field(description="pending, delivered, or failed (dead-lettered)")
     attempts: int = Field(description="Attempts made in its retry window so far")

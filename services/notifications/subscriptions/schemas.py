@@ -26,7 +26,7 @@ class SubscriptionBody(BaseModel):
             "examples": [
                 {
                     "url": "https://8.8.8.8/hooks/referrals",
-                    "event_types": ["referral.created", "sla.breached"],
+                    "event_types": ["referrals.assigned", "referral.created", "sla.breached"],
                     "description": "dispatch console",
                 }
             ]
@@ -40,7 +40,7 @@ class SubscriptionBody(BaseModel):
     event_types: list[EventFamily] = Field(
         min_length=1,
         max_length=50,
-        description="Event types to receive, without version (`referral.created`); "
+        description="Event types to receive, without version (`referrals.assigned`); "
         "GET /notifications/v1/event-types lists them",
     )
     description: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] | None = Field(
@@ -56,7 +56,9 @@ class SubscriptionView(BaseModel):
     id: str = Field(description="The subscription's id", examples=[EXAMPLE_ID])
     agency: str = Field(description="The agency receiving (the caller's)", examples=["police"])
     url: str = Field(description="Where deliveries go", examples=["https://police.example.gov.cn/hooks"])
-    event_types: list[str] = Field(description="Event types delivered", examples=[["referral.created"]])
+    event_types: list[str] = Field(
+        description="Event types delivered", examples=[["referrals.assigned", "referral.created"]]
+    )
     description: str | None = Field(default=None, description="The agency's note")
     state: SubscriptionState = Field(description="active, or paused (deliveries wait)")
     previous_secret_expires_at: datetime | None = Field(
@@ -86,6 +88,6 @@ class SecretRotated(BaseModel):
 class EventTypeView(BaseModel):
     """An event type agencies can subscribe to."""
 
-    type: str = Field(description="Its name without version", examples=["referral.created"])
+    type: str = Field(description="Its name without version", examples=["referrals.assigned"])
     version: int = Field(description="The version deliveries carry (the payload's `type` ends .v<N>)")
     summary: str = Field(description="What it means")

@@ -2,7 +2,8 @@
 
 Given the report, the case as routing holds it (or None), the rules and the time, `decide_report` says
 everything the report changes: the report row, the case row (new, or its updated facts and priority),
-the priority change, the referrals to make and the events announcing them, in the order routing emits
+the priority change, the referrals to make and the events announcing them (one `referrals.assigned`
+per agency, with the deadlines the SLA policy starts for its referrals), in the order routing emits
 them. No database here: `writer.py` writes a plan with one statement per table, and every branch is
 unit-tested on its own (tests/unit/routing/).
 """
@@ -17,7 +18,8 @@ from typing import Any
 from backbone.privacy import mask_name
 from contracts.envelope import Event
 from contracts.events.intake import ReportReceived
-from contracts.events.routing import CaseOpened, CasePriorityRaised, ReferralCreated
+from contracts.events.routing import CaseOpened, CasePriorityRaised, ReferralsAssigned
+from services.routing.cases.assignments import assignments
 from services.routing.cases.decisions import (
     ReferralKey,
     new_referral_id,
@@ -34,6 +36,7 @@ from services.routing.triage import (
     raise_priority,
     triage,
 )
+from sla.policy import SlaPolicy
 
 Row = dict[str, Any]
 
@@ -86,6 +89,7 @@ def decide_report(
     event_id: str,
     case: CaseState | None,
     rules: RoutingRules,
+    policy: SlaPolicy,
     now: datetime,
     new_id: Callable[[], str] = new_referral_id,
 ) -> ReportPlan:
@@ -102,9 +106,18 @@ def decide_report(
         "received_at": event.received_at,
     }
     if case is None:
-        return _open(event=event, event_id=event_id, report=report, rules=rules, now=now, new_id=new_id)
+        return _open(
+            event=event, event_id=event_id, report=report, rules=rules, policy=policy, now=now, new_id=new_id
+        )
     return _join(
-        event=event, event_id=event_id, report=report, case=case, rules=rules, now=now, new_id=new_id
+        event=event,
+        event_id=event_id,
+        report=report,
+        case=case,
+        rules=rules,
+        policy=policy,
+        now=now,
+        new_id=new_id,
     )
 
 
@@ -114,6 +127,7 @@ def _open(
     event_id: str,
     report: Row,
     rules: RoutingRules,
+    policy: SlaPolicy,
     now: datetime,
     new_id: Callable[[], str],
 ) -> ReportPlan:
@@ -158,7 +172,7 @@ def _open(
         opened_at=now,
     )
     referrals, created = _referrals(
-        case, decision.referrals, reason="triage", rules=rules, now=now, new_id=new_id
+        case, decision.referrals, reason="triage", rules=rules, policy=policy, now=now, new_id=new_id
     )
     return ReportPlan(
         new_case=True,
@@ -178,6 +192,7 @@ def _join(
     report: Row,
     case: CaseState,
     rules: RoutingRules,
+    policy: SlaPolicy,
     now: datetime,
     new_id: Callable[[], str],
 ) -> ReportPlan:
@@ -220,7 +235,9 @@ def _join(
             )
         )
     fresh = new_referrals(triage(facts, rules).referrals, case.referral_keys)
-    referrals, created = _referrals(row, fresh, reason="new_report", rules=rules, now=now, new_id=new_id)
+    referrals, created = _referrals(
+        row, fresh, reason="new_report", rules=rules, policy=policy, now=now, new_id=new_id
+    )
     return ReportPlan(
         new_case=False,
         report=report,
@@ -259,47 +276,31 @@ def _referrals(
     *,
     reason: str,
     rules: RoutingRules,
+    policy: SlaPolicy,
     now: datetime,
     new_id: Callable[[], str],
-) -> tuple[list[Row], list[ReferralCreated]]:
-    """The referral rows and their `referral.created` events, at the case's (possibly raised) priority."""
+) -> tuple[list[Row], list[ReferralsAssigned]]:
+    """The referral rows, at the case's (possibly raised) priority, and one `referrals.assigned` per
+    agency announcing them."""
     rows: list[Row] = []
-    events: list[ReferralCreated] = []
     for referral in planned:
         agency = referral.agency.value
-        row = {
-            "referral_id": new_id(),
-            "origin_key": plan_origin(case["case_id"], agency, referral.task, referral.role),
-            "case_id": case["case_id"],
-            "agency": agency,
-            "task": referral.task,
-            "role": referral.role,
-            "priority": case["priority"],
-            "emergency": referral.emergency,
-            "rule_version": rules.version,
-            "reason": reason,
-            "replaces_referral_id": None,
-            "status": ReferralStatus.PENDING.value,
-            "created_at": now,
-        }
-        rows.append(row)
-        events.append(
-            ReferralCreated(
-                referral_id=row["referral_id"],
-                case_id=case["case_id"],
-                child_id=case["child_id"],
-                agency=referral.agency,
-                task=referral.task,
-                role=referral.role,
-                priority=case["priority"],
-                emergency=referral.emergency,
-                categories=case["categories"],
-                district=case["district"],
-                area=case["area"],
-                rule_version=rules.version,
-                reason=reason,
-                replaces_referral_id=None,
-                created_at=now,
-            )
+        rows.append(
+            {
+                "referral_id": new_id(),
+                "origin_key": plan_origin(case["case_id"], agency, referral.task, referral.role),
+                "case_id": case["case_id"],
+                "agency": agency,
+                "task": referral.task,
+                "role": referral.role,
+                "priority": case["priority"],
+                "emergency": referral.emergency,
+                "rule_version": rules.version,
+                "reason": reason,
+                "replaces_referral_id": None,
+                "status": ReferralStatus.PENDING.value,
+                "created_at": now,
+            }
         )
+    events = assignments(case, rows, reason=reason, rule_version=rules.version, policy=policy, now=now)
     return rows, events

@@ -18,6 +18,7 @@ from services.routing.cases.decide import decide_report
 from services.routing.cases.models import CaseStatus, RoutingCase
 from services.routing.cases.timeline import event_row
 from services.routing.triage import RoutingRules
+from sla.stamping import active_policy
 
 log = logging.getLogger(__name__)
 # Status only moves forward: open -> under_monitoring -> closed.
@@ -54,7 +55,14 @@ async def receive_report(
     if state.report_seen:
         log.info("report already applied", extra={"report_id": event.report_id, "case_id": event.case_id})
         return
-    plan = decide_report(event=event, event_id=envelope.id, case=state.case, rules=rules, now=utcnow())
+    plan = decide_report(
+        event=event,
+        event_id=envelope.id,
+        case=state.case,
+        rules=rules,
+        policy=active_policy(uow.sla_policy_path),
+        now=utcnow(),
+    )
     await writer.write_report_plan(session=session, plan=plan)
     emitted = [uow.emit(e, subject=event.case_id) for e in plan.events]
     await writer.append_events(

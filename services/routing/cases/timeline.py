@@ -89,6 +89,14 @@ SUMMARIES: dict[str, Callable[[Any], str]] = {
         f"{', emergency' if e.emergency else ''}); reason {e.reason}"
         + (f", replaces {e.replaces_referral_id}" if e.replaces_referral_id else "")
     ),
+    "referrals.assigned": lambda e: (
+        f"referrals to {e.agency} ({e.priority}); reason {e.reason}: "
+        + "; ".join(
+            f"{r.referral_id} {r.task} ({r.role}{', emergency' if r.emergency else ''}"
+            + (f", replaces {r.replaces_referral_id})" if r.replaces_referral_id else ")")
+            for r in e.referrals
+        )
+    ),
     "referral.withdrawn": lambda e: (
         f"referral {e.referral_id} ({e.agency}, {e.task}, {e.role}) withdrawn by {e.withdrawn_by}"
     ),

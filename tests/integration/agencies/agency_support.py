@@ -15,7 +15,7 @@ from backbone.messaging.transport import OutgoingMessage
 from backbone.system import System
 from contracts.catalogue import load_catalogue
 from contracts.envelope import CloudEvent, Event
-from contracts.events.routing import ReferralCreated
+from contracts.events.routing import AssignedReferral, ReferralCreated, ReferralsAssigned
 from sla.stamping import active_policy, envelope_stamps
 from tests.support.paging import items
 from tests.support.waiting import eventually
@@ -48,6 +48,31 @@ def referral_created(
         rule_version="routing.v1",
         reason="triage",
         created_at=created_at or utcnow(),
+    )
+
+
+def referrals_assigned(
+    agency: str, *tasks: tuple[str, str, bool], priority: str = "P1", case_id: str | None = None
+) -> ReferralsAssigned:
+    """An assignment routing would make: (task, role, emergency) per referral, fresh ids, no deadlines
+    carried (the agency derives its own from the policy)."""
+    return ReferralsAssigned(
+        case_id=case_id or f"case-{uuid.uuid4().hex[:10]}",
+        child_id=f"child-{uuid.uuid4().hex[:10]}",
+        agency=agency,
+        priority=priority,
+        categories=["abuse"],
+        district="370702",
+        area="urban",
+        rule_version="routing.v1",
+        reason="triage",
+        referrals=[
+            AssignedReferral(
+                referral_id=f"ref-{uuid.uuid4().hex[:10]}", task=task, role=role, emergency=emergency
+            )
+            for task, role, emergency in tasks
+        ],
+        assigned_at=utcnow(),
     )
 
 

@@ -1,6 +1,8 @@
 """A P1 report of an injured, abused child opens a case with police (emergency), health and civil affairs
 referrals, each recording the rules version that made it."""
 
+from datetime import datetime
+
 import pytest
 
 from tests.integration.routing.routing_support import Routing, new_id, referral_of, report, types
@@ -38,9 +40,10 @@ async def test_p1_abuse_and_injury_report_opens_case_with_emergency_referrals(ro
     }
 
     assert types(case)[:2] == ["report.received.v1", "case.opened.v1"]
-    assert types(case)[2:] == ["referral.created.v1"] * len(case["referrals"])
+    agencies = sorted({r["agency"] for r in case["referrals"]})
+    assert types(case)[2:] == ["referrals.assigned.v1"] * len(agencies)  # one per agency, not per referral
     # Every referral starts its acceptance clock; the police emergency and the injured child's health
-    # referral start first dispatch and admission (stamped by routing's own referral.created events).
+    # referral start first dispatch and admission (derived from routing's own referrals.assigned events).
     clocks = {(c["clock"], c["subject_id"]) for c in case["sla_clocks"]}
     assert {("referral.acceptance", r["referral_id"]) for r in case["referrals"]} <= clocks
     assert ("police.first_dispatch", police["referral_id"]) in clocks
@@ -50,10 +53,24 @@ async def test_p1_abuse_and_injury_report_opens_case_with_emergency_referrals(ro
     published = await routing.emitted(
         lambda events: (
             len([e for e in events if e.subject == case_id and not e.type.startswith("sla.")])
-            == 1 + len(case["referrals"])
+            == 1 + len(agencies)
         ),
-        "case.opened and every referral.created published",
+        "case.opened and one referrals.assigned per agency published",
     )
-    created = [e.data for e in published if e.type == "referral.created.v1"]
-    assert {e["referral_id"] for e in created} == {r["referral_id"] for r in case["referrals"]}
-    assert {(e["reason"], e["rule_version"]) for e in created} == {("triage", "routing.v1")}
+    assigned = [e for e in published if e.subject == case_id and e.type == "referrals.assigned.v1"]
+    assert sorted(e.agency for e in assigned) == agencies  # the ce_agency extension names each one
+    assert sorted(r["referral_id"] for e in assigned for r in e.data["referrals"]) == sorted(
+        r["referral_id"] for r in case["referrals"]
+    )
+    assert {(e.data["reason"], e.data["rule_version"]) for e in assigned} == {("triage", "routing.v1")}
+    # the deadlines they carry are the clocks routing keeps for their referrals
+    ids = {r["referral_id"] for r in case["referrals"]}
+    carried = [(d["clock"], d["subject_id"], due(d["due_at"])) for e in assigned for d in e.data["deadlines"]]
+    kept = [
+        (c["clock"], c["subject_id"], due(c["due_at"])) for c in case["sla_clocks"] if c["subject_id"] in ids
+    ]
+    assert sorted(carried) == sorted(kept)
+
+
+def due(value: str) -> datetime:
+    return datetime.fromisoformat(value)

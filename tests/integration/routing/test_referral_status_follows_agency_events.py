@@ -29,7 +29,9 @@ async def test_referral_accepted_then_completed(routing: Routing) -> None:
     case = await routing.applied(accepted(education), publisher="education")  # late, out of turn
     assert referral_of(case, "education", "education_support")["status"] == "completed"
     assert referral_of(case, "civil_affairs", "education_support", "responsible")["status"] == "pending"
-    assert [e["type"] for e in case["timeline"][-3:]] == [
+    # accepted_at is NOW, days ago: education.follow_up is overdue at once and the deadline timer's
+    # sla.* lines may land anywhere among these; the agency events keep their order.
+    assert [e["type"] for e in case["timeline"] if not e["type"].startswith("sla.")][-3:] == [
         "referral.accepted.v1",
         "referral.completed.v1",
         "referral.accepted.v1",

@@ -13,8 +13,14 @@ async def test_a_batch_opens_accepts_and_joins_a_case_in_one_unit_of_work(routin
     joining = report(case_id, categories=["dropout"], immediate_danger=True, new_case=False)
     async with runtime.unit_of_work() as uow:
         await HANDLERS["report.received"](first, envelope_of(first, publisher="intake"), uow)
-        row = next(e for e in uow.emitted if e.type == "referral.created.v1" and e.data["role"] == "lead")
-        acceptance = accepted(row.data)
+        assignment, lead = next(
+            (e, r)
+            for e in uow.emitted
+            if e.type == "referrals.assigned.v1"
+            for r in e.data["referrals"]
+            if r["role"] == "lead"
+        )
+        acceptance = accepted(assignment.data | lead)
         await HANDLERS["referral.accepted"](
             acceptance, envelope_of(acceptance, publisher="civil_affairs"), uow
         )
@@ -24,7 +30,7 @@ async def test_a_batch_opens_accepts_and_joins_a_case_in_one_unit_of_work(routin
 
     case = await routing.case(case_id)
     assert case is not None and case["priority"] == "P1"
-    lead = next(r for r in case["referrals"] if r["referral_id"] == row.data["referral_id"])
+    lead = next(r for r in case["referrals"] if r["referral_id"] == lead["referral_id"])
     assert (lead["status"], lead["priority"]) == ("accepted", "P1")
     assert [r["report_id"] for r in case["reports"]] == [first.report_id, joining.report_id]
     assert types(case)[:2] == ["report.received.v1", "case.opened.v1"]

@@ -37,6 +37,8 @@ async def test_each_envelope_is_stored_once_with_its_data_and_rendered_when_read
     assert all(r.data is not None and r.summary is None for r in rows)
     assert rows[0].data["report_id"] == first.report_id
     police = referral_of(case, "police", "emergency_response")
-    [created] = [e for e in case["timeline"] if e["referral_id"] == police["referral_id"]]
-    assert created["summary"].startswith(f"referral {police['referral_id']} to police: emergency_response")
-    assert created["occurred_at"] == police["created_at"]
+    [assigned] = [e for e in case["timeline"] if police["referral_id"] in e["summary"]]
+    assert assigned["type"] == "referrals.assigned.v1"
+    assert assigned["summary"].startswith("referrals to police (P1); reason triage: ")
+    assert f"{police['referral_id']} emergency_response (lead, emergency)" in assigned["summary"]
+    assert assigned["occurred_at"] == police["created_at"]

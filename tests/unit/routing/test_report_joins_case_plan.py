@@ -8,9 +8,11 @@ from contracts.events.intake import ReportReceived
 from contracts.events.routing import CasePriorityRaised
 from services.routing.cases.decide import CaseState, decide_report
 from services.routing.triage import Priority, RoutingRules, TriageFacts, triage
+from sla.policy import SlaPolicy
 from tests.unit.routing.report_plans import NOW, ids, p1_report
 
 RULES = RoutingRules.load()
+POLICY = SlaPolicy.load()
 LATER = datetime(2026, 11, 27, 8, tzinfo=UTC)
 
 
@@ -43,7 +45,9 @@ def joining(**changes: object) -> ReportReceived:
 def test_new_facts_raise_the_priority_and_add_only_the_referrals_the_case_lacks() -> None:
     case = p2_case()
     report = joining(categories=["dropout"], immediate_danger=True, injured=False)
-    plan = decide_report(event=report, event_id="envelope-2", case=case, rules=RULES, now=LATER, new_id=ids())
+    plan = decide_report(
+        event=report, event_id="envelope-2", case=case, rules=RULES, policy=POLICY, now=LATER, new_id=ids()
+    )
 
     assert not plan.new_case and not plan.report["new_case"]
     assert plan.case["categories"] == ["abuse", "dropout"]
@@ -58,7 +62,7 @@ def test_new_facts_raise_the_priority_and_add_only_the_referrals_the_case_lacks(
     }
     assert {(r["reason"], r["priority"]) for r in plan.referrals} == {("new_report", "P1")}
 
-    raised, *created = plan.events
+    raised, *assigned = plan.events
     assert raised == CasePriorityRaised(
         case_id="case-1",
         previous_priority="P2",
@@ -66,8 +70,11 @@ def test_new_facts_raise_the_priority_and_add_only_the_referrals_the_case_lacks(
         reason="new_report: P1-immediate-danger",
         raised_at=LATER,
     )
-    assert [e.referral_id for e in created] == [r["referral_id"] for r in plan.referrals]
-    assert {(e.priority, e.reason, tuple(e.categories)) for e in created} == {
+    assert [e.agency for e in assigned] == ["police", "education", "civil_affairs"]
+    assert [r.referral_id for e in assigned for r in e.referrals] == [
+        r["referral_id"] for r in plan.referrals
+    ]
+    assert {(e.priority, e.reason, tuple(e.categories)) for e in assigned} == {
         ("P1", "new_report", ("abuse", "dropout"))
     }
 
@@ -75,7 +82,9 @@ def test_new_facts_raise_the_priority_and_add_only_the_referrals_the_case_lacks(
 def test_a_report_adding_nothing_changes_only_the_cases_facts() -> None:
     case = p2_case()
     report = joining(categories=["abuse"], immediate_danger=False, injured=False, child_age_years=10)
-    plan = decide_report(event=report, event_id="envelope-2", case=case, rules=RULES, now=LATER)
+    plan = decide_report(
+        event=report, event_id="envelope-2", case=case, rules=RULES, policy=POLICY, now=LATER
+    )
 
     assert plan.events == [] and plan.referrals == []
     assert plan.priority_change is None and plan.raise_open_referrals_to is None
@@ -85,6 +94,11 @@ def test_a_report_adding_nothing_changes_only_the_cases_facts() -> None:
 def test_the_priority_never_falls() -> None:
     case = replace(p2_case(), priority=Priority.P1, priority_reasons=("P1-immediate-danger",))
     plan = decide_report(
-        event=joining(immediate_danger=False, injured=False), event_id="e", case=case, rules=RULES, now=NOW
+        event=joining(immediate_danger=False, injured=False),
+        event_id="e",
+        case=case,
+        rules=RULES,
+        policy=POLICY,
+        now=NOW,
     )
     assert plan.case["priority"] == "P1" and plan.priority_change is None

@@ -1,16 +1,20 @@
 """A report for a case routing does not hold opens it: the plan's rows and events, without a database."""
 
-from contracts.events.routing import CaseOpened, ReferralCreated
+from contracts.events.routing import AssignedReferral, CaseOpened, ReferralsAssigned
 from services.routing.cases.decide import decide_report
 from services.routing.triage import RoutingRules, TriageFacts, triage
+from sla.policy import SlaPolicy
 from tests.unit.routing.report_plans import NOW, ids, p1_report
 
 RULES = RoutingRules.load()
+POLICY = SlaPolicy.load()
 
 
 def test_a_new_case_gets_its_row_triage_history_referrals_and_events_in_order() -> None:
     report = p1_report()
-    plan = decide_report(event=report, event_id="envelope-1", case=None, rules=RULES, now=NOW, new_id=ids())
+    plan = decide_report(
+        event=report, event_id="envelope-1", case=None, rules=RULES, policy=POLICY, now=NOW, new_id=ids()
+    )
 
     facts = TriageFacts(frozenset({"abuse"}), True, True, 9, "urban", "hotline_12355")
     decision = triage(facts, RULES)
@@ -46,7 +50,7 @@ def test_a_new_case_gets_its_row_triage_history_referrals_and_events_in_order() 
     }
     assert plan.referrals[0]["origin_key"] == "case-1/plan/{agency}/{task}/{role}".format(**plan.referrals[0])
 
-    opened, *created = plan.events
+    opened, *assigned = plan.events
     assert opened == CaseOpened(
         case_id="case-1",
         child_id="child-1",
@@ -55,22 +59,27 @@ def test_a_new_case_gets_its_row_triage_history_referrals_and_events_in_order() 
         rule_version="routing.v1",
         opened_at=NOW,
     )
-    assert created == [
-        ReferralCreated(
-            referral_id=r["referral_id"],
+    agencies = list(dict.fromkeys(r["agency"] for r in plan.referrals))
+    assert [e.agency for e in assigned] == agencies  # one event per agency, in the plan's order
+    assert [e.model_copy(update={"deadlines": []}) for e in assigned] == [
+        ReferralsAssigned(
             case_id="case-1",
             child_id="child-1",
-            agency=r["agency"],
-            task=r["task"],
-            role=r["role"],
+            agency=agency,
             priority="P1",
-            emergency=r["emergency"],
             categories=["abuse"],
             district="370702",
             area="urban",
             rule_version="routing.v1",
             reason="triage",
-            created_at=NOW,
+            referrals=[
+                AssignedReferral(
+                    referral_id=r["referral_id"], task=r["task"], role=r["role"], emergency=r["emergency"]
+                )
+                for r in plan.referrals
+                if r["agency"] == agency
+            ],
+            assigned_at=NOW,
         )
-        for r in plan.referrals
+        for agency in agencies
     ]
