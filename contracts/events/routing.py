@@ -95,6 +95,15 @@ class ReferralsAssigned(Event):
     deadlines: list[AssignedDeadline] = Field(default_factory=list)
     assigned_at: AwareDatetime
 
+    def each_referral(self) -> list[ReferralCreated]:
+        """Its referrals one by one, as `referral.created.v1` says each (the case's fields copied): for
+        readers of the older type, such as a webhook subscribed to `referral.created` only."""
+        case = self.model_dump(exclude={"referrals", "deadlines", "assigned_at"})
+        return [
+            ReferralCreated(**case, **referral.model_dump(), created_at=self.assigned_at)
+            for referral in self.referrals
+        ]
+
 
 class CasePriorityRaised(Event):
     """New information raised the case's priority; running deadlines are recomputed."""

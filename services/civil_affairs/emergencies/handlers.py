@@ -12,19 +12,10 @@ from contracts.events.routing import ReferralCreated, ReferralsAssigned, Referra
 from services.civil_affairs.emergencies.service import (
     end_case_referral,
     is_others_emergency,
-    record_case_referral,
-    record_emergency,
+    record_case_referrals,
+    record_emergencies,
     resolve_emergency,
 )
-
-
-def each_referral(event: ReferralsAssigned) -> list[ReferralCreated]:
-    """An assignment's referrals one by one, as `referral.created` says each (the case's fields copied)."""
-    case = event.model_dump(exclude={"referrals", "deadlines", "assigned_at"})
-    return [
-        ReferralCreated(**case, **referral.model_dump(), created_at=event.assigned_at)
-        for referral in event.referrals
-    ]
 
 
 def emergency_handlers(inbox: dict[str, EventHandler]) -> dict[str, EventHandler]:
@@ -37,9 +28,8 @@ def emergency_handlers(inbox: dict[str, EventHandler]) -> dict[str, EventHandler
         if event.agency == Agency.CIVIL_AFFAIRS:
             await inbox_referral_created(event, envelope, uow)
             return
-        await record_case_referral(uow=uow, event=event)
-        if is_others_emergency(event):
-            await record_emergency(uow=uow, event=event)
+        await record_case_referrals(uow=uow, events=[event])
+        await record_emergencies(uow=uow, events=[event] if is_others_emergency(event) else [])
 
     async def handle_referrals_assigned(
         event: ReferralsAssigned, envelope: CloudEvent, uow: UnitOfWork
@@ -47,10 +37,9 @@ def emergency_handlers(inbox: dict[str, EventHandler]) -> dict[str, EventHandler
         if event.agency == Agency.CIVIL_AFFAIRS:
             await inbox_referrals_assigned(event, envelope, uow)
             return
-        for referral in each_referral(event):
-            await record_case_referral(uow=uow, event=referral)
-            if is_others_emergency(referral):
-                await record_emergency(uow=uow, event=referral)
+        referrals = event.each_referral()
+        await record_case_referrals(uow=uow, events=referrals)
+        await record_emergencies(uow=uow, events=[r for r in referrals if is_others_emergency(r)])
 
     async def handle_police_resolved(event: PoliceResolved, envelope: CloudEvent, uow: UnitOfWork) -> None:
         await resolve_emergency(uow=uow, referral_id=event.referral_id, at=event.resolved_at)

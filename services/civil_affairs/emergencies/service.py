@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backbone.db import insert_ignoring_conflict
+from backbone.db import insert_rows_ignoring_conflict
 from backbone.uow import UnitOfWork
 from contracts.events.routing import ReferralCreated
 from services.civil_affairs.emergencies.models import CivilAffairsCaseReferral, CivilAffairsEmergency
@@ -18,18 +19,21 @@ def is_others_emergency(event: ReferralCreated) -> bool:
     return event.emergency and event.agency == "police"
 
 
-async def record_emergency(*, uow: UnitOfWork, event: ReferralCreated) -> None:
-    """Remember an emergency referral of the case as open (once, however often it is delivered)."""
-    await insert_ignoring_conflict(
+async def record_emergencies(*, uow: UnitOfWork, events: Sequence[ReferralCreated]) -> None:
+    """Remember emergency referrals of cases as open (once, however often they are delivered)."""
+    await insert_rows_ignoring_conflict(
         uow.session,
         CivilAffairsEmergency.__table__,  # type: ignore[attr-defined]
-        {
-            "referral_id": event.referral_id,
-            "case_id": event.case_id,
-            "agency": event.agency.value,
-            "created_at": event.created_at,
-            "resolved_at": None,
-        },
+        [
+            {
+                "referral_id": event.referral_id,
+                "case_id": event.case_id,
+                "agency": event.agency.value,
+                "created_at": event.created_at,
+                "resolved_at": None,
+            }
+            for event in events
+        ],
     )
 
 
@@ -52,18 +56,21 @@ async def open_emergencies(*, session: AsyncSession, case_id: str) -> int:
     return int(count or 0)
 
 
-async def record_case_referral(*, uow: UnitOfWork, event: ReferralCreated) -> None:
-    """Remember another agency's referral of a case as open (once, however often it is delivered)."""
-    await insert_ignoring_conflict(
+async def record_case_referrals(*, uow: UnitOfWork, events: Sequence[ReferralCreated]) -> None:
+    """Remember other agencies' referrals of cases as open (once, however often they are delivered)."""
+    await insert_rows_ignoring_conflict(
         uow.session,
         CivilAffairsCaseReferral.__table__,  # type: ignore[attr-defined]
-        {
-            "referral_id": event.referral_id,
-            "case_id": event.case_id,
-            "agency": event.agency.value,
-            "created_at": event.created_at,
-            "ended_at": None,
-        },
+        [
+            {
+                "referral_id": event.referral_id,
+                "case_id": event.case_id,
+                "agency": event.agency.value,
+                "created_at": event.created_at,
+                "ended_at": None,
+            }
+            for event in events
+        ],
     )
 
 

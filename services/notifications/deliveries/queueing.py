@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
@@ -21,13 +23,36 @@ from backbone.clock import utcnow
 from backbone.uow import UnitOfWork
 from contracts.catalogue import PUSH_SERVICE, family_of
 from contracts.envelope import CloudEvent
+from contracts.events.routing import ReferralsAssigned
 from services.notifications.models import CaseAgency, Delivery, DeliveryState, Subscription
 
 
-def webhook_body(envelope: CloudEvent) -> str:
+def webhook_body(event_type: str, time: datetime, data: dict[str, Any]) -> str:
     """The payload (Standard Webhooks' `type`, `timestamp`, `data`): the event's own data, ids and codes."""
-    payload = {"type": envelope.type, "timestamp": envelope.time.isoformat(), "data": envelope.data}
+    payload = {"type": event_type, "timestamp": time.isoformat(), "data": data}
     return json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
+
+
+def webhook_payloads(envelope: CloudEvent, wanted: Sequence[str]) -> list[tuple[str, str, str]]:
+    """(event id, type, body) of what a subscription to the families `wanted` receives of this event.
+
+    A subscription to `referral.created` alone, made before referrals came as one `referrals.assigned`
+    per case and agency, still receives each of them as the `referral.created.v1` it expects, under an
+    id of its own (the assignment's id and the referral's).
+    """
+    family = family_of(envelope.type)
+    if family in wanted:
+        return [(envelope.id, envelope.type, webhook_body(envelope.type, envelope.time, envelope.data))]
+    if family == "referrals.assigned" and "referral.created" in wanted:
+        return [
+            (
+                f"{envelope.id}:{referral.referral_id}",
+                referral.TYPE,
+                webhook_body(referral.TYPE, envelope.time, referral.model_dump(mode="json")),
+            )
+            for referral in ReferralsAssigned.model_validate(envelope.data).each_referral()
+        ]
+    return []
 
 
 # Events naming the agency and district of a referral: the case's agencies are learnt from them.
@@ -88,33 +113,32 @@ async def queue_deliveries(envelopes: Sequence[CloudEvent], uow: UnitOfWork) -> 
     agencies = sorted({agency for _, _, to in addressed for agency in to})
     if not agencies:
         return
-    families = sorted({family_of(e.type) for e, _, _ in addressed})
+    families = {family_of(e.type) for e, _, _ in addressed}
+    if "referrals.assigned" in families:
+        families.add("referral.created")  # the older subscriptions receive assignments too
     subscriptions = list(
         await uow.session.scalars(
             select(Subscription).where(
-                col(Subscription.agency).in_(agencies), col(Subscription.event_types).overlap(families)
+                col(Subscription.agency).in_(agencies),
+                col(Subscription.event_types).overlap(sorted(families)),
             )
         )
     )
     now = utcnow()
     rows = []
     for envelope, case_id, to in addressed:
-        family, body = family_of(envelope.type), None
         for s in subscriptions:
-            if s.agency not in to or family not in s.event_types:
-                continue
             # A case's district not known yet (its referral still on its way here) does not hold the
             # event back: it is delivered to the agency's subscriptions, whose own ids it carries.
-            if to[s.agency] is not None and not covers(s.districts, to[s.agency]):
+            if s.agency not in to or (to[s.agency] is not None and not covers(s.districts, to[s.agency])):
                 continue
-            body = body or webhook_body(envelope)
-            rows.append(
+            rows.extend(
                 {
                     "webhook_id": f"msg_{uuid.uuid4().hex}",
                     "subscription_id": s.id,
                     "agency": s.agency,
-                    "event_id": envelope.id,
-                    "event_type": envelope.type,
+                    "event_id": event_id,
+                    "event_type": event_type,
                     "case_id": case_id,
                     "body": body,
                     "state": DeliveryState.PENDING,
@@ -123,6 +147,7 @@ async def queue_deliveries(envelopes: Sequence[CloudEvent], uow: UnitOfWork) -> 
                     "created_at": now,
                     "retry_from": now,
                 }
+                for event_id, event_type, body in webhook_payloads(envelope, s.event_types)
             )
     if rows:
         await uow.session.execute(insert(Delivery).values(rows).on_conflict_do_nothing())

@@ -29,7 +29,10 @@ class DeliveryView(BaseModel):
         description="The `webhook-id` header: the same on every attempt", examples=["msg_2b7f"]
     )
     subscription_id: str = Field(description="The subscription it is for")
-    event_id: str = Field(description="The event's id (CloudEvents `id`)")
+    event_id: str = Field(
+        description="The event's id (CloudEvents `id`); a referral of an assignment delivered as "
+        "`referral.created` to a subscription asking for that alone: `{assignment id}:{referral id}`"
+    )
     event_type: str = Field(description="The event's type, with version", examples=["referrals.assigned.v1"])
     case_id: str = Field(description="The case it is about; a case's deliveries go out in order")
     state: DeliveryState = Field(description="pending, delivered, or failed (dead-lettered)")
