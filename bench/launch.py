@@ -6,10 +6,11 @@ import secrets
 import socket
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from bench.auth import HOTLINE, POLICE, Tokens
 from bench.infra import Infra
-from bench.processes import RssSampler, ServiceProcess, spawn, stop, wait_ready
+from bench.processes import RssSampler, ServiceProcess, listening_pids, spawn, stop, wait_ready
 from contracts.catalogue import SERVICES
 
 HOST = "127.0.0.1"
@@ -165,6 +166,14 @@ async def start_system(
         tokens,
         environments,
     )
-    running.sampler = RssSampler(processes)
+    running.sampler = RssSampler(processes, infrastructure=infrastructure_pids(infra))
     running.sampler.start()
     return running
+
+
+def infrastructure_pids(infra: Infra) -> dict[str, int]:
+    """The broker's and the database server's pids, when they run on this machine."""
+    ports = {"postgresql": urlsplit(infra.database_url).port or 5432}
+    if infra.kafka:
+        ports["kafka"] = int(infra.kafka.split(",")[0].rsplit(":", 1)[1])
+    return listening_pids(ports)

@@ -119,15 +119,46 @@ def stop(processes: list[ServiceProcess], timeout: float = 20.0) -> None:
             process.popen.wait(timeout=5)
 
 
+def listening_pids(ports: dict[str, int]) -> dict[str, int]:
+    """name -> pid of the process listening on each loopback port (the broker, the database server),
+    for those found on this machine."""
+    found: dict[str, int] = {}
+    with contextlib.suppress(psutil.Error):
+        for connection in psutil.net_connections(kind="tcp"):
+            if connection.status == psutil.CONN_LISTEN and connection.pid:
+                for name, port in ports.items():
+                    if connection.laddr.port == port:
+                        found.setdefault(name, connection.pid)
+    return found
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU time of a process and its children, live and exited (PostgreSQL's backends)."""
+    handle = psutil.Process(pid)
+    times = handle.cpu_times()
+    total = times.user + times.system + times.children_user + times.children_system
+    for child in handle.children(recursive=True):
+        with contextlib.suppress(psutil.Error):
+            child_times = child.cpu_times()
+            total += child_times.user + child_times.system
+    return total
+
+
 @dataclass
 class RssSampler:
-    """Samples each process's resident set size and CPU time every `interval` seconds while running."""
+    """Samples each process's resident set size and CPU time every `interval` seconds while running;
+    of the infrastructure (`name -> pid`: Kafka, PostgreSQL with its backends) the CPU time only."""
 
     processes: list[ServiceProcess]
+    infrastructure: dict[str, int] = field(default_factory=dict)
     interval: float = 0.5
     _task: asyncio.Task | None = field(default=None, repr=False)
+    _infrastructure_cpu: dict[str, float] = field(default_factory=dict, repr=False)
 
     def sample(self) -> None:
+        for name, pid in self.infrastructure.items():
+            with contextlib.suppress(psutil.Error):
+                self._infrastructure_cpu[name] = tree_cpu_seconds(pid)
         for process in self.processes:
             with contextlib.suppress(psutil.Error):
                 handle = psutil.Process(process.pid)
@@ -155,7 +186,7 @@ class RssSampler:
     def cpu_seconds(self) -> dict[str, float]:
         """Each process's CPU time (user + system) so far, sampled now."""
         self.sample()
-        return {p.name: p.cpu_seconds for p in self.processes}
+        return {**{p.name: p.cpu_seconds for p in self.processes}, **self._infrastructure_cpu}
 
     def summary(self) -> dict[str, dict[str, float]]:
         mib = 1024 * 1024
