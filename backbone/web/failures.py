@@ -28,7 +28,11 @@ _UNAVAILABLE_SQLSTATES = ("08", "57P", "53300")
 # Values a view let through that the store cannot keep: NUL / untranslatable characters, numbers
 # out of range, text too long. The caller's input, so a 422, and the transaction changed nothing.
 _UNSTORABLE_SQLSTATES = {"22021", "22P05", "22003", "22001"}
-DatabaseFailure = Literal["unavailable", "unstorable"]
+# The transaction met a concurrent one (a deadlock, a serialization failure): rolled back, nothing
+# changed, and the same request again will most likely pass.
+_CONTENDED_SQLSTATES = {"40P01", "40001"}
+CONTENDED_RETRY_AFTER_SECONDS = 1
+DatabaseFailure = Literal["unavailable", "unstorable", "contended"]
 
 
 def _chain(error: BaseException) -> Iterator[BaseException]:
@@ -53,7 +57,8 @@ def _raised_by_database_driver(traceback: TracebackType | None) -> bool:
 
 
 def classify_database_error(error: BaseException) -> DatabaseFailure | None:
-    """`unavailable` when the store cannot be reached, `unstorable` for a value it refuses, else None."""
+    """`unavailable` when the store cannot be reached, `unstorable` for a value it refuses, `contended`
+    when the transaction lost to a concurrent one, else None."""
     for current in _chain(error):
         sqlstate = getattr(current, "sqlstate", None) or getattr(current, "pgcode", None)
         if isinstance(sqlstate, str):
@@ -61,6 +66,8 @@ def classify_database_error(error: BaseException) -> DatabaseFailure | None:
                 return "unavailable"
             if sqlstate in _UNSTORABLE_SQLSTATES:
                 return "unstorable"
+            if sqlstate in _CONTENDED_SQLSTATES:
+                return "contended"
         if isinstance(current, asyncpg.ConnectionDoesNotExistError | PoolTimeout):
             return "unavailable"
         if isinstance(current, DBAPIError) and current.connection_invalidated:
@@ -91,6 +98,16 @@ async def database_failed(request: Request, error: Exception) -> JSONResponse:
             503,
             [problem([], "the service's store is unavailable; retry later", "store_unavailable")],
             headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
+    if failure == "contended":
+        log.warning(
+            "transaction met a concurrent one; answered 503",
+            extra={"service": service, "database_error": database_error_summary(error)},
+        )
+        return refusal(
+            503,
+            [problem([], "the change met a concurrent one and was not made; retry", "concurrent_change")],
+            headers={"Retry-After": str(CONTENDED_RETRY_AFTER_SECONDS)},
         )
     if failure == "unstorable":
         log.warning(
