@@ -129,14 +129,25 @@ async def insert_ignoring_conflict(
     return result.scalar() if returning else None
 
 
-async def insert_rows_ignoring_conflict(
-    session: AsyncSession, table: Table, rows: Sequence[dict[str, Any]], *, conflict: str = ""
-) -> None:
-    """INSERT ... SELECT FROM unnest(...) ON CONFLICT DO NOTHING: a set of rows in one statement, in order.
+async def insert_rows(session: AsyncSession, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+    """INSERT ... SELECT FROM unnest(...): a set of rows in one statement, in the order given.
 
     Every row has the same keys. JSON columns are sent as text and cast; array columns cannot be
     unnested (leave them to their server default). Flushes pending ORM changes first, as above.
     """
+    await _insert_rows(session, table, rows, conflict=None)
+
+
+async def insert_rows_ignoring_conflict(
+    session: AsyncSession, table: Table, rows: Sequence[dict[str, Any]], *, conflict: str = ""
+) -> None:
+    """`insert_rows` with ON CONFLICT DO NOTHING: a row already there (for `conflict`) stays."""
+    await _insert_rows(session, table, rows, conflict=conflict)
+
+
+async def _insert_rows(
+    session: AsyncSession, table: Table, rows: Sequence[dict[str, Any]], *, conflict: str | None
+) -> None:
     if not rows:
         return
     await session.flush()
@@ -145,11 +156,11 @@ async def insert_rows_ignoring_conflict(
     values = {
         c: [json.dumps(row[c], ensure_ascii=False) if c in jsons else row[c] for row in rows] for c in columns
     }
-    await session.execute(_insert_rows_ignoring_conflict(table, columns, conflict), values)
+    await session.execute(_insert_rows_statement(table, columns, conflict), values)
 
 
 @lru_cache(maxsize=256)
-def _insert_rows_ignoring_conflict(table: Table, columns: tuple[str, ...], conflict: str) -> TextClause:
+def _insert_rows_statement(table: Table, columns: tuple[str, ...], conflict: str | None) -> TextClause:
     selected, binds = [], []
     for name in columns:
         kind = table.c[name].type
@@ -164,7 +175,8 @@ def _insert_rows_ignoring_conflict(table: Table, columns: tuple[str, ...], confl
     sql = (
         f"INSERT INTO {table.name} ({', '.join(columns)}) SELECT {', '.join(selected)} "
         f"FROM unnest({', '.join(':' + c for c in columns)}) "
-        f"WITH ORDINALITY AS r({', '.join(columns)}, row_position) ORDER BY r.row_position "
-        f"ON CONFLICT {conflict} DO NOTHING"
+        f"WITH ORDINALITY AS r({', '.join(columns)}, row_position) ORDER BY r.row_position"
     )
+    if conflict is not None:
+        sql += f" ON CONFLICT {conflict} DO NOTHING"
     return text(sql).bindparams(*binds)

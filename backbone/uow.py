@@ -10,7 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from backbone.audit.store import append_audit
 from backbone.clock import utcnow
-from backbone.messaging.outbox import outbox_row, write_rows
+from backbone.db import insert_rows
+from backbone.messaging.outbox import outbox_row
+from backbone.messaging.tables import outbox
 from backbone.sealing import KeyRing
 from backbone.telemetry import current_trace_headers, tag_current_span
 from contracts.catalogue import Catalogue, topic_of
@@ -133,7 +135,8 @@ class UnitOfWork:
         if self._pending:
             topic = topic_of(self.service)
             rows = [outbox_row(e, topic=topic, headers=self._trace_headers.get(e.id)) for e in self._pending]
-            await write_rows(self.session, rows)
+            # One statement for the commit's events, in emission order: the relay publishes by id.
+            await insert_rows(self.session, outbox, rows)
         if self.audit is not None:
             # Last, so the chain lock is held only for the insert and the commit.
             subjects = sorted({e.subject for e in self._pending if e.subject})

@@ -8,16 +8,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import time
-from collections.abc import Sequence
 
 from opentelemetry.trace import SpanKind
-from sqlalchemy import bindparam, delete, func, select, text, update
-from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
-from sqlalchemy.types import Text
+from sqlalchemy import delete, func, select, text, update
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from backbone.messaging.tables import outbox
 from backbone.messaging.transport import OutgoingMessage, Transport
@@ -46,38 +42,6 @@ def outbox_row(envelope: CloudEvent, *, topic: str, headers: dict[str, str] | No
         "headers": current_trace_headers() if headers is None else headers,
         "payload": envelope.model_dump(mode="json"),
     }
-
-
-# One statement for a commit's events however many (one text, one prepared statement), ids given in
-# emission order: the relay publishes by id, so a case's events keep the order they were emitted in.
-INSERT_ROWS = text(
-    "INSERT INTO outbox (event_id, topic, message_key, event_type, headers, payload) "
-    "SELECT r.event_id, r.topic, r.message_key, r.event_type, CAST(r.headers AS jsonb), "
-    "CAST(r.payload AS jsonb) "
-    "FROM unnest(:event_ids, :topics, :message_keys, :event_types, :headers, :payloads) "
-    "WITH ORDINALITY AS r(event_id, topic, message_key, event_type, headers, payload, position) "
-    "ORDER BY r.position"
-).bindparams(
-    *(
-        bindparam(name, type_=ARRAY(Text()))
-        for name in ("event_ids", "topics", "message_keys", "event_types", "headers", "payloads")
-    )
-)
-
-
-async def write_rows(session: AsyncSession, rows: Sequence[dict]) -> None:
-    """Insert outbox rows (`outbox_row`) in one statement, in the order given."""
-    await session.execute(
-        INSERT_ROWS,
-        {
-            "event_ids": [row["event_id"] for row in rows],
-            "topics": [row["topic"] for row in rows],
-            "message_keys": [row["message_key"] for row in rows],
-            "event_types": [row["event_type"] for row in rows],
-            "headers": [json.dumps(row["headers"]) for row in rows],
-            "payloads": [json.dumps(row["payload"], ensure_ascii=False) for row in rows],
-        },
-    )
 
 
 class OutboxRelay:
