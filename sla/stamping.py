@@ -83,6 +83,23 @@ def clocks_cancelled(
     return found
 
 
+# Events changing deadlines already open beyond the policy's stops and cancels: a case closed cancels
+# all of its clocks, a hold pauses and a resume resumes a referral's, a priority raise regrades them.
+CLOCK_CHANGING_FAMILIES = (
+    "civil_affairs.case_closed.",
+    "case.priority_raised.",
+    "referral.held.",
+    "referral.resumed.",
+)
+
+
+def changes_open_clocks(event_type: str, payload: Mapping[str, Any], *, policy: SlaPolicy) -> bool:
+    """Whether the event cancels, pauses, resumes or regrades open clocks (not only stops or starts)."""
+    return event_type.startswith(CLOCK_CHANGING_FAMILIES) or bool(
+        clocks_cancelled(event_type, payload, policy=policy)
+    )
+
+
 def envelope_stamps(
     envelope: CloudEvent, *, policy: SlaPolicy, catalogue: Catalogue, agency: str | None = None
 ) -> list[ClockStamp]:

@@ -20,16 +20,16 @@ from services.agency.deadlines.holds import pause_held_deadlines, resume_held_de
 from services.agency.deadlines.models import AgencySlaClock
 from sla.calendar import calendar_for
 from sla.policy import SlaPolicy
-from sla.stamping import ClockStamp, active_policy, clocks_cancelled, envelope_stamps, occurred_at_of
+from sla.stamping import (
+    ClockStamp,
+    active_policy,
+    changes_open_clocks,
+    clocks_cancelled,
+    envelope_stamps,
+    occurred_at_of,
+)
 
 OPEN = ("running", "paused", "breached")
-# Events changing open deadlines beyond the policy's stops and cancels.
-CHANGING_FAMILIES = (
-    "civil_affairs.case_closed.",
-    "case.priority_raised.",
-    "referral.held.",
-    "referral.resumed.",
-)
 
 
 def deadline_observer(agency: str):
@@ -43,7 +43,7 @@ def deadline_observer(agency: str):
         for envelope in envelopes:
             stamps = envelope_stamps(envelope, policy=policy, catalogue=uow.catalogue, agency=agency)
             stops = [stamp for stamp in stamps if stamp.action == "stop"]
-            if stops or _changes_open_deadlines(envelope, policy):
+            if stops or changes_open_clocks(envelope.type, envelope.data, policy=policy):
                 starts = await _start(uow, starts)
                 await _apply_changes(uow, envelope, policy)
                 for stamp in stops:
@@ -81,12 +81,6 @@ async def _start(uow: UnitOfWork, rows: list[dict[str, Any]]) -> list[dict[str, 
     """Write the gathered starts (a deadline already open stays); nothing is left gathered."""
     await insert_rows_ignoring_conflict(uow.session, AgencySlaClock.__table__, rows)
     return []
-
-
-def _changes_open_deadlines(envelope: CloudEvent, policy: SlaPolicy) -> bool:
-    return envelope.type.startswith(CHANGING_FAMILIES) or bool(
-        clocks_cancelled(envelope.type, envelope.data, policy=policy)
-    )
 
 
 async def _apply_changes(uow: UnitOfWork, envelope: CloudEvent, policy: SlaPolicy) -> None:

@@ -15,10 +15,10 @@ from collections.abc import Sequence
 from backbone.clock import utcnow
 from backbone.uow import UnitOfWork
 from contracts.envelope import CloudEvent
-from services.routing.deadlines.service import apply_clock_changes, changes_open_clocks, stop_clock
+from services.routing.deadlines.service import apply_clock_changes, stop_clock
 from services.routing.deadlines.store import insert_clocks, new_clock_row, withdrawn_subjects
 from sla.policy import SlaPolicy
-from sla.stamping import ClockStamp, active_policy, envelope_stamps
+from sla.stamping import ClockStamp, active_policy, changes_open_clocks, envelope_stamps
 
 Start = tuple[ClockStamp, CloudEvent]
 
@@ -35,7 +35,7 @@ async def observe_envelopes(envelopes: Sequence[CloudEvent], uow: UnitOfWork) ->
             for stamp in stops:
                 await stop_clock(uow=uow, stamp=stamp)
         starts.extend((stamp, envelope) for stamp in stamps if stamp.action == "start")
-        if changes_open_clocks(envelope, policy=policy):
+        if changes_open_clocks(envelope.type, envelope.data, policy=policy):
             starts = await _start(uow, starts, policy)
             await apply_clock_changes(uow=uow, envelope=envelope, policy=policy)
     await _start(uow, starts, policy)

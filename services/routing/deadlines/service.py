@@ -33,22 +33,6 @@ class ClockNotFound(LookupError):
     pass
 
 
-# Events changing clocks already open beyond their policy stops: closing, holds and priority raises.
-CHANGING_FAMILIES = (
-    "civil_affairs.case_closed.",
-    "referral.held.",
-    "referral.resumed.",
-    "case.priority_raised.",
-)
-
-
-def changes_open_clocks(envelope: CloudEvent, *, policy: SlaPolicy) -> bool:
-    """Whether the event cancels, pauses, resumes or regrades clocks (what `apply_clock_changes` does)."""
-    return envelope.type.startswith(CHANGING_FAMILIES) or bool(
-        clocks_cancelled(envelope.type, envelope.data, policy=policy)
-    )
-
-
 async def apply_clock_changes(*, uow: UnitOfWork, envelope: CloudEvent, policy: SlaPolicy) -> None:
     """Cancel what the policy says the event cancels; close, pause, resume or regrade as it says."""
     for spec, subject in clocks_cancelled(envelope.type, envelope.data, policy=policy):
