@@ -29,6 +29,7 @@ from backbone.web.bodies import BodyGuard
 from backbone.web.failures import install_error_handlers
 from backbone.web.openapi import access_statuses, declare_runtime_statuses, runtime_statuses
 from backbone.web.params import refuse_nul_parameters, refuse_unknown_query_parameters
+from backbone.web.peers import serve_in_process
 from backbone.web.readiness import readiness
 
 DOCS_ASSETS = "/docs-assets"
@@ -112,6 +113,7 @@ def create_app(system: System | None = None, *, manage_lifespan: bool = True) ->
 
     policy = load_policy(system.settings.access_policy_path)
     _require_rules(root, EVERY_SERVICE, policy, only=("/metrics",))
+    service_apps: dict[str, FastAPI] = {}
     for definition in system.definitions:
         if definition.web is not None:
             page = definition.web(system)
@@ -165,6 +167,8 @@ def create_app(system: System | None = None, *, manage_lifespan: bool = True) ->
             ],
         )
         root.mount(f"/{definition.name}", service_app)
+        service_apps[definition.name] = service_app
+    serve_in_process(root, service_apps)
     if not system.settings.auth_issuer:
         root.mount("/issuer", _BuiltinIssuerApp(system))
     return root

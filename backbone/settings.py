@@ -123,11 +123,12 @@ class Settings(BaseSettings):
     # embedded default creates on first start.
     sealing_keys: str | None = Field(default=None, validation_alias="SEALING_KEYS", repr=False)
     sealing_key_file: Path | None = Field(default=None, validation_alias="SEALING_KEY_FILE")
-    ops_api_url: str | None = Field(
+    service_api_url: str | None = Field(
         default=None,
-        validation_alias="OPS_API_URL",
-        description="where the operations page reaches the services' APIs: one base URL (default this "
-        "process's), or service=URL pairs separated by commas when each service has its own",
+        validation_alias="SERVICE_API_URLS",
+        description="where this process reaches the other services' APIs (the operations page, an "
+        "agency's deadline view reading routing's): one base URL (default this process's), or "
+        "service=URL pairs separated by commas when each service has its own",
     )
     ops_jaeger_ui_url: str = Field(
         default="http://127.0.0.1:16686",
@@ -206,10 +207,10 @@ class Settings(BaseSettings):
         return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
 
     @property
-    def ops_api_urls(self) -> dict[str, str]:
-        """Where the operations page calls each service's API (`*`: every other service)."""
+    def service_api_urls(self) -> dict[str, str]:
+        """Where this process calls each other service's API (`*`: every service not named)."""
         urls = {"*": self.base_url}
-        for entry in filter(None, (e.strip() for e in (self.ops_api_url or "").split(","))):
+        for entry in filter(None, (e.strip() for e in (self.service_api_url or "").split(","))):
             service, named, url = entry.partition("=")
             if named and "://" not in service:
                 urls[service.strip()] = url.strip().rstrip("/")

@@ -18,6 +18,7 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from backbone.logging import database_error_summary
+from backbone.web.peers import PEER_RETRY_AFTER_SECONDS, PeerUnavailable
 from backbone.web.problems import problem, problems_of, refusal
 
 log = logging.getLogger(__name__)
@@ -120,8 +121,32 @@ async def database_failed(request: Request, error: Exception) -> JSONResponse:
     raise error
 
 
+async def peer_failed(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, PeerUnavailable)
+    log.warning(
+        "a service this view reads from is unavailable; answered 503",
+        extra={
+            "service": getattr(request.app.state, "service_name", None),
+            "peer": error.service,
+            "peer_failure": error.reason,
+        },
+    )
+    return refusal(
+        503,
+        [
+            problem(
+                [],
+                f"{error.service}, which holds what this view shows, is unavailable; retry later",
+                "peer_unavailable",
+            )
+        ],
+        headers={"Retry-After": str(PEER_RETRY_AFTER_SECONDS)},
+    )
+
+
 def install_error_handlers(app: FastAPI) -> None:
-    """Answer validation errors and database failures the same way in every service."""
+    """Answer validation errors, database failures and unreachable peers the same way in every service."""
     app.add_exception_handler(RequestValidationError, validation_refused)
+    app.add_exception_handler(PeerUnavailable, peer_failed)
     for error_class in (OSError, SQLAlchemyError, asyncpg.PostgresError, asyncpg.InterfaceError):
         app.add_exception_handler(error_class, database_failed)

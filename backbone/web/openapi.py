@@ -16,6 +16,7 @@ from pydantic import BaseModel
 from backbone.web.bodies import BODYLESS_METHODS, MAX_JSON_DEPTH
 from backbone.web.failures import CONTENDED_RETRY_AFTER_SECONDS, RETRY_AFTER_SECONDS
 from backbone.web.links import add_links
+from backbone.web.peers import PEER_RETRY_AFTER_SECONDS
 from backbone.web.problems import ErrorBody, ErrorMessage
 
 COMPONENTS = "#/components/schemas/"
@@ -71,10 +72,12 @@ def runtime_statuses(max_body_bytes: int, max_in_flight: int | None = None) -> l
             f"admits at once ({max_in_flight or 'its bound of'} requests in flight, `HTTP_MAX_IN_FLIGHT`; "
             "problem type `overloaded`), or the change met a concurrent one on the same case (problem type "
             "`concurrent_change`: a deadlock or serialization failure, rolled back); "
-            "nothing was changed, retry after `Retry-After` seconds",
+            "or a service the view reads from (the deadline clocks' owner) cannot be reached (problem type "
+            "`peer_unavailable`); nothing was changed, retry after `Retry-After` seconds",
             headers=_retry_after(
                 f"Seconds to wait before retrying ({RETRY_AFTER_SECONDS} after a store outage, "
-                f"{CONTENDED_RETRY_AFTER_SECONDS} after a concurrent change, "
+                f"{CONTENDED_RETRY_AFTER_SECONDS} after a concurrent change, {PEER_RETRY_AFTER_SECONDS} when "
+                "a service read from is unavailable, "
                 "`HTTP_OVERLOAD_RETRY_AFTER_SECONDS` when overloaded)"
             ),
         ),

@@ -179,9 +179,5 @@ for _model in (
 # Intake shows each report's case status as routing keeps it (open, under monitoring, closed).
 CATALOGUE.register(MonitoringStarted, publishers=("civil_affairs",), consumers=("routing", "intake"))
 CATALOGUE.register(ReporterInformed, publishers=("civil_affairs",), consumers=("routing", "intake"))
-# Every agency observes a closing: its own deadlines for the case no longer apply.
-CATALOGUE.register(
-    CaseClosed,
-    publishers=("civil_affairs",),
-    consumers=("routing", "intake", "police", "health", "education"),
-)
+# Routing cancels the case's open clocks; intake shows the case closed.
+CATALOGUE.register(CaseClosed, publishers=("civil_affairs",), consumers=("routing", "intake"))

@@ -76,6 +76,6 @@ class DetentionChildrenReported(Event):
 
 
 # Civil affairs observes reports for the reporter-feedback deadline it owns.
-CATALOGUE.register(ReportReceived, publishers=("intake",), consumers=("routing", "civil_affairs"))
+CATALOGUE.register(ReportReceived, publishers=("intake",), consumers=("routing",))
 CATALOGUE.register(ReporterFeedbackRecorded, publishers=("intake",), consumers=("routing",))
 CATALOGUE.register(DetentionChildrenReported, publishers=("intake",), consumers=("police",))

@@ -243,6 +243,9 @@ CATALOGUE.register(ReferralWithdrawn, publishers=("routing",), consumers=AGENCIE
 for _transfer in (LeadTransferRequested, LeadTransferAccepted, LeadTransferRefused):
     CATALOGUE.register(_transfer, publishers=("routing",), consumers=())
 CATALOGUE.register(ReferralEscalated, publishers=("routing",), consumers=("civil_affairs",))
-CATALOGUE.register(SlaWarning, publishers=("routing",), consumers=AGENCIES)
-CATALOGUE.register(SlaBreached, publishers=("routing",), consumers=AGENCIES)
-CATALOGUE.register(SlaEscalated, publishers=("routing",), consumers=AGENCIES)
+# Alerts are pushed to the agency's systems (notifications); an agency's deadline view is routing's own
+# clocks, so no agency service keeps them. The joint meeting office (hosted by civil affairs) queues
+# the escalations that reach it.
+CATALOGUE.register(SlaWarning, publishers=("routing",), consumers=())
+CATALOGUE.register(SlaBreached, publishers=("routing",), consumers=())
+CATALOGUE.register(SlaEscalated, publishers=("routing",), consumers=("civil_affairs",))

@@ -67,7 +67,8 @@ is_page() { # NAME
   [[ "$1" == ops ]]
 }
 
-# OPS_API_URL for the operations page: each service's own process (service=URL,...).
+# SERVICE_API_URLS: each service's own process (service=URL,...), where the operations page reads the
+# services and an agency reads its deadlines from routing.
 api_urls() {
   local i urls=""
   for i in "${!NAMES[@]}"; do
@@ -227,7 +228,7 @@ do_start() {
       # No database or broker: it reads the services' APIs with the signed-in person's token.
       launch "${name}" "${port}" \
         BACKBONE_SERVICES="${name}" \
-        OPS_API_URL="$(api_urls)" \
+        SERVICE_API_URLS="$(api_urls)" \
         OPS_JAEGER_UI_URL="${OPS_JAEGER_UI_URL:-http://${HOST}:16686}" \
         AUTH_ISSUER="${ISSUER_URL}"
       continue
@@ -241,6 +242,7 @@ do_start() {
       "${kafka_security[@]}" \
       BACKBONE_SERVICES="${name}" \
       BACKBONE_TRANSPORT=kafka \
+      SERVICE_API_URLS="$(api_urls)" \
       DATABASE_URL="${db_url}" \
       KAFKA_BOOTSTRAP_SERVERS="${KAFKA_BOOTSTRAP_SERVERS}" \
       KAFKA_NAMESPACE="${KAFKA_NAMESPACE:-}" \

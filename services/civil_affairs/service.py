@@ -6,11 +6,9 @@ from backbone.service import ServiceDefinition
 from contracts.events.common import Agency
 from services.agency import AGENCY_MIGRATIONS
 from services.agency.access import referral_loaders
-from services.agency.deadlines.calendar import refresh_provisional_deadlines
-from services.agency.deadlines.service import alert_handlers, deadline_observer
 from services.agency.deadlines.views import deadlines_router
 from services.agency.metrics import inbox_gauges
-from services.agency.referrals import addressed_by_headers, referral_handlers, referrals_router
+from services.agency.referrals import referral_handlers, referrals_router
 from services.civil_affairs.approvals.access import approval_facts
 from services.civil_affairs.approvals.views import router as approvals_router
 from services.civil_affairs.casework.service import check_file_complete
@@ -18,7 +16,6 @@ from services.civil_affairs.casework.views import router as casework_router
 from services.civil_affairs.emergencies.handlers import emergency_handlers, watches_case_referrals
 from services.civil_affairs.escalations.handlers import office_accepts, office_handlers
 from services.civil_affairs.escalations.views import router as escalations_router
-from sla import holidays
 
 definition = ServiceDefinition(
     name="civil_affairs",
@@ -35,7 +32,7 @@ definition = ServiceDefinition(
         "queue here."
     ),
     routers=(
-        deadlines_router(),
+        deadlines_router(Agency.CIVIL_AFFAIRS),
         referrals_router(Agency.CIVIL_AFFAIRS, completion_guard=check_file_complete),
         casework_router,
         approvals_router,
@@ -44,20 +41,12 @@ definition = ServiceDefinition(
     handlers={
         **(inbox := referral_handlers(Agency.CIVIL_AFFAIRS)),
         **emergency_handlers(inbox),
-        **(own_alerts := alert_handlers(Agency.CIVIL_AFFAIRS)),
-        **office_handlers(own_alerts["sla.escalated"]),
+        **office_handlers(),
     },
-    background=(refresh_provisional_deadlines,),
-    envelope_observers=(deadline_observer(Agency.CIVIL_AFFAIRS),),
     accepts=lambda event: office_accepts(event) or watches_case_referrals(event),
-    # Every agency's referrals are watched and any agency's escalation may reach the office: only other
-    # agencies' warnings and breaches are dropped unread.
-    accepts_headers=addressed_by_headers(Agency.CIVIL_AFFAIRS, families=("sla.warning.", "sla.breached.")),
+    # No pre-parse filter by agency: every agency's referrals are watched and any agency's escalation
+    # may reach the office.
     metrics=(inbox_gauges,),
     resources={**referral_loaders(Agency.CIVIL_AFFAIRS), "approval": approval_facts},
     migrations=(AGENCY_MIGRATIONS, Path(__file__).resolve().parent / "migrations"),
-    # Working-day deadlines count the holiday calendar: loaded before the service starts, its coverage
-    # reported by /readyz.
-    prepare=(holidays.install_configured,),
-    readiness={"calendar": holidays.calendar_status},
 )

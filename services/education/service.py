@@ -6,13 +6,10 @@ from backbone.service import ServiceDefinition
 from contracts.events.common import Agency
 from services.agency import AGENCY_MIGRATIONS
 from services.agency.access import referral_loaders
-from services.agency.deadlines.calendar import refresh_provisional_deadlines
-from services.agency.deadlines.service import alert_handlers, deadline_observer
 from services.agency.deadlines.views import deadlines_router
 from services.agency.metrics import inbox_gauges
 from services.agency.referrals import addressed_by_headers, addressed_to, referral_handlers, referrals_router
 from services.education.schooling.views import router as schooling_router
-from sla import holidays
 
 definition = ServiceDefinition(
     name="education",
@@ -24,17 +21,11 @@ definition = ServiceDefinition(
         "`education.follow_up`), a return-to-school plan (stops `education.return_plan`), school aid "
         "programmes and school psychological support. Education sees ids, codes and masked names only."
     ),
-    routers=(deadlines_router(), referrals_router(Agency.EDUCATION), schooling_router),
-    handlers={**referral_handlers(Agency.EDUCATION), **alert_handlers(Agency.EDUCATION)},
-    background=(refresh_provisional_deadlines,),
-    envelope_observers=(deadline_observer(Agency.EDUCATION),),
+    routers=(deadlines_router(Agency.EDUCATION), referrals_router(Agency.EDUCATION), schooling_router),
+    handlers={**referral_handlers(Agency.EDUCATION)},
     accepts=addressed_to(Agency.EDUCATION),
     accepts_headers=addressed_by_headers(Agency.EDUCATION),
     metrics=(inbox_gauges,),
     resources=referral_loaders(Agency.EDUCATION),
     migrations=(AGENCY_MIGRATIONS, Path(__file__).resolve().parent / "migrations"),
-    # Working-day deadlines count the holiday calendar: loaded before the service starts, its coverage
-    # reported by /readyz.
-    prepare=(holidays.install_configured,),
-    readiness={"calendar": holidays.calendar_status},
 )

@@ -6,13 +6,10 @@ from backbone.service import ServiceDefinition
 from contracts.events.common import Agency
 from services.agency import AGENCY_MIGRATIONS
 from services.agency.access import referral_loaders
-from services.agency.deadlines.calendar import refresh_provisional_deadlines
-from services.agency.deadlines.service import alert_handlers, deadline_observer
 from services.agency.deadlines.views import deadlines_router
 from services.agency.metrics import inbox_gauges
 from services.agency.referrals import addressed_by_headers, addressed_to, referral_handlers, referrals_router
 from services.health.treatment.views import router as treatment_router
-from sla import holidays
 
 definition = ServiceDefinition(
     name="health",
@@ -25,17 +22,11 @@ definition = ServiceDefinition(
         "`health.admission`), findings of injury that may raise the case's priority, a mental-health "
         "assessment and discharge. Health sees ids, codes and masked names only."
     ),
-    routers=(deadlines_router(), referrals_router(Agency.HEALTH), treatment_router),
-    handlers={**referral_handlers(Agency.HEALTH), **alert_handlers(Agency.HEALTH)},
-    background=(refresh_provisional_deadlines,),
-    envelope_observers=(deadline_observer(Agency.HEALTH),),
+    routers=(deadlines_router(Agency.HEALTH), referrals_router(Agency.HEALTH), treatment_router),
+    handlers={**referral_handlers(Agency.HEALTH)},
     accepts=addressed_to(Agency.HEALTH),
     accepts_headers=addressed_by_headers(Agency.HEALTH),
     metrics=(inbox_gauges,),
     resources=referral_loaders(Agency.HEALTH),
     migrations=(AGENCY_MIGRATIONS, Path(__file__).resolve().parent / "migrations"),
-    # Working-day deadlines count the holiday calendar: loaded before the service starts, its coverage
-    # reported by /readyz.
-    prepare=(holidays.install_configured,),
-    readiness={"calendar": holidays.calendar_status},
 )

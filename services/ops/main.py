@@ -1,4 +1,4 @@
-"""`uvicorn services.ops.main:app`: the operations page alone (distributed mode; OPS_API_URL names the
+"""`uvicorn services.ops.main:app`: the operations page alone (distributed mode; SERVICE_API_URLS names the
 services' APIs, e.g. the gateway)."""
 
 from backbone.app import create_service_app

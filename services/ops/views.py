@@ -65,7 +65,7 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
 
 def _api(request: Request) -> ServicesApi:
     settings = request.app.state.system.settings
-    return services_api(bases=settings.ops_api_urls, token=bearer_token(request) or "")
+    return services_api(bases=settings.service_api_urls, token=bearer_token(request) or "")
 
 
 Gathering = Callable[[ServicesApi], Awaitable[dict[str, Any]]]

@@ -77,7 +77,7 @@ def _add_probes(app: FastAPI) -> None:
 
     @app.get("/readyz", include_in_schema=False)
     async def readyz(request: Request) -> JSONResponse:
-        bases = request.app.state.system.settings.ops_api_urls
+        bases = request.app.state.system.settings.service_api_urls
         states = {}
         async with httpx.AsyncClient(timeout=3.0) as client:
             for service in NEEDED:

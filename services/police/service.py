@@ -6,8 +6,6 @@ from backbone.service import ServiceDefinition
 from contracts.events.common import Agency
 from services.agency import AGENCY_MIGRATIONS
 from services.agency.access import detention_facts, referral_loaders
-from services.agency.deadlines.calendar import refresh_provisional_deadlines
-from services.agency.deadlines.service import alert_handlers, deadline_observer
 from services.agency.deadlines.views import deadlines_router
 from services.agency.metrics import inbox_gauges
 from services.agency.referrals import addressed_by_headers, addressed_to, referral_handlers, referrals_router
@@ -15,7 +13,6 @@ from services.police.detentions.handlers import handle_detention_children_report
 from services.police.detentions.views import router as detentions_router
 from services.police.response.service import check_response_resolved
 from services.police.response.views import router as response_router
-from sla import holidays
 
 definition = ServiceDefinition(
     name="police",
@@ -30,25 +27,18 @@ definition = ServiceDefinition(
         "themselves go to intake (`POST /intake/v1/detentions`)."
     ),
     routers=(
-        deadlines_router(),
+        deadlines_router(Agency.POLICE),
         referrals_router(Agency.POLICE, completion_guard=check_response_resolved),
         response_router,
         detentions_router,
     ),
     handlers={
         **referral_handlers(Agency.POLICE),
-        **alert_handlers(Agency.POLICE),
         "intake.detention_children_reported": handle_detention_children_reported,
     },
-    background=(refresh_provisional_deadlines,),
-    envelope_observers=(deadline_observer(Agency.POLICE),),
     accepts=addressed_to(Agency.POLICE),
     accepts_headers=addressed_by_headers(Agency.POLICE),
     metrics=(inbox_gauges,),
     resources={**referral_loaders(Agency.POLICE), "detention": detention_facts},
     migrations=(AGENCY_MIGRATIONS, Path(__file__).resolve().parent / "migrations"),
-    # Working-day deadlines count the holiday calendar: loaded before the service starts, its coverage
-    # reported by /readyz.
-    prepare=(holidays.install_configured,),
-    readiness={"calendar": holidays.calendar_status},
 )

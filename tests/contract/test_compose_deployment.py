@@ -40,7 +40,7 @@ OPTIONAL_NONE_FIELDS = {
     "access_policy_path": "None means the access policy shipped in contracts/policies",
     "identity_registry_path": "only the built-in issuer reads it; compose uses Keycloak",
     "public_url": "only the built-in issuer's URL derives from it",
-    "ops_api_url": "only the operations page reads it; None means this process's own URL",
+    "service_api_url": "agencies read routing's deadlines through the gateway; None: this process's URL",
     "sealing_keys": "None means the key file (SEALING_KEY_FILE)",
     "sealing_key_file": "None means <data dir>/sealing-keys.json; only intake holds keys",
     "webhook_secret_keys": "None means the key file (WEBHOOK_SECRET_KEY_FILE)",

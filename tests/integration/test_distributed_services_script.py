@@ -3,7 +3,8 @@ its tokens work.
 
 Runs the script as the README's Distributed mode section does, on free ports, a fresh database and its own
 Kafka namespace, with its pid, log and issuer files in a temporary folder: every service trusts the one
-issuer (a token of it files a report at intake and lists the police inbox), and `stop` stops all nine.
+issuer (a token of it files a report at intake, lists the police inbox and the police's deadlines, which
+the police process reads from routing's), and `stop` stops all nine.
 """
 
 from __future__ import annotations
@@ -97,6 +98,16 @@ async def test_services_trust_the_issuer_the_script_starts(
                 return {referral["case_id"] for referral in items(inbox)}
 
             await eventually(police_cases, until=lambda cases: case_id in cases, within=60)
+
+            # The police's deadline view is routing's clocks, read from routing's own process.
+            deadlines = await client.get(
+                f"http://127.0.0.1:{ports['police']}/police/v1/sla",
+                headers={"Authorization": f"Bearer {police.stdout.strip()}"},
+            )
+            assert deadlines.status_code == 200, deadlines.text
+            assert "police.first_dispatch" in {
+                clock["clock"] for clock in items(deadlines) if clock["case_id"] == case_id
+            }
 
             # The operations page, its own process, reads the services' APIs; without a session: sign in.
             page = await client.get(f"http://127.0.0.1:{base + len(SERVICES)}/ops/")

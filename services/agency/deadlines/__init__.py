@@ -1,6 +1,6 @@
-"""Each agency's own view of its deadlines, kept from what the policy says events start and stop, and
-routing's alerts.
+"""Each agency's view of its deadlines: routing's clocks, their one owner, read for the agency.
 
-Routing holds the authoritative clocks and fires the alerts; an agency sees its part without reading
-routing's tables: the deadlines its own and consumed events start or stop, and the alerts about them.
+Routing starts, stops, pauses, regrades and fires every clock; an agency keeps no copy of them (no
+table, no second calendar count that could disagree) and lists its own from routing's API with the
+caller's token.
 """

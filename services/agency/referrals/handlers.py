@@ -45,14 +45,11 @@ ADDRESSED_FAMILIES = (
     "referral.created.",
     "referrals.assigned.",
     "referral.withdrawn.",
-    "sla.warning.",
-    "sla.breached.",
-    "sla.escalated.",
 )
 
 
 def addressed_to(agency: Agency):
-    """The consumer's filter: drop another agency's referrals and alerts before any database work."""
+    """The consumer's filter: drop another agency's referrals before any database work."""
 
     def accepts(event: Event) -> bool:
         if not event.TYPE.startswith(ADDRESSED_FAMILIES):
@@ -63,7 +60,7 @@ def addressed_to(agency: Agency):
 
 
 def addressed_by_headers(agency: Agency, families: tuple[str, ...] = ADDRESSED_FAMILIES):
-    """The consumer's pre-parse filter: drop another agency's referrals and alerts by the envelope's
+    """The consumer's pre-parse filter: drop another agency's referrals by the envelope's
     `agency` extension (header `ce_agency`), before reading the message's data at all.
 
     A record without the extension (written before it existed) is kept here and decided by

@@ -20,11 +20,10 @@ async def handle_referral_escalated(event: ReferralEscalated, envelope: CloudEve
     await queue_escalation(uow=uow, escalation_id=envelope.id, event=event)
 
 
-def office_handlers(own_deadlines: EventHandler) -> dict[str, EventHandler]:
-    """The office's handlers; a deadline escalation also updates civil affairs' own deadline view."""
+def office_handlers() -> dict[str, EventHandler]:
+    """The office's handlers: referral escalations, and deadline escalations that reach the office."""
 
     async def handle_sla_escalated(event: SlaEscalated, envelope: CloudEvent, uow: UnitOfWork) -> None:
-        await own_deadlines(event, envelope, uow)
         if reaches_office(event):
             policy = active_policy(uow.sla_policy_path)
             await queue_deadline_escalation(uow=uow, escalation_id=envelope.id, event=event, policy=policy)
@@ -33,7 +32,7 @@ def office_handlers(own_deadlines: EventHandler) -> dict[str, EventHandler]:
 
 
 def office_accepts(event: Event) -> bool:
-    """Civil affairs' own referrals and alerts, and every agency's escalation to the office."""
-    if isinstance(event, SlaEscalated) and reaches_office(event):
-        return True
+    """Civil affairs' own referrals, and every agency's deadline escalation that reaches the office."""
+    if isinstance(event, SlaEscalated):
+        return reaches_office(event)
     return addressed_to(Agency.CIVIL_AFFAIRS)(event)

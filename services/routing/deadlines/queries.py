@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -16,6 +17,7 @@ from backbone.clock import utcnow
 from backbone.web.paging import Page, PageRequest, fetch_page
 from services.routing.cases.models import RoutingCase
 from services.routing.deadlines.models import SlaClockRow
+from sla.clock import Clock
 
 OPEN_STATES = ("running", "paused", "breached")
 STOPPED_BY_AGENCY = ("met", "met_late")
@@ -61,6 +63,10 @@ class ClockView(BaseModel):
     stopped_at: datetime | None = Field(description="When the stopping event happened")
     late_by_seconds: float = Field(description="How far past due it is or was stopped; 0 when on time")
     escalated_at: datetime | None = Field(description="When it reached the joint meeting office")
+    escalated_to: str | None = Field(
+        default=None,
+        description="Who the latest escalation past the breach alerted, e.g. joint_meeting_office",
+    )
     policy_version: str = Field(description="The deadline policy version that set the target, e.g. sla.v1")
     alerts_fired: list[str] = Field(description="Warnings and escalations already sent, by kind")
     pauses: list[PauseView] = Field(description="Every pause, oldest first")
@@ -100,12 +106,26 @@ def clock_view(row: SlaClockRow, *, now: datetime) -> ClockView:
         stopped_at=row.stopped_at,
         late_by_seconds=clock.lateness(now).total_seconds(),
         escalated_at=row.escalated_at,
+        escalated_to=escalated_to(clock, fired=row.fired),
         policy_version=row.policy_version,
         alerts_fired=list(row.fired),
         pauses=[
             PauseView(started_at=p.started_at, ended_at=p.ended_at, reason=p.reason) for p in clock.pauses
         ],
     )
+
+
+def escalated_to(clock: Clock, *, fired: Sequence[str]) -> str | None:
+    """Who the latest escalation fired after the breach alerted (the one at the due time is the breach's
+    own alert, to the agency's supervisor)."""
+    levels = [
+        checkpoint.notify
+        for checkpoint in clock.checkpoints()
+        if checkpoint.kind in fired
+        and checkpoint.kind.startswith("escalation")
+        and checkpoint.fire_at != clock.due_at
+    ]
+    return levels[-1] if levels else None
 
 
 def _filtered(

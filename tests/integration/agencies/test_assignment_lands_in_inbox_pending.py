@@ -1,14 +1,11 @@
 """An assignment routing sends to an agency puts each of its referrals in that agency's inbox as pending
-(once, however often it is delivered) and starts their deadlines; another agency's assignment is ignored."""
-
-from datetime import datetime, timedelta
+(once, however often it is delivered); another agency's assignment is ignored. (Their deadlines are
+routing's clocks: `tests/integration/deadlines/test_agency_sees_its_deadlines.py`.)"""
 
 from tests.integration.agencies.agency_support import RunningAgency, referral_created, referrals_assigned
-from tests.support.paging import items
-from tests.support.waiting import eventually
 
 
-async def test_each_referral_of_the_assignment_is_pending_with_its_deadlines(police: RunningAgency) -> None:
+async def test_each_referral_of_the_assignment_is_pending(police: RunningAgency) -> None:
     assignment = referrals_assigned(
         "police", ("emergency_response", "lead", True), ("judicial_protection", "responsible", False)
     )
@@ -29,25 +26,3 @@ async def test_each_referral_of_the_assignment_is_pending_with_its_deadlines(pol
     }
     assert all(r["categories"] == ["abuse"] for r in rows)
     assert await police.emitted_types() == []
-
-    emergency, judicial = assignment.referrals
-    deadlines = await eventually(
-        lambda: police_deadlines(police, assignment.case_id),
-        until=lambda found: len(found) == 4,
-        what="the assignment's and the marker's deadlines",
-    )
-    assert deadlines == {
-        ("police.first_dispatch", emergency.referral_id): assignment.assigned_at + timedelta(minutes=3),
-        ("referral.acceptance", emergency.referral_id): assignment.assigned_at + timedelta(hours=1),
-        ("referral.acceptance", judicial.referral_id): assignment.assigned_at + timedelta(hours=1),
-        ("referral.acceptance", marker.referral_id): marker.created_at + timedelta(hours=4),
-    }
-
-
-async def police_deadlines(police: RunningAgency, case_id: str) -> dict[tuple[str, str], datetime]:
-    rows = items(await police.client.get("/police/v1/sla"))
-    return {
-        (r["clock"], r["subject_id"]): datetime.fromisoformat(r["due_at"])
-        for r in rows
-        if r["case_id"] == case_id
-    }

@@ -41,6 +41,6 @@ async def test_each_agency_sees_only_its_referrals_and_needs_acceptance(fresh_da
                     for table in ("alembic_version_agency", f"alembic_version_{name}")
                 }
             assert versions == {
-                "alembic_version_agency": "agency_0005",
+                "alembic_version_agency": "agency_0006",
                 f"alembic_version_{name}": LATEST_REVISION.get(name, f"{name}_0001"),
             }

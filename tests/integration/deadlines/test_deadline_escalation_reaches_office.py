@@ -57,5 +57,11 @@ async def test_missed_dispatch_escalation_reaches_the_office_referral_and_case(
     assert shown["escalated_at"] is not None and "police.first_dispatch" in shown["escalation_reason"]
     [clock] = [c for c in case["sla_clocks"] if c["clock"] == "police.first_dispatch"]
     assert clock["escalated_at"] is not None
+    [listed_clock] = [
+        c
+        for c in items(await client.get("/routing/v1/sla", params={"case_id": "case-eo"}))
+        if c["clock"] == "police.first_dispatch"
+    ]
+    assert listed_clock["escalated_to"] == "joint_meeting_office"
     listed = (await client.get("/routing/v1/cases")).json()["items"]
     assert [c["escalated_referrals"] for c in listed if c["case_id"] == "case-eo"] == [1]

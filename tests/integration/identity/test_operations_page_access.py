@@ -26,7 +26,9 @@ def may_open(account: dict) -> bool:
 async def system(fresh_database_url: str):
     # The page alone; the APIs it reads are nowhere (a closed port): each part says so, and what this
     # test looks at is who gets the page at all.
-    async with running_system(fresh_database_url, ["ops"], OPS_API_URL=f"http://127.0.0.1:{free_port()}") as (
+    async with running_system(
+        fresh_database_url, ["ops"], SERVICE_API_URLS=f"http://127.0.0.1:{free_port()}"
+    ) as (
         system,
         _,
     ):
