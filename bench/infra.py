@@ -42,6 +42,15 @@ def _script(name: str, *args: str) -> subprocess.CompletedProcess:
     )
 
 
+def _use_local_kafka_credentials() -> None:
+    """deploy/local's broker takes SCRAM only: the run and its services connect as its admin (the
+    services' own users may only use topics without a namespace, and each run has its own)."""
+    for line in _script("kafka", "env", "admin").stdout.splitlines():
+        name, _, value = line.removeprefix("export ").partition("=")
+        if name.startswith("KAFKA_") and name != "KAFKA_BOOTSTRAP_SERVERS" and value:
+            os.environ[name] = value
+
+
 @dataclass
 class Infra:
     """The broker and server a run uses; `started` lists what this run started and must stop."""
@@ -70,6 +79,7 @@ class Infra:
             database_url = _script("postgres", "url").stdout.strip()
         if not kafka:
             kafka = f"127.0.0.1:{os.environ.get('KAFKA_PORT', '9092')}"
+            _use_local_kafka_credentials()
         return cls(kafka=kafka, database_url=asyncpg_url(database_url), started=started)
 
     def down(self) -> None:

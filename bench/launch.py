@@ -132,6 +132,9 @@ async def start_system(
                 "KAFKA_BOOTSTRAP_SERVERS": infra.kafka,
                 "KAFKA_NAMESPACE": namespace,
                 "AUTH_ISSUER": f"{issuer_base}/issuer",
+                "SERVICE_API_URLS": ",".join(
+                    f"{name.split('-')[0]}=http://{HOST}:{other}" for name, other in ports.items()
+                ),
             }
             processes.append(spawn_service(service, port, environments[service], run_dir))
         intake, police = ports["intake"], ports["police"]

@@ -166,22 +166,26 @@ async def _load_facts(runtime: Any, resource: str, params: Mapping[str, str]) ->
         return await loader(session, params)
 
 
-def current_access(request: Request) -> Access:
-    """FastAPI dependency for views: the guard's decision (caller, visibility)."""
+def _access(request: Request) -> Access:
     return request.state.access
 
 
-def caller(request: Request) -> Principal:
+async def current_access(request: Request) -> Access:
+    """FastAPI dependency for views: the guard's decision (caller, visibility)."""
+    return _access(request)
+
+
+async def caller(request: Request) -> Principal:
     """FastAPI dependency for views that record who acted."""
-    return current_access(request).caller()
+    return _access(request).caller()
 
 
-def optional_caller(request: Request) -> Principal | None:
+async def optional_caller(request: Request) -> Principal | None:
     """FastAPI dependency for views a policy may make public: who acted, None on a public route."""
-    return current_access(request).principal
+    return _access(request).principal
 
 
-def visibility(request: Request) -> Visibility:
+async def visibility(request: Request) -> Visibility:
     """FastAPI dependency for list views: the filters the caller's grant imposes."""
-    access = current_access(request)
+    access = _access(request)
     return access.visibility or Visibility()

@@ -32,7 +32,7 @@ class PageRequest:
 def paging(*, default_limit: int, max_limit: int) -> Callable[..., PageRequest]:
     """The `limit`/`offset` query parameters of a list endpoint, as a FastAPI dependency."""
 
-    def page(
+    async def page(
         limit: Annotated[
             int, Query(ge=1, le=max_limit, description=f"Items per page, 1 to {max_limit}")
         ] = default_limit,
