@@ -16,7 +16,11 @@ from backbone.system import System
 
 
 def _is_coroutine(call: object) -> bool:
-    return inspect.iscoroutinefunction(call) or inspect.iscoroutinefunction(getattr(call, "__call__", None))
+    if inspect.iscoroutinefunction(call):
+        return True
+    # A dependency may be an instance whose class defines an async `__call__`: look it up on the class.
+    call_method = inspect.getattr_static(type(call), "__call__", None)
+    return inspect.iscoroutinefunction(call_method)
 
 
 def _calls(dependant: Dependant) -> Iterator[object]:
