@@ -132,41 +132,68 @@ async def insert_ignoring_conflict(
 async def insert_rows(session: AsyncSession, table: Table, rows: Sequence[dict[str, Any]]) -> None:
     """INSERT ... SELECT FROM unnest(...): a set of rows in one statement, in the order given.
 
-    Every row has the same keys. JSON columns are sent as text and cast; array columns cannot be
-    unnested (leave them to their server default). Flushes pending ORM changes first, as above.
+    Every row has the same keys. JSON columns are sent as text and cast; text-array columns are sent
+    as JSON lists and rebuilt (unnest would flatten an array of arrays). Flushes pending ORM changes
+    first, as above.
     """
-    await _insert_rows(session, table, rows, conflict=None)
+    await _insert_rows(session, table, rows, conflict=None, returning=None)
 
 
 async def insert_rows_ignoring_conflict(
-    session: AsyncSession, table: Table, rows: Sequence[dict[str, Any]], *, conflict: str = ""
-) -> None:
-    """`insert_rows` with ON CONFLICT DO NOTHING: a row already there (for `conflict`) stays."""
-    await _insert_rows(session, table, rows, conflict=conflict)
+    session: AsyncSession,
+    table: Table,
+    rows: Sequence[dict[str, Any]],
+    *,
+    conflict: str = "",
+    returning: str | None = None,
+) -> list[Any]:
+    """`insert_rows` with ON CONFLICT DO NOTHING: a row already there (for `conflict`) stays; with
+    `returning`, that column of each row inserted (the rows left out are not in it)."""
+    return await _insert_rows(session, table, rows, conflict=conflict, returning=returning)
 
 
 async def _insert_rows(
-    session: AsyncSession, table: Table, rows: Sequence[dict[str, Any]], *, conflict: str | None
-) -> None:
+    session: AsyncSession,
+    table: Table,
+    rows: Sequence[dict[str, Any]],
+    *,
+    conflict: str | None,
+    returning: str | None,
+) -> list[Any]:
     if not rows:
-        return
+        return []
     await session.flush()
     columns = tuple(rows[0])
-    jsons = {c for c in columns if isinstance(table.c[c].type, sqltypes.JSON)}
-    values = {
-        c: [json.dumps(row[c], ensure_ascii=False) if c in jsons else row[c] for row in rows] for c in columns
-    }
-    await session.execute(_insert_rows_statement(table, columns, conflict), values)
+    values = {c: [_bindable(table.c[c].type, row[c]) for row in rows] for c in columns}
+    result = await session.execute(_insert_rows_statement(table, columns, conflict, returning), values)
+    return list(result.scalars()) if returning else []
+
+
+def _bindable(kind: Any, value: Any) -> Any:
+    """A value as the set statement binds it: JSON and text arrays as JSON text (a NULL array stays NULL)."""
+    if isinstance(kind, sqltypes.ARRAY):
+        return None if value is None else json.dumps(value, ensure_ascii=False)
+    if isinstance(kind, sqltypes.JSON):
+        return json.dumps(value, ensure_ascii=False)
+    return value
 
 
 @lru_cache(maxsize=256)
-def _insert_rows_statement(table: Table, columns: tuple[str, ...], conflict: str | None) -> TextClause:
+def _insert_rows_statement(
+    table: Table, columns: tuple[str, ...], conflict: str | None, returning: str | None
+) -> TextClause:
     selected, binds = [], []
     for name in columns:
         kind = table.c[name].type
         if isinstance(kind, sqltypes.ARRAY):
-            raise ValueError(f"{table.name}.{name} is an array column: it cannot be unnested")
-        if isinstance(kind, sqltypes.JSON):
+            if not isinstance(kind.item_type, sqltypes.String):
+                raise ValueError(f"{table.name}.{name} is not a text array: it cannot be sent as a set")
+            selected.append(
+                f"CASE WHEN r.{name} IS NULL THEN NULL "
+                f"ELSE ARRAY(SELECT jsonb_array_elements_text(CAST(r.{name} AS jsonb))) END"
+            )
+            binds.append(bindparam(name, type_=sqltypes.ARRAY(sqltypes.Text())))
+        elif isinstance(kind, sqltypes.JSON):
             selected.append(f"CAST(r.{name} AS jsonb)")
             binds.append(bindparam(name, type_=sqltypes.ARRAY(sqltypes.Text())))
         else:
@@ -179,4 +206,6 @@ def _insert_rows_statement(table: Table, columns: tuple[str, ...], conflict: str
     )
     if conflict is not None:
         sql += f" ON CONFLICT {conflict} DO NOTHING"
+    if returning:
+        sql += f" RETURNING {returning}"
     return text(sql).bindparams(*binds)

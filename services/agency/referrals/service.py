@@ -7,12 +7,12 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, text, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backbone.auth.policy import EVERYTHING, Visibility, district_filter
 from backbone.clock import utcnow
-from backbone.db import insert_ignoring_conflict
+from backbone.db import insert_ignoring_conflict, insert_rows_ignoring_conflict
 from backbone.uow import UnitOfWork
 from backbone.web.paging import PageRequest, fetch_page
 from contracts.events.agencies import ReferralAccepted, ReferralCompleted, ReferralDeclined
@@ -35,19 +35,6 @@ log = logging.getLogger(__name__)
 # An agency's own condition for completing a referral (e.g. police: the incident is resolved first);
 # it raises StepRefused to refuse.
 CompletionGuard = Callable[[UnitOfWork, AgencyReferral], Awaitable[None]]
-# An assignment's referrals in one statement: the case's fields once, the referrals' as arrays; a
-# referral already in the inbox (a redelivery) is left as it is.
-INSERT_ASSIGNED = text(
-    "INSERT INTO agency_referrals (referral_id, case_id, child_id, task, role, priority, emergency, "
-    "categories, district, area, reason, replaces_referral_id, status, created_at, received_at, updated_at) "
-    "SELECT r.referral_id, :case_id, :child_id, r.task, r.role, :priority, r.emergency, "
-    "CAST(:categories AS text[]), :district, :area, :reason, r.replaces_referral_id, :status, "
-    "CAST(:created_at AS timestamptz), CAST(:received_at AS timestamptz), CAST(:received_at AS timestamptz) "
-    "FROM unnest(CAST(:referral_id AS text[]), CAST(:task AS text[]), CAST(:role AS text[]), "
-    "CAST(:emergency AS boolean[]), CAST(:replaces_referral_id AS text[])) "
-    "WITH ORDINALITY AS r(referral_id, task, role, emergency, replaces_referral_id, n) ORDER BY n "
-    "ON CONFLICT (referral_id) DO NOTHING RETURNING referral_id"
-)
 
 
 async def store_referral(*, uow: UnitOfWork, agency: Agency, event: ReferralCreated) -> bool:
@@ -89,29 +76,35 @@ async def store_assigned_referrals(*, uow: UnitOfWork, agency: Agency, event: Re
     agency's assignment and referrals already stored. How many were new."""
     if event.agency != agency:
         return 0
-    await uow.session.flush()  # plain SQL: this transaction's pending rows must be seen by the conflict
-    items = event.referrals
-    result = await uow.session.execute(
-        INSERT_ASSIGNED,
-        {
-            "case_id": event.case_id,
-            "child_id": event.child_id,
-            "priority": event.priority.value,
-            "categories": [c.value for c in event.categories],
-            "district": event.district,
-            "area": event.area.value,
-            "reason": event.reason,
-            "status": ReferralStatus.PENDING.value,
-            "created_at": event.assigned_at,
-            "received_at": utcnow(),
-            "referral_id": [r.referral_id for r in items],
-            "task": [r.task for r in items],
-            "role": [r.role.value for r in items],
-            "emergency": [r.emergency for r in items],
-            "replaces_referral_id": [r.replaces_referral_id for r in items],
-        },
+    received_at = utcnow()
+    case = {
+        "case_id": event.case_id,
+        "child_id": event.child_id,
+        "priority": event.priority.value,
+        "categories": [c.value for c in event.categories],
+        "district": event.district,
+        "area": event.area.value,
+        "reason": event.reason,
+        "status": ReferralStatus.PENDING.value,
+        "created_at": event.assigned_at,
+        "received_at": received_at,
+        "updated_at": received_at,
+    }
+    rows = [
+        case
+        | {
+            "referral_id": r.referral_id,
+            "task": r.task,
+            "role": r.role.value,
+            "emergency": r.emergency,
+            "replaces_referral_id": r.replaces_referral_id,
+        }
+        for r in event.referrals
+    ]
+    # One statement for the assignment; a referral already in the inbox (a redelivery) stays as it is.
+    stored = await insert_rows_ignoring_conflict(
+        uow.session, AgencyReferral.__table__, rows, conflict="(referral_id)", returning="referral_id"
     )
-    stored = result.scalars().all()
     if stored:
         log.info("referrals received", extra={"case_id": event.case_id, "referrals": len(stored)})
     return len(stored)

@@ -185,7 +185,13 @@ def has_event(case: dict[str, Any], event_id: str) -> bool:
     return any(entry["event_id"] == event_id for entry in case["timeline"])
 
 
+def entries(case: dict[str, Any], *, with_deadlines: bool = False) -> list[dict[str, Any]]:
+    """The case's timeline in order; deadline alerts (sla.*) left out unless asked for: the clocks
+    events dated `NOW` start (days ago) fire theirs as soon as they start, at whatever point the
+    timer gets to them."""
+    return [t for t in case["timeline"] if with_deadlines or not t["type"].startswith("sla.")]
+
+
 def types(case: dict[str, Any], *, with_deadlines: bool = False) -> list[str]:
-    """Event types on the case's timeline in order; deadline alerts (sla.*) left out unless asked for:
-    the clocks events dated `NOW` start (days ago) fire theirs as soon as they start."""
-    return [t["type"] for t in case["timeline"] if with_deadlines or not t["type"].startswith("sla.")]
+    """Event types on the case's timeline in order (see `entries`)."""
+    return [t["type"] for t in entries(case, with_deadlines=with_deadlines)]

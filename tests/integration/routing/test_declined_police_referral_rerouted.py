@@ -1,6 +1,6 @@
 """A lead referral the police decline goes to civil affairs, the overall lead, as a re-routed referral."""
 
-from tests.integration.routing.routing_support import Routing, declined, new_id, referral_of, report
+from tests.integration.routing.routing_support import Routing, declined, new_id, referral_of, report, types
 
 
 async def test_declined_police_lead_referral_is_rerouted_to_civil_affairs(routing: Routing) -> None:
@@ -20,7 +20,7 @@ async def test_declined_police_lead_referral_is_rerouted_to_civil_affairs(routin
         "P2",
         "routing.v1",
     )
-    assert [e["type"] for e in case["timeline"][-2:]] == ["referral.declined.v2", "referral.created.v1"]
+    assert types(case)[-2:] == ["referral.declined.v2", "referral.created.v1"]
     assert all("张小明" not in e["summary"] for e in case["timeline"])
 
 

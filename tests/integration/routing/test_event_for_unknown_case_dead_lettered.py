@@ -1,7 +1,7 @@
 """An agency event about a case routing never opened is dead-lettered with the reason; the next applies."""
 
 from contracts.events.police import PoliceArrived
-from tests.integration.routing.routing_support import NOW, Routing, new_id, referral_of, report
+from tests.integration.routing.routing_support import NOW, Routing, new_id, referral_of, report, types
 from tests.support.topics import topic_reader
 from tests.support.waiting import eventually
 
@@ -26,4 +26,4 @@ async def test_event_for_unknown_case_is_dead_lettered(routing: Routing) -> None
         await eventually(count, until=lambda n: n >= 1, what="dead letter")
     reason = dead_letters[0].headers["dlq_reason"].decode()
     assert "UnknownCase" in reason and "no-such-case" in reason
-    assert case["timeline"][-1]["type"] == "police.arrived.v1"
+    assert types(case)[-1] == "police.arrived.v1"

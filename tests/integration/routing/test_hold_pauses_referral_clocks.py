@@ -12,6 +12,7 @@ from tests.integration.routing.routing_support import (
     referral_of,
     report,
     resumed,
+    types,
 )
 
 
@@ -42,4 +43,4 @@ async def test_hold_pauses_and_resume_restarts(fake_clock, routing: Routing) -> 
     assert referral_of(case, "police", "judicial_protection")["status"] == "accepted"
     assert arrival(case)["state"] == "running"
     assert datetime.fromisoformat(arrival(case)["due_at"]) == start + timedelta(minutes=15)
-    assert [t["type"] for t in case["timeline"][-2:]] == ["referral.held.v1", "referral.resumed.v1"]
+    assert types(case)[-2:] == ["referral.held.v1", "referral.resumed.v1"]

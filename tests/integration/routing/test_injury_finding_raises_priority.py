@@ -1,7 +1,15 @@
 """Evidence of a serious injury raises the case to P1, with the reason in the priority history."""
 
 from contracts.events.health import MedicalFindingsRecorded
-from tests.integration.routing.routing_support import NOW, Routing, new_id, referral_of, report
+from tests.integration.routing.routing_support import (
+    NOW,
+    Routing,
+    entries,
+    new_id,
+    referral_of,
+    report,
+    types,
+)
 
 
 def findings(referral: dict, severity: str) -> MedicalFindingsRecorded:
@@ -29,8 +37,8 @@ async def test_serious_injury_finding_raises_priority_to_p1(routing: Routing) ->
         (None, "P2", "triage", ["P2-accidental-injury"]),
         ("P2", "P1", "health_finding", ["health-serious-injury"]),
     ]
-    assert case["timeline"][-1]["type"] == "case.priority_raised.v1"
-    assert "health_finding: health-serious-injury" in case["timeline"][-1]["summary"]
+    assert types(case)[-1] == "case.priority_raised.v1"
+    assert "health_finding: health-serious-injury" in entries(case)[-1]["summary"]
 
 
 async def test_minor_injury_raises_by_the_rules_and_never_lowers(routing: Routing) -> None:

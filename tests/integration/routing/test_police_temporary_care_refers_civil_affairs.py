@@ -1,7 +1,7 @@
 """The police escorting a child to temporary care hands the child to civil affairs' rescue and protection."""
 
 from contracts.events.police import PoliceResolved
-from tests.integration.routing.routing_support import NOW, Routing, new_id, referral_of, report
+from tests.integration.routing.routing_support import NOW, Routing, new_id, referral_of, report, types
 
 
 def resolved(police: dict, outcome: str) -> PoliceResolved:
@@ -25,7 +25,7 @@ async def test_escorted_to_temporary_care_creates_civil_affairs_referral(routing
     rescue = referral_of(case, "civil_affairs", "rescue_and_protection")
     assert (rescue["reason"], rescue["status"], rescue["priority"]) == ("police_outcome", "pending", "P1")
     assert rescue["rule_version"] == "routing.v1"
-    assert [e["type"] for e in case["timeline"][-2:]] == ["police.resolved.v1", "referral.created.v1"]
+    assert types(case)[-2:] == ["police.resolved.v1", "referral.created.v1"]
 
 
 async def test_an_open_civil_affairs_referral_is_not_duplicated(routing: Routing) -> None:
